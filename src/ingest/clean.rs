@@ -1,0 +1,584 @@
+//! Boilerplate recognised by its words: the phrase and name lists that both the HTML and the
+//! text-dump cleaners consult, and the line-level tests built on them.
+//!
+//! Owns *what* counts as boilerplate; *where* it is looked for (DOM nodes, dump lines) is left
+//! to `html` and `text`. Every list is a named constant with the reason it exists; none of them
+//! names a site.
+
+/// Whole lines that mark an ad slot, in the languages pages come in. A line that is exactly one
+/// of these (ignoring case and punctuation) is never content.
+const AD_MARKERS: &[&str] = &[
+    "advertisement",
+    "advertisements",
+    "advertising",
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsored content",
+    "paid content",
+    "promoted",
+    "promoted content",
+    "partner content",
+    "advertiser content",
+    "advertisement scroll to continue",
+    "story continues below advertisement",
+    "article continues below advertisement",
+    "continue reading below",
+    "article continues below",
+    "story continues below",
+    "continue reading the main story",
+    "skip advertisement",
+    "ad feedback",
+    "report this ad",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicite",
+    "publicidad",
+    "publicidade",
+    "pubblicità",
+    "pubblicita",
+    "advertentie",
+    "reklama",
+    "реклама",
+    "광고",
+    "広告",
+    "广告",
+    "廣告",
+];
+
+/// Whole lines left behind by share bars, toolbars and widgets: buttons whose label survived the
+/// save. Matched as the entire line, so prose that mentions them is untouched.
+const WIDGET_LABELS: &[&str] = &[
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share this post",
+    "share on facebook",
+    "share on twitter",
+    "share via email",
+    "share article",
+    "shares",
+    "tweet",
+    "print",
+    "print this",
+    "print this page",
+    "print article",
+    "email",
+    "e-mail",
+    "email this",
+    "copy link",
+    "copy url",
+    "link copied",
+    "copied",
+    "clipboard",
+    "copy to clipboard",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "pinterest",
+    "linkedin",
+    "reddit",
+    "tumblr",
+    "telegram",
+    "messenger",
+    "flipboard",
+    "pocket",
+    "x",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "instagram",
+    "youtube",
+    "rss",
+    "save",
+    "save article",
+    "saved",
+    "bookmark",
+    "listen",
+    "listen to this article",
+    "font size",
+    "text size",
+    "a a",
+    "a a a",
+    "zoom",
+    "close",
+    "menu",
+    "search",
+    "toggle navigation",
+    "skip to content",
+    "skip to main content",
+    "skip navigation",
+    "jump to",
+    "back to top",
+    "return to top",
+    "scroll to top",
+    "top",
+    "loading",
+    "loading...",
+    "load more",
+    "show more",
+    "read more",
+    "see more",
+    "more",
+    "view comments",
+    "show comments",
+    "hide comments",
+    "comments",
+    "comment",
+    "reply",
+    "report",
+    "like",
+    "follow",
+    "unfollow",
+    "subscribe",
+    "sign in",
+    "sign up",
+    "log in",
+    "login",
+    "register",
+    "logout",
+    "log out",
+    "my account",
+    "next",
+    "previous",
+    "prev",
+    "next article",
+    "previous article",
+    "back",
+    "home",
+    "teilen",
+    "drucken",
+    "kommentare",
+    "partager",
+    "imprimer",
+    "commentaires",
+    "compartir",
+    "imprimir",
+    "comentarios",
+    "condividi",
+    "stampa",
+    "commenti",
+    "delen",
+    "afdrukken",
+    "공유",
+    "공유하기",
+    "인쇄",
+    "共有",
+    "印刷",
+    "分享",
+    "打印",
+    "caption",
+    "hide caption",
+    "toggle caption",
+    "enlarge this image",
+    "expand",
+    "collapse",
+    "back to gallery",
+    "view gallery",
+    "open gallery",
+    "play video",
+    "watch video",
+    "video",
+    "photo",
+    "photos",
+    "gallery",
+    "image",
+    "advertisement feature",
+    "thread",
+    "link",
+    "parent",
+    "flag",
+    "permalink",
+    "edit",
+    "delete",
+    "quote",
+    "reply to this",
+    "expand all",
+    "collapse all",
+];
+
+/// Sentences of cookie and consent notices. A line needs a cookie word *and* one of these cues,
+/// so an article about baking keeps its cookies.
+const COOKIE_WORDS: &[&str] = &["cookie", "cookies", "témoins", "galletas"];
+const CONSENT_CUES: &[&str] = &[
+    "we use",
+    "this site uses",
+    "this website uses",
+    "our site uses",
+    "use of cookies",
+    "uses cookies",
+    "accept",
+    "agree",
+    "consent",
+    "browsing experience",
+    "privacy",
+    "policy",
+    "continuing to use",
+    "continue to use",
+    "by using",
+    "settings",
+    "preferences",
+    "wir verwenden",
+    "verwendet cookies",
+    "akzeptieren",
+    "zustimmen",
+    "einverstanden",
+    "datenschutz",
+    "nous utilisons",
+    "utilise des cookies",
+    "accepter",
+    "acceptez",
+    "utilizamos",
+    "aceptar",
+    "acepta",
+    "usamos",
+    "utilizziamo",
+    "accetta",
+    "accetto",
+    "gebruikt cookies",
+    "wij gebruiken",
+    "akkoord",
+    "personalise",
+    "personalize",
+    "analytics",
+    "third-party",
+    "third party",
+    "partners",
+];
+
+/// Whole-line prompts to subscribe, sign up or turn off an ad blocker. Matched as substrings of
+/// a short line, because these notices are sentences rather than labels.
+const NOTICE_PHRASES: &[&str] = &[
+    "ad blocker",
+    "ad-blocker",
+    "adblocker",
+    "adblock",
+    "ad block",
+    "disable your ad",
+    "whitelist our",
+    "whitelisting",
+    "allowlist",
+    "supporting us by disabling",
+    "made possible by displaying online advertisements",
+    "werbeblocker",
+    "adblocker deaktivieren",
+    "bloqueur de publicité",
+    "bloqueador de anuncios",
+    "blocco degli annunci",
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "sign up for the newsletter",
+    "subscribe to the newsletter",
+    "get our newsletter",
+    "newsletter sign-up",
+    "newsletter signup",
+    "delivered to your inbox",
+    "straight to your inbox",
+    "in your inbox",
+    "enter your email",
+    "enter your e-mail",
+    "your email address",
+    "newsletter abonnieren",
+    "abonnez-vous",
+    "suscríbete",
+    "iscriviti alla newsletter",
+    "you have reached your limit",
+    "you've reached your limit",
+    "already a subscriber",
+    "already have an account",
+    "subscribe now",
+    "subscribe for full access",
+    "javascript is disabled",
+    "enable javascript",
+    "please enable javascript",
+    "your browser does not support",
+    "update your browser",
+    "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "tutti i diritti riservati",
+    "follow us on",
+    "like us on facebook",
+    "find us on facebook",
+    "share this article",
+    "click here to",
+    "click to share",
+    "opens in a new window",
+    "opens in new window",
+    "terms of use",
+    "terms of service",
+    "privacy policy",
+    "privacy notice",
+    "cookie policy",
+    "no comments yet",
+    "leave a reply",
+    "leave a comment",
+    "be the first to comment",
+    "you must be logged in",
+    "log in to comment",
+    "login to comment",
+    "comments are closed",
+    "post a comment",
+    "add a comment",
+    "write a comment",
+    "join the conversation",
+    "your comment",
+    "cancel reply",
+    "notify me of",
+    "required fields are marked",
+];
+
+/// Stub lines of an empty comment section: they are not comments.
+pub const COMMENT_STUBS: &[&str] = &[
+    "no comments yet",
+    "no comments",
+    "leave a reply",
+    "leave a comment",
+    "be the first to comment",
+    "comments are closed",
+    "post a comment",
+    "add a comment",
+    "write a comment",
+    "there are no comments yet",
+    "no responses yet",
+    "keine kommentare",
+    "aucun commentaire",
+    "sin comentarios",
+    "nessun commento",
+    "댓글이 없습니다",
+    "コメントはまだありません",
+];
+
+/// Lines that say the comment section begins here.
+pub const COMMENT_SECTION_TITLES: &[&str] = &[
+    "comments",
+    "reader comments",
+    "responses",
+    "replies",
+    "discussion",
+    "comment",
+    "kommentare",
+    "commentaires",
+    "comentarios",
+    "commenti",
+    "reacties",
+    "comentários",
+    "댓글",
+    "コメント",
+    "评论",
+    "評論",
+    "leave a reply",
+    "join the discussion",
+];
+
+/// Lower-cases and keeps letters, digits and single spaces: the form lines are compared in.
+pub fn normalize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut space = false;
+    for c in line.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// True for a line that is exactly an ad marker (`ADVERTISEMENT`, `Anzeige`).
+pub fn is_ad_marker(line: &str) -> bool {
+    AD_MARKERS.contains(&normalize(line).as_str())
+}
+
+/// True for a line that is a known ad marker or widget label (the whole line).
+pub fn is_label_line(line: &str) -> bool {
+    let n = normalize(line);
+    if n.is_empty() {
+        // Nothing but punctuation and rules: a divider. (Emoji alone are a reader's words.)
+        let t = line.trim();
+        return !t.is_empty()
+            && t.chars().all(|c| {
+                c.is_ascii_punctuation() || c.is_whitespace() || "•·–—|»«›‹→←×©®™…".contains(c)
+            });
+    }
+    AD_MARKERS.contains(&n.as_str()) || WIDGET_LABELS.contains(&n.as_str()) || is_orphan_token(line)
+}
+
+/// A lone lower-case token with inner hyphens or underscores (`dpo-dps-seal`, `fb_share_btn`):
+/// a class name or widget id whose element rendered as text. Prose never looks like this.
+fn is_orphan_token(line: &str) -> bool {
+    let t = line.trim();
+    t.len() <= 48
+        && !t.contains(char::is_whitespace)
+        && (t.contains('-') || t.contains('_'))
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && t.chars().any(|c| c.is_ascii_lowercase())
+        && !t.starts_with('-')
+}
+
+/// True for a cookie/consent notice, an ad-blocker plea, a newsletter prompt, a legal footer or
+/// a comment-form prompt: sentences of chrome, not of the article.
+pub fn is_notice_line(line: &str) -> bool {
+    if line.len() > 1200 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    if COOKIE_WORDS.iter().any(|w| contains_word(&lower, w))
+        && CONSENT_CUES.iter().any(|c| lower.contains(c))
+    {
+        return true;
+    }
+    // Longer lines that merely mention one of these phrases are usually prose about them.
+    line.len() <= 400 && NOTICE_PHRASES.iter().any(|p| lower.contains(p))
+        || lower.starts_with('©')
+        || lower.starts_with("copyright ©")
+        || lower.starts_with("(c) ") && lower.len() < 120
+}
+
+/// True for any line that is boilerplate on its own, wherever it stands.
+pub fn is_boilerplate_line(line: &str) -> bool {
+    is_label_line(line) || is_notice_line(line)
+}
+
+/// `word` occurs in `hay` with non-letters (or the ends) on both sides.
+pub fn contains_word(hay: &str, word: &str) -> bool {
+    let mut from = 0;
+    while let Some(p) = hay[from..].find(word) {
+        let start = from + p;
+        let end = start + word.len();
+        let before = hay[..start].chars().next_back();
+        let after = hay[end..].chars().next();
+        if !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic) {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// Function words of the languages most pages come in. Their share of a block's words tells
+/// running prose (a third or more) from menus and link lists (almost none), the signal jusText
+/// showed works across languages; the lists are merged because a page's language is not known
+/// when it is cleaned, and collisions between languages only blur the signal slightly.
+const STOPWORDS: &[&str] = &[
+    // English
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
+    "been", "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had",
+    "has", "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "just", "more", "most", "my", "no", "not", "now", "of", "on", "one", "only", "or", "other",
+    "our", "out", "over", "said", "she", "so", "some", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "those", "to", "up", "us", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "will", "with", "would", "you", "your",
+    "been", "being", "very", "such", "through", "between", "against", "during", "without", "under",
+    // German
+    "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "einen", "dem", "den", "des", "zu",
+    "mit", "sich", "auf", "für", "von", "auch", "es", "sie", "wir", "ich", "er", "im", "sind",
+    "wird", "werden", "wurde", "hat", "haben", "bei", "nach", "aus", "wie", "oder", "aber", "noch",
+    "nur", "so", "dass", "zum", "zur", "vom", "über", "einer", "eines", "kann", "sein", "man",
+    // French
+    "le", "la", "les", "et", "est", "un", "une", "des", "du", "de", "en", "que", "qui", "dans",
+    "pour", "pas", "sur", "au", "aux", "avec", "ce", "ces", "il", "elle", "ils", "nous", "vous",
+    "sont", "par", "plus", "ou", "mais", "son", "sa", "ses", "leur", "été", "être", "a", "ont",
+    // Spanish / Portuguese / Italian
+    "el", "los", "las", "y", "es", "del", "por", "con", "para", "una", "lo", "se", "su", "sus",
+    "como", "más", "pero", "fue", "ha", "han", "al", "o", "este", "esta", "entre", "sin", "sobre",
+    "também", "não", "uma", "os", "as", "em", "no", "na", "dos", "das", "que", "ao", "foi", "il",
+    "di", "che", "è", "per", "gli", "della", "delle", "nel", "nella", "non", "sono", "alla",
+    "anche", "come", "ma", "dei", "questo", "essere", "stato", // Dutch
+    "het", "een", "van", "en", "niet", "op", "te", "dat", "zijn", "voor", "met", "ook", "maar",
+    "om", "aan", "er", "bij", "nog", "wordt", "naar", "uit", "dan", "wel", "geen",
+];
+
+/// The share of `text`'s words that are function words, and how many words it has.
+pub fn stopword_density(text: &str) -> (f32, usize) {
+    let mut words = 0usize;
+    let mut stops = 0usize;
+    for w in text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        let lw = w.to_lowercase();
+        if STOPWORDS.contains(&lw.as_str()) {
+            stops += 1;
+        }
+    }
+    if words == 0 {
+        (0.0, 0)
+    } else {
+        (stops as f32 / words as f32, words)
+    }
+}
+
+/// Number of characters from scripts written without spaces (Han, kana, Hangul counts too,
+/// since Korean words are long): such text carries more per character, so length thresholds
+/// count these characters several times over.
+pub fn weighted_len(text: &str) -> usize {
+    text.chars().map(|c| if is_cjk(c) { 3 } else { 1 }).sum()
+}
+
+/// Han, kana, Hangul and the CJK punctuation blocks.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3130..=0x318F | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ad_markers_and_widget_labels_are_boilerplate() {
+        assert!(is_boilerplate_line("ADVERTISEMENT"));
+        assert!(is_boilerplate_line(
+            "  Advertisement - Scroll to continue  "
+        ));
+        assert!(is_boilerplate_line("Clipboard"));
+        assert!(is_boilerplate_line("dpo-dps-seal"));
+        assert!(is_boilerplate_line("Anzeige"));
+        assert!(!is_boilerplate_line(
+            "The advertisement ran for weeks before anyone noticed."
+        ));
+        assert!(!is_boilerplate_line("J-Hope"));
+    }
+
+    #[test]
+    fn cookie_notices_need_a_consent_cue() {
+        assert!(is_notice_line(
+            "Welcome! We use cookies to improve your browsing experience. Continuing to use this site means you agree."
+        ));
+        assert!(is_notice_line(
+            "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten."
+        ));
+        assert!(!is_notice_line(
+            "Bake the cookies for twelve minutes, then let them cool."
+        ));
+    }
+
+    #[test]
+    fn ad_blocker_pleas_are_notices() {
+        assert!(is_notice_line("It looks like you're using an ad blocker"));
+        assert!(is_notice_line(
+            "Please consider supporting us by disabling your ad blocker on our website."
+        ));
+    }
+
+    #[test]
+    fn stopword_density_tells_prose_from_menus() {
+        let (prose, _) = stopword_density(
+            "It was revealed that the group is singing the theme song for the remake.",
+        );
+        let (menu, _) = stopword_density("Home News Sports Business Entertainment Lifestyle");
+        assert!(prose > 0.3, "{prose}");
+        assert!(menu < 0.1, "{menu}");
+    }
+}

@@ -1,0 +1,951 @@
+//! Reader comments in markup: finding the comment section and splitting it into comments.
+//!
+//! Owns the recognition of comment sections and of single comments (author, time, edit time,
+//! text, depth) across WordPress, Disqus, LiveJournal/Dreamwidth, Blogger, phpBB/vBulletin-style
+//! forums, schema.org `Comment` and generic class and id names. The article body is left to
+//! `html`; text dumps to `text`.
+//!
+//! The comment systems differ in tags but agree on a shape: a container named for comments,
+//! holding a repeated element (one per comment) whose class or id says "comment" or "post",
+//! with an author element, a time element and a content element inside. The code looks for
+//! that shape rather than for each system's exact markup.
+
+use std::collections::{HashMap, HashSet};
+
+use super::clean::{self, COMMENT_STUBS};
+use super::dates::{Stamp, When, parse_when};
+use super::dom::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
+use super::html::element_words;
+use super::page::Comment;
+use super::text::edit_marker;
+
+/// Names of containers that hold a comment section.
+const SECTION_WORDS: &[&str] = &[
+    "comments",
+    "commentlist",
+    "comment-list",
+    "comments-list",
+    "commentslist",
+    "comments-area",
+    "comment-section",
+    "comments-section",
+    "commentsection",
+    "comment-thread",
+    "comments-thread",
+    "comments-container",
+    "comment-container",
+    "disqus-thread",
+    "dsq-comments",
+    "dsq-content",
+    "reader-comments",
+    "user-comments",
+    "usercomments",
+    "talkback",
+    "responses",
+    "replies",
+    "discussion",
+    "comments-block",
+    "comment-holder",
+    "comment-area",
+    "commentary",
+    "kommentare",
+    "commentaires",
+    "comentarios",
+    "commenti",
+    "reacties",
+];
+
+/// Names of single comments.
+const ITEM_WORDS: &[&str] = &[
+    "comment",
+    "comment-item",
+    "commentitem",
+    "comment-entry",
+    "comment-wrapper",
+    "comment-block",
+    "dsq-comment",
+    "post",
+    "postcontainer",
+    "postbit",
+    "reply",
+    "review",
+    "single-comment",
+    "comment-body",
+    "comment-container",
+    "comment-holder",
+    "depth",
+    "thread",
+    "cmt",
+    "ljcmt",
+];
+
+/// Names of the author element inside a comment.
+const AUTHOR_WORDS: &[&str] = &[
+    "author",
+    "comment-author",
+    "fn",
+    "username",
+    "user",
+    "poster",
+    "nickname",
+    "commenter",
+    "user-name",
+    "display-name",
+    "ljuser",
+    "author-name",
+    "comment-user",
+    "commentauthor",
+    "postauthor",
+    "screen-name",
+    "name",
+    "nick",
+    "by",
+    "comment-poster",
+    "poster-name",
+];
+
+/// Names of the time element inside a comment.
+const TIME_WORDS: &[&str] = &[
+    "date",
+    "time",
+    "datetime",
+    "timestamp",
+    "published",
+    "comment-date",
+    "comment-time",
+    "comment-meta",
+    "commentmetadata",
+    "post-date",
+    "postdate",
+    "posted",
+    "time-ago",
+    "ago",
+    "comment-timestamp",
+    "when",
+    "datestamp",
+];
+
+/// Names of the text element inside a comment.
+const CONTENT_WORDS: &[&str] = &[
+    "comment-content",
+    "comment-text",
+    "comment-body-text",
+    "commenttext",
+    "comment-message",
+    "content",
+    "message",
+    "post-message",
+    "postbody",
+    "post-body",
+    "postcontent",
+    "post-content",
+    "text",
+    "entry",
+    "body",
+    "comment-entry",
+    "usertext",
+    "md",
+    "bbcode",
+    "post-text",
+    "posttext",
+    "content-body",
+    "reply-content",
+];
+
+/// Parts of a comment that are not its text: action links, vote widgets, reply forms.
+const CHROME_WORDS: &[&str] = &[
+    "reply",
+    "reply-link",
+    "comment-reply-link",
+    "actions",
+    "comment-actions",
+    "toolbar",
+    "vote",
+    "votes",
+    "voting",
+    "like",
+    "likes",
+    "share",
+    "report",
+    "flag",
+    "edit-link",
+    "permalink",
+    "avatar",
+    "comment-awaiting-moderation",
+    "moderation",
+    "signature",
+    "sig",
+    "quote-link",
+    "comment-tools",
+    "links",
+    "controls",
+    "menu",
+    "footer",
+    "comment-footer",
+];
+
+/// What was found: the comments and the section roots to keep out of the article.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Comments in document order.
+    pub comments: Vec<Comment>,
+    /// Elements that hold the comment section.
+    pub sections: Vec<NodeId>,
+}
+
+/// True when a class/id word list names a comment section or a comment.
+pub fn is_comment_name(words: &[String]) -> bool {
+    words.iter().any(|w| {
+        SECTION_WORDS.contains(&w.as_str())
+            || matches!(w.as_str(), "comment" | "comments" | "dsq-comment")
+    })
+}
+
+fn has_any(words: &[String], list: &[&str]) -> bool {
+    words.iter().any(|w| list.contains(&w.as_str()))
+}
+
+/// Finds comment sections among live nodes and reads their comments.
+pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
+    let mut found = Found::default();
+    let sections = find_sections(dom, dead);
+    let mut seen: HashSet<NodeId> = HashSet::new();
+    for &section in &sections {
+        let items = find_items(dom, dead, section);
+        let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
+        for (group, depth) in items {
+            if !seen.insert(group[0]) {
+                continue;
+            }
+            if let Some(c) = read_comment(dom, dead, &group, depth, &set, captured) {
+                found.comments.push(c);
+            }
+        }
+    }
+    found.sections = sections;
+    if !found.comments.is_empty() {
+        return found;
+    }
+    // Schema.org comments outside any named section.
+    let items: Vec<NodeId> = dom
+        .descendants(DOCUMENT)
+        .filter(|&n| !dead[n] && is_schema_comment(dom, n))
+        .collect();
+    if !items.is_empty() {
+        let set: HashSet<NodeId> = items.iter().copied().collect();
+        for &item in &items {
+            let depth = dom.ancestors(item).filter(|a| set.contains(a)).count() as u32;
+            if let Some(c) = read_comment(dom, dead, &[item], Some(depth), &set, captured) {
+                found.comments.push(c);
+            }
+            if depth == 0 {
+                found.sections.push(item);
+            }
+        }
+        return found;
+    }
+    // A forum thread: repeated posts with an author each; the first post is the article.
+    let posts = find_forum_posts(dom, dead);
+    if posts.len() >= 2 {
+        let set: HashSet<NodeId> = posts.iter().copied().collect();
+        for &post in &posts[1..] {
+            if let Some(c) = read_comment(dom, dead, &[post], None, &set, captured) {
+                found.comments.push(c);
+            }
+            found.sections.push(post);
+        }
+    }
+    found
+}
+
+/// Forum posts: elements with post-like ids (`p4401`, `post_123`) or names (`post`,
+/// `postcontainer`, `postbit`, `message`) that repeat, each holding a user name.
+fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
+    let mut families: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut iter = dom.descendants(DOCUMENT);
+    while let Some(id) = iter.next() {
+        if dead[id] {
+            iter.skip_children_of(id);
+            continue;
+        }
+        if !matches!(
+            dom.tag(id),
+            "div" | "li" | "article" | "section" | "table" | "tr"
+        ) {
+            continue;
+        }
+        let words = element_words(dom, id);
+        let post_id = dom.attr(id, "id").is_some_and(|i| {
+            let stem = i.trim_end_matches(|c: char| c.is_ascii_digit());
+            stem.len() < i.len()
+                && matches!(
+                    stem.trim_end_matches(['-', '_']),
+                    "p" | "post" | "postcontainer" | "msg" | "message"
+                )
+        });
+        if post_id
+            || has_any(
+                &words,
+                &["postcontainer", "postbit", "forum-post", "topic-post"],
+            )
+        {
+            families
+                .entry(dom.tag(id).to_string())
+                .or_default()
+                .push(id);
+            iter.skip_children_of(id);
+        }
+    }
+    let best = families
+        .into_values()
+        .max_by_key(|v| v.len())
+        .unwrap_or_default();
+    let with_author = best
+        .iter()
+        .filter(|&&p| {
+            dom.descendants(p)
+                .any(|d| has_any(&element_words(dom, d), AUTHOR_WORDS))
+        })
+        .count();
+    if with_author * 2 >= best.len() {
+        best
+    } else {
+        Vec::new()
+    }
+}
+
+fn is_schema_comment(dom: &Dom, n: NodeId) -> bool {
+    dom.attr(n, "itemtype")
+        .is_some_and(|t| t.ends_with("/Comment") || t.ends_with("/UserComments"))
+        || dom
+            .attr(n, "itemprop")
+            .is_some_and(|p| p.split_whitespace().any(|w| w == "comment"))
+}
+
+/// Outermost live elements named as comment sections (nested sections belong to the outer).
+fn find_sections(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut iter = dom.descendants(DOCUMENT);
+    while let Some(id) = iter.next() {
+        if dead[id] {
+            iter.skip_children_of(id);
+            continue;
+        }
+        if !dom.is_element(id)
+            || matches!(
+                dom.tag(id),
+                "body" | "html" | "a" | "span" | "h1" | "h2" | "h3" | "h4" | "button" | "form"
+            )
+        {
+            continue;
+        }
+        let words = element_words(dom, id);
+        if has_any(&words, SECTION_WORDS)
+            && !has_any(
+                &words,
+                &[
+                    "comment-form",
+                    "respond",
+                    "comment-respond",
+                    "comments-link",
+                    "comment-count",
+                    "comments-count",
+                ],
+            )
+            && !holds_article(dom, id)
+        {
+            out.push(id);
+            iter.skip_children_of(id);
+        }
+    }
+    out
+}
+
+/// A page wrapper named `comments-enabled` is not a comment section: it holds the article's
+/// heading or body.
+fn holds_article(dom: &Dom, id: NodeId) -> bool {
+    dom.descendants(id).any(|d| {
+        matches!(dom.tag(d), "h1" | "main")
+            || dom
+                .attr(d, "itemprop")
+                .is_some_and(|p| p.contains("articleBody"))
+    })
+}
+
+/// The repeated comment elements inside a section, with their nesting depth.
+/// The repeated comment elements inside a section, with their nesting depth. Each comment is
+/// a group of nodes: one element, or a `dt` with the `dd`s that follow it (Blogger's classic
+/// `dl#comments-block`).
+fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Option<u32>)> {
+    // Candidates: elements named like a comment, schema.org comments, or ids like comment-123.
+    let mut families: HashMap<(String, String), Vec<NodeId>> = HashMap::new();
+    let mut iter = dom.descendants(section);
+    while let Some(id) = iter.next() {
+        if dead[id] {
+            iter.skip_children_of(id);
+            continue;
+        }
+        if !dom.is_element(id)
+            || matches!(
+                dom.tag(id),
+                "a" | "span" | "time" | "img" | "p" | "b" | "strong" | "em" | "i" | "cite" | "abbr"
+            )
+        {
+            continue;
+        }
+        let words = element_words(dom, id);
+        let by_id = dom.attr(id, "id").is_some_and(is_comment_id);
+        if is_schema_comment(dom, id) || by_id || has_any(&words, ITEM_WORDS) {
+            // Family key: tag and class with digits removed, so `comment depth-2 odd` and
+            // `comment depth-1 even` differ only in what does not matter.
+            let class: String = dom
+                .attr(id, "class")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter(|w| {
+                    !w.chars().any(|c| c.is_ascii_digit())
+                        && !w.ends_with("-odd")
+                        && !w.ends_with("-even")
+                        && !w.ends_with("-alt")
+                        && !matches!(
+                            *w,
+                            "odd"
+                                | "even"
+                                | "alt"
+                                | "thread-odd"
+                                | "thread-even"
+                                | "thread-alt"
+                                | "bypostauthor"
+                                | "byuser"
+                                | "parent"
+                                | "first"
+                                | "last"
+                        )
+                })
+                .filter(|w| {
+                    !w.starts_with("comment-author-")
+                        && !w.starts_with("user-")
+                        && !w.starts_with("role-")
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let key = if is_schema_comment(dom, id) {
+                ("schema".to_string(), String::new())
+            } else {
+                (dom.tag(id).to_string(), class)
+            };
+            families.entry(key).or_default().push(id);
+        }
+    }
+    // The family of single comments: the largest; among equals, the outermost (WordPress nests
+    // `article.comment-body` inside each `li.comment`).
+    let mut best: Option<(&(String, String), &Vec<NodeId>)> = None;
+    for (k, members) in &families {
+        let better = match best {
+            None => true,
+            Some((bk, bm)) => {
+                let (d, bd) = (
+                    dom.ancestors(members[0]).count(),
+                    dom.ancestors(bm[0]).count(),
+                );
+                members.len() > bm.len()
+                    || members.len() == bm.len() && (d < bd || d == bd && k < bk)
+            }
+        };
+        if better && members.iter().any(|&m| has_text(dom, dead, m)) {
+            best = Some((k, members));
+        }
+    }
+    let Some((_, members)) = best else {
+        return Vec::new();
+    };
+    if matches!(dom.tag(members[0]), "dt" | "dd") {
+        return definition_groups(dom, dead, members);
+    }
+    let set: HashSet<NodeId> = members.iter().copied().collect();
+    let nested = members
+        .iter()
+        .any(|&m| dom.ancestors(m).any(|a| set.contains(&a)));
+    members
+        .iter()
+        .map(|&m| {
+            let depth = if nested {
+                Some(
+                    dom.ancestors(m)
+                        .take_while(|&a| a != section)
+                        .filter(|a| set.contains(a))
+                        .count() as u32,
+                )
+            } else {
+                depth_from_class(dom, m)
+            };
+            (vec![m], depth)
+        })
+        .collect()
+}
+
+/// Groups each `dt` of the lists holding `members` with the `dd`s after it.
+fn definition_groups(
+    dom: &Dom,
+    dead: &[bool],
+    members: &[NodeId],
+) -> Vec<(Vec<NodeId>, Option<u32>)> {
+    let mut lists: Vec<NodeId> = members
+        .iter()
+        .filter_map(|&m| dom.nodes[m].parent)
+        .collect();
+    lists.dedup();
+    let mut out: Vec<(Vec<NodeId>, Option<u32>)> = Vec::new();
+    for list in lists {
+        for &k in &dom.nodes[list].children {
+            if dead[k] {
+                continue;
+            }
+            match dom.tag(k) {
+                "dt" => out.push((vec![k], None)),
+                "dd" => {
+                    if let Some(last) = out.last_mut() {
+                        last.0.push(k);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// `comment-123`, `li-comment-5`, `div-comment-5`, `c123`, `t123` (LiveJournal threads),
+/// `p123` / `post123` / `post_123` (forums), `dsq-comment-9`.
+fn is_comment_id(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stem.len() == lower.len() || stem.is_empty() {
+        return false;
+    }
+    let stem = stem.trim_end_matches(['-', '_']);
+    matches!(
+        stem,
+        "comment"
+            | "li-comment"
+            | "div-comment"
+            | "c"
+            | "t"
+            | "cmt"
+            | "ljcmt"
+            | "p"
+            | "post"
+            | "dsq-comment"
+            | "dsq-comment-body"
+            | "reply"
+            | "msg"
+            | "postcontainer"
+            | "edit"
+            | "comments-comment"
+            | "comment-body"
+            | "commentbody"
+    )
+}
+
+/// A `depth-2` (WordPress), `comment-depth-2` (LiveJournal) or `level-2` class, when the
+/// markup does not nest: 1-based in the markup, 0-based here.
+fn depth_from_class(dom: &Dom, id: NodeId) -> Option<u32> {
+    let class = dom.attr(id, "class")?;
+    class.split_whitespace().find_map(|w| {
+        let w = w.to_ascii_lowercase();
+        let p = w
+            .rfind("depth-")
+            .map(|p| p + 6)
+            .or_else(|| w.rfind("level-").map(|p| p + 6))?;
+        let n: u32 = w[p..].parse().ok()?;
+        n.checked_sub(1)
+    })
+}
+
+fn has_text(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
+    let mut iter = dom.descendants(id);
+    while let Some(n) = iter.next() {
+        if dead[n] {
+            iter.skip_children_of(n);
+            continue;
+        }
+        if let NodeData::Text(t) = &dom.nodes[n].data {
+            if !t.trim().is_empty() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Reads one comment from its nodes. Nested replies (other items inside it) are not part of its
+/// text.
+fn read_comment(
+    dom: &Dom,
+    dead: &[bool],
+    group: &[NodeId],
+    depth: Option<u32>,
+    others: &HashSet<NodeId>,
+    captured: Option<Stamp>,
+) -> Option<Comment> {
+    let mut author: Option<String> = None;
+    let mut posted: Option<Stamp> = None;
+    let mut edited: Option<Stamp> = None;
+    let mut author_node: Option<NodeId> = None;
+    let mut time_node: Option<NodeId> = None;
+    let mut content_nodes: Vec<NodeId> = Vec::new();
+    let mut skip: Vec<NodeId> = Vec::new();
+
+    for &root in group {
+        // Pre-order walk; `continue` leaves a consumed or skipped node's subtree unvisited.
+        let mut stack: Vec<NodeId> = vec![root];
+        while let Some(id) = stack.pop() {
+            let itemprop = dom.attr(id, "itemprop").unwrap_or("");
+            if dead[id] {
+                // Microdata times live in `<meta>`, which the chrome pass removes.
+                if posted.is_none()
+                    && dom.tag(id) == "meta"
+                    && matches!(itemprop, "dateCreated" | "datePublished" | "commentTime")
+                {
+                    posted = dom.attr(id, "content").and_then(Stamp::find);
+                }
+                continue;
+            }
+            if !dom.is_element(id) {
+                continue;
+            }
+            let words = element_words(dom, id);
+            if id != root && others.contains(&id)
+                || matches!(dom.tag(id), "ul" | "ol" | "div")
+                    && has_any(&words, REPLY_CONTAINER_WORDS)
+            {
+                skip.push(id);
+                continue;
+            }
+            if has_any(&words, EDIT_WORDS) {
+                edited = edited.or_else(|| Stamp::find(&dom.text(id)));
+                skip.push(id);
+                continue;
+            }
+            // A `dt` heads its group and holds the author itself.
+            if (id != root || group.len() > 1)
+                && author_node.is_none()
+                && (has_any(&words, AUTHOR_WORDS)
+                    || matches!(itemprop, "author" | "creator")
+                    || dom.tag(id) == "cite")
+            {
+                let t = dom.text(id);
+                let t = strip_says(&t);
+                if !t.is_empty() && t.chars().count() <= 60 {
+                    author = Some(t.to_string());
+                    author_node = Some(id);
+                    continue;
+                }
+            }
+            let is_time_tag = dom.tag(id) == "time" && dom.attr(id, "datetime").is_some();
+            let time_like = is_time_tag
+                || has_any(&words, TIME_WORDS)
+                || matches!(itemprop, "dateCreated" | "datePublished")
+                || dom.tag(id) == "abbr" && dom.attr(id, "title").is_some();
+            // A `<time datetime>` beats a date read from a meta line's text.
+            let better = time_node.is_none()
+                || is_time_tag && time_node.is_some_and(|t| dom.tag(t) != "time");
+            if id != root && time_like && better {
+                let from_attr = dom
+                    .attr(id, "datetime")
+                    .or_else(|| dom.attr(id, "title"))
+                    .or_else(|| dom.attr(id, "data-timestamp"))
+                    .or_else(|| dom.attr(id, "content"))
+                    .and_then(Stamp::find);
+                let text = dom.text(id);
+                let when = from_attr.map(When::At).or_else(|| parse_when(&text, false));
+                if let Some(w) = when {
+                    posted = match w {
+                        When::At(s) => Some(s),
+                        When::Ago(d) => captured.map(|c| c.minus(d)),
+                    };
+                    time_node = Some(id);
+                    let leaf = !dom.nodes[id]
+                        .children
+                        .iter()
+                        .any(|&k| dom.is_element(k) && dom.tag(k) != "a");
+                    if leaf && text.chars().count() < 80 {
+                        continue;
+                    }
+                }
+            }
+            if (has_any(&words, CONTENT_WORDS)
+                || matches!(itemprop, "text" | "commentText" | "description"))
+                && !has_any(&words, AUTHOR_WORDS)
+            {
+                content_nodes.push(id);
+            }
+            if id != root
+                && (has_any(&words, CHROME_WORDS) && !has_any(&words, CONTENT_WORDS)
+                    || matches!(dom.tag(id), "form" | "button"))
+            {
+                skip.push(id);
+                continue;
+            }
+            stack.extend(dom.nodes[id].children.iter().rev());
+        }
+    }
+    // The content element is the first one named so that holds neither the author nor the time.
+    let holds = |outer: NodeId, inner: Option<NodeId>| {
+        inner.is_some_and(|i| i == outer || dom.ancestors(i).any(|a| a == outer))
+    };
+    let content_node = content_nodes.into_iter().find(|&c| {
+        !holds(c, author_node)
+            && !holds(c, time_node)
+            && !skip
+                .iter()
+                .any(|&s| s == c || dom.ancestors(c).any(|a| a == s))
+    });
+    let mut excluded: Vec<NodeId> = skip;
+    let roots: Vec<NodeId> = match content_node {
+        Some(c) => vec![c],
+        None => {
+            excluded.extend(author_node);
+            excluded.extend(time_node);
+            group.to_vec()
+        }
+    };
+    let mut text = String::new();
+    for r in roots {
+        text.push_str(&block_text(dom, dead, r, &excluded));
+        text.push('\n');
+    }
+    let (text, marker) = tidy_comment(&text, author.as_deref());
+    edited = edited.or(marker);
+    if text.is_empty() && author.is_none() && posted.is_none() {
+        return None;
+    }
+    if author.is_none()
+        && posted.is_none()
+        && COMMENT_STUBS.contains(&clean::normalize(&text).as_str())
+    {
+        return None;
+    }
+    Some(Comment {
+        author,
+        posted,
+        edited,
+        text,
+        depth,
+    })
+}
+
+/// Containers of a comment's replies: their comments are read on their own.
+const REPLY_CONTAINER_WORDS: &[&str] = &[
+    "children",
+    "replies",
+    "comment-replies",
+    "sub-comments",
+    "subcomments",
+    "thread-children",
+];
+
+/// Names of an "edited at" note inside a comment.
+const EDIT_WORDS: &[&str] = &[
+    "edittime",
+    "edit-time",
+    "edited",
+    "comment-edited",
+    "last-edited",
+    "editnote",
+    "edit-note",
+];
+
+/// `Jane says:` → `Jane`.
+fn strip_says(t: &str) -> &str {
+    let t = t.trim();
+    for s in [
+        " says:", " said:", " said...", " said…", " says", " said", " wrote:", ":",
+    ] {
+        if let Some(x) = t.strip_suffix(s) {
+            return x.trim();
+        }
+    }
+    t
+}
+
+/// Text of a subtree with block elements on their own lines and paragraphs separated by blank
+/// lines; `excluded` subtrees are left out.
+pub fn block_text(dom: &Dom, dead: &[bool], root: NodeId, excluded: &[NodeId]) -> String {
+    let mut out = String::new();
+    // (node, closing?) so blocks can end their line after their children.
+    let mut stack: Vec<(NodeId, bool)> = vec![(root, false)];
+    while let Some((id, closing)) = stack.pop() {
+        let tag = dom.tag(id);
+        if closing {
+            if matches!(
+                tag,
+                "p" | "blockquote"
+                    | "pre"
+                    | "ul"
+                    | "ol"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "table"
+            ) {
+                out.push_str("\n\n");
+            } else if is_line_block(tag) {
+                out.push('\n');
+            }
+            continue;
+        }
+        if dead[id] || excluded.contains(&id) {
+            continue;
+        }
+        match &dom.nodes[id].data {
+            NodeData::Text(t) => {
+                let at_line_start = out.is_empty() || out.ends_with('\n');
+                let mut piece = String::new();
+                push_collapsed(&mut piece, t);
+                if at_line_start {
+                    out.push_str(piece.trim_start());
+                } else {
+                    if t.starts_with(char::is_whitespace) && !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                    out.push_str(piece.trim_start());
+                }
+            }
+            NodeData::Element { .. } | NodeData::Document => {
+                if tag == "br" {
+                    out.push('\n');
+                    continue;
+                }
+                if is_line_block(tag) && !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                stack.push((id, true));
+                for &k in dom.nodes[id].children.iter().rev() {
+                    stack.push((k, false));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_line_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "blockquote"
+            | "pre"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "tr"
+            | "header"
+            | "footer"
+            | "figure"
+            | "figcaption"
+            | "hr"
+    )
+}
+
+/// Trims lines, drops boilerplate and a repeated author line, keeps paragraph breaks; an
+/// `Edited at …` line becomes the edit time.
+fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
+    let mut edited = None;
+    let author_norm = author.map(clean::normalize).unwrap_or_default();
+    let mut lines: Vec<&str> = Vec::new();
+    for raw in text.lines() {
+        let l = raw.trim();
+        if l.is_empty() {
+            if lines.last().is_some_and(|x| !x.is_empty()) {
+                lines.push("");
+            }
+            continue;
+        }
+        if let Some(e) = edit_marker(l) {
+            edited = edited.or(e);
+            continue;
+        }
+        let n = clean::normalize(l);
+        if clean::is_boilerplate_line(l)
+            || (!author_norm.is_empty() && n == author_norm)
+            || matches!(
+                n.as_str(),
+                "says" | "said" | "reply" | "antworten" | "répondre" | "responder"
+            )
+        {
+            continue;
+        }
+        lines.push(l);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    (lines.join("\n"), edited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::dom::Dom;
+
+    fn comments_of(html: &str) -> Vec<Comment> {
+        let dom = Dom::parse(html);
+        let dead = vec![false; dom.nodes.len()];
+        extract(&dom, &dead, None).comments
+    }
+
+    #[test]
+    fn comment_ids() {
+        assert!(is_comment_id("comment-123"));
+        assert!(is_comment_id("li-comment-5"));
+        assert!(is_comment_id("t4567"));
+        assert!(!is_comment_id("comments"));
+        assert!(!is_comment_id("top"));
+    }
+
+    #[test]
+    fn wordpress_threads_keep_order_and_depth() {
+        let html = r##"<div id="comments" class="comments-area"><h2>2 thoughts</h2><ol class="comment-list">
+          <li id="comment-1" class="comment even thread-even depth-1"><article id="div-comment-1" class="comment-body">
+            <footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Ann</b> <span class="says">says:</span></div>
+            <div class="comment-metadata"><a href="#c1"><time datetime="2020-05-01T10:00:00+00:00">May 1, 2020 at 10:00 am</time></a></div></footer>
+            <div class="comment-content"><p>First point.</p><p>Second paragraph.</p></div>
+            <div class="reply"><a class="comment-reply-link" href="#">Reply</a></div></article>
+            <ol class="children"><li id="comment-2" class="comment odd alt depth-2"><article id="div-comment-2" class="comment-body">
+              <footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Bob</b></div>
+              <div class="comment-metadata"><time datetime="2020-05-02T11:00:00+00:00">May 2</time></div></footer>
+              <div class="comment-content"><p>A reply.</p></div></article></li></ol>
+          </li>
+          <li id="comment-3" class="comment even depth-1"><article class="comment-body"><footer class="comment-meta"><div class="comment-author"><b class="fn">Cy</b></div></footer>
+            <div class="comment-content"><p>Later one.</p></div></article></li>
+        </ol></div>"##;
+        let c = comments_of(html);
+        assert_eq!(c.len(), 3, "{c:#?}");
+        assert_eq!(c[0].author.as_deref(), Some("Ann"));
+        assert_eq!(c[0].text, "First point.\n\nSecond paragraph.");
+        assert_eq!(c[0].posted.unwrap().to_string(), "2020-05-01T10:00:00Z");
+        assert_eq!(c[0].depth, Some(0));
+        assert_eq!(c[1].author.as_deref(), Some("Bob"));
+        assert_eq!(c[1].text, "A reply.");
+        assert_eq!(c[1].depth, Some(1));
+        assert_eq!(c[2].text, "Later one.");
+        assert_eq!(c[2].depth, Some(0));
+    }
+}

@@ -1,0 +1,226 @@
+//! Bytes to text: byte-order mark, then the page's declared charset, then detection.
+//!
+//! Owns charset choice and decoding; what the text means is left to `html` and `text`.
+
+use encoding_rs::Encoding;
+
+/// How many leading bytes are searched for a `<meta charset>` declaration. The HTML standard's
+/// prescan looks at 1024 bytes; saved pages often carry a long comment or script first, so more.
+const DECLARATION_SCAN_BYTES: usize = 8 * 1024;
+
+/// How many bytes the detector sees. chardetng converges within a few kilobytes of non-ASCII
+/// text; feeding whole pages costs time for no better guess.
+const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
+
+/// Decoded text and the encoding that produced it.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, with a byte-order mark removed and invalid sequences replaced by U+FFFD.
+    pub text: String,
+    /// The WHATWG name of the encoding used.
+    pub encoding: &'static Encoding,
+}
+
+/// Decodes a page's bytes. `is_html` enables the search for a declared charset.
+///
+/// Never fails: invalid sequences become U+FFFD. Pure; safe to call from any thread.
+pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return finish(&bytes[bom_len..], enc);
+    }
+    if is_html {
+        if let Some(enc) = declared_charset(bytes) {
+            // A page that declares UTF-16 but has no BOM was re-saved as ASCII-compatible bytes
+            // (the standard says to read it as UTF-8), and a page whose declared single-byte
+            // charset is contradicted by valid multi-byte UTF-8 was re-saved as UTF-8 by the
+            // browser without fixing the declaration.
+            let utf16 = enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE;
+            let enc = if utf16 || enc != encoding_rs::UTF_8 && looks_like_utf8(bytes) {
+                encoding_rs::UTF_8
+            } else {
+                enc
+            };
+            return finish(bytes, enc);
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return finish(bytes, encoding_rs::UTF_8);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
+    detector.feed(sample, sample.len() == bytes.len());
+    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    finish(bytes, enc)
+}
+
+fn finish(bytes: &[u8], enc: &'static Encoding) -> Decoded {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    Decoded {
+        text: text.into_owned(),
+        encoding: enc,
+    }
+}
+
+/// True when the bytes hold multi-byte UTF-8 sequences and no invalid ones (in the sample).
+fn looks_like_utf8(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
+    let valid_up_to = match std::str::from_utf8(sample) {
+        Ok(_) => sample.len(),
+        // A sequence cut by the sample's end is not evidence against UTF-8.
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return false,
+    };
+    sample[..valid_up_to].iter().any(|&b| b >= 0x80)
+}
+
+/// Finds `<meta charset=…>` or `<meta http-equiv="Content-Type" content="…; charset=…">` (or an
+/// XML declaration's `encoding=`) in the first bytes, the way the HTML prescan does, tolerating
+/// case and quoting differences.
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(DECLARATION_SCAN_BYTES)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    if lower.starts_with(b"<?xml") {
+        if let Some(end) = find(&lower, b"?>", 0) {
+            if let Some(label) = attr_value(&lower[..end], b"encoding") {
+                return Encoding::for_label(label);
+            }
+        }
+    }
+    let mut at = 0;
+    while let Some(start) = find(&lower, b"<meta", at) {
+        let end = find(&lower, b">", start).unwrap_or(lower.len());
+        let tag = &lower[start..end];
+        at = end;
+        if let Some(label) = attr_value(tag, b"charset") {
+            if let Some(enc) = Encoding::for_label(label) {
+                return Some(enc);
+            }
+        }
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// The value after `name=` inside a tag (also inside a `content="text/html; charset=x"` value).
+fn attr_value<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let mut at = 0;
+    while let Some(p) = find(tag, name, at) {
+        at = p + name.len();
+        let mut i = at;
+        while tag.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        if tag.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        while tag
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'')
+        {
+            i += 1;
+        }
+        let start = i;
+        while tag.get(i).is_some_and(|b| {
+            !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b';' | b'>' | b'/')
+        }) {
+            i += 1;
+        }
+        if i > start {
+            return Some(&tag[start..i]);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html_in(enc: &'static Encoding, text: &str, declare: bool) -> Vec<u8> {
+        let meta = if declare {
+            format!("<meta charset=\"{}\">", enc.name())
+        } else {
+            String::new()
+        };
+        let page =
+            format!("<html><head>{meta}<title>t</title></head><body><p>{text}</p></body></html>");
+        enc.encode(&page).0.into_owned()
+    }
+
+    #[test]
+    fn honours_a_byte_order_mark() {
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("café".as_bytes());
+        let d = decode(&b, false);
+        assert_eq!(d.text, "café");
+        assert_eq!(d.encoding, encoding_rs::UTF_8);
+    }
+
+    #[test]
+    fn honours_meta_charset_and_http_equiv() {
+        let text = "서울의 봄 날씨는 따뜻합니다";
+        let b = html_in(encoding_rs::EUC_KR, text, true);
+        let d = decode(&b, true);
+        assert_eq!(d.encoding, encoding_rs::EUC_KR);
+        assert!(d.text.contains(text));
+
+        let page = "<meta http-equiv='Content-Type' content='text/html; charset=Shift_JIS'><p>東京の天気は晴れです</p>";
+        let b = encoding_rs::SHIFT_JIS.encode(page).0.into_owned();
+        let d = decode(&b, true);
+        assert_eq!(d.encoding, encoding_rs::SHIFT_JIS);
+        assert!(d.text.contains("東京の天気は晴れです"));
+    }
+
+    #[test]
+    fn detects_undeclared_charsets() {
+        for (enc, text) in [
+            (
+                encoding_rs::EUC_KR,
+                "방탄소년단이 일본 드라마의 주제가를 부른다. 이번 노래는 힙합 트랙이며 많은 팬들이 기다리고 있다.",
+            ),
+            (
+                encoding_rs::SHIFT_JIS,
+                "防弾少年団が日本のドラマの主題歌を歌います。この曲はヒップホップのトラックで、多くのファンが待っています。",
+            ),
+            (
+                encoding_rs::GB18030,
+                "防弹少年团将为日本电视剧演唱主题曲。这首歌是一首嘻哈歌曲，很多歌迷都在等待。",
+            ),
+            (
+                encoding_rs::WINDOWS_1252,
+                "Les élèves français étudient à l'école très tôt; «café» coûte cher à Noël.",
+            ),
+        ] {
+            let b = html_in(enc, text, false);
+            let d = decode(&b, true);
+            assert!(
+                d.text.contains(text),
+                "{} decoded as {}: {}",
+                enc.name(),
+                d.encoding.name(),
+                d.text
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_declaration_loses_to_valid_utf8() {
+        let b = "<meta charset=iso-8859-1><p>naïve café</p>".as_bytes();
+        let d = decode(b, true);
+        assert!(d.text.contains("naïve café"));
+    }
+
+    #[test]
+    fn invalid_bytes_become_replacement_characters() {
+        let d = decode(&[b'a', 0xFF, 0xFE, b'b', 0xC3], false);
+        assert!(d.text.starts_with('a'));
+        assert!(d.text.contains('b'));
+    }
+}

@@ -1,0 +1,578 @@
+//! The parsed page: html5ever's tree builder writing into a flat arena of nodes.
+//!
+//! Owns parsing (and the pre-parse guards) and the node storage; judging the nodes is left to
+//! `html` and `comments`.
+//!
+//! Written by hand instead of using scraper's or html2text's tree because the cleaner keeps
+//! per-node scores and flags in plain vectors indexed by node number, walks the tree many times
+//! without reference counting, and never needs script or style text (the guard strips it before
+//! the parser sees it, which is also where most of a modern page's bytes go).
+
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+
+/// Index of a node in [`Dom::nodes`].
+pub type NodeId = usize;
+
+/// The document node is always first.
+pub const DOCUMENT: NodeId = 0;
+
+/// What a node is.
+#[derive(Debug, Clone)]
+pub enum NodeData {
+    /// The document root.
+    Document,
+    /// An element with its attributes (name, value).
+    Element {
+        /// The tag name, lower-case.
+        name: QualName,
+        /// Attributes in source order.
+        attrs: Vec<Attribute>,
+    },
+    /// Character data.
+    Text(StrTendril),
+    /// A comment (`<!-- saved from url=… -->` lives here).
+    Comment(StrTendril),
+    /// Doctype and processing instructions: kept only so the tree builder has a node.
+    Other,
+}
+
+/// One node with its links to parent and siblings.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Parent node, `None` for the document and detached nodes.
+    pub parent: Option<NodeId>,
+    /// Child nodes in document order.
+    pub children: Vec<NodeId>,
+    /// What the node is.
+    pub data: NodeData,
+}
+
+/// A parsed document.
+#[derive(Debug)]
+pub struct Dom {
+    /// All nodes; [`DOCUMENT`] is the root. Detached nodes stay in the vector unreachable.
+    pub nodes: Vec<Node>,
+}
+
+/// What the pre-parse guard took out of the markup that the metadata reader still wants.
+#[derive(Debug, Default)]
+pub struct Stripped {
+    /// Bodies of `<script type="application/ld+json">` elements.
+    pub json_ld: Vec<String>,
+}
+
+/// Element names that never have children (no end tag).
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "frame", "basefont", "bgsound", "isindex", "image",
+];
+
+/// Elements whose end tag is optional: the parser closes them implicitly, so they do not nest
+/// in practice and are not counted toward the depth cap.
+const AUTO_CLOSED: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "rb",
+    "rt", "rtc", "rp", "colgroup", "caption", "html", "head", "body",
+];
+
+/// Elements whose contents are dropped before parsing: code, styling and vector drawings are
+/// never article text, and skipping them here saves the parser most of a modern page's bytes.
+const STRIPPED: &[&str] = &["script", "style", "svg", "noscript", "template", "math"];
+
+/// How many open elements an end tag may look back through to find its start tag. Bounded so
+/// that a flood of stray end tags costs linear time.
+const END_TAG_LOOKBACK: usize = 64;
+
+/// Rewrites markup before parsing: drops script, style and svg contents (keeping JSON-LD
+/// aside), and removes start and end tags that would nest deeper than `max_depth`, keeping
+/// their contents. A light tag scanner, not a parser: it only needs to be right about nesting
+/// depth, which bounds the tree builder's work, whose scope checks are linear in depth.
+pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut stripped = Stripped::default();
+    let mut stack: Vec<(String, bool)> = Vec::new(); // (name, dropped)
+    let mut depth = 0usize;
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        i = lt + 1;
+        if b[i..].starts_with(b"!--") {
+            // Comments are copied whole (the saved-from note is one).
+            i = find(b, b"-->", i + 3).map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let end_tag = b.get(i) == Some(&b'/');
+        let name_start = if end_tag { i + 1 } else { i };
+        let mut j = name_start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        if j == name_start || !b[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[name_start..j].to_ascii_lowercase();
+        let gt = tag_end(b, j);
+        let self_closing = gt > 0 && b[gt - 1] == b'/';
+        let tag_stop = (gt + 1).min(b.len());
+        if !end_tag && STRIPPED.contains(&name.as_str()) {
+            // Skip to the matching end tag (these never nest in a way that matters here).
+            let close = format!("</{name}");
+            let body_end = find_ci(b, close.as_bytes(), tag_stop).unwrap_or(b.len());
+            if name == "script" {
+                let tag = html[lt..tag_stop].to_ascii_lowercase();
+                if tag.contains("ld+json") {
+                    stripped.json_ld.push(html[tag_stop..body_end].to_string());
+                }
+            }
+            out.push_str(&html[copied..lt]);
+            let after = find(b, b">", body_end).map_or(b.len(), |e| e + 1);
+            copied = after;
+            i = after;
+            continue;
+        }
+        if VOID.contains(&name.as_str()) || AUTO_CLOSED.contains(&name.as_str()) || self_closing {
+            i = tag_stop;
+            continue;
+        }
+        if end_tag {
+            let found = stack
+                .iter()
+                .rev()
+                .take(END_TAG_LOOKBACK)
+                .position(|(n, _)| *n == name);
+            if let Some(k) = found {
+                let at = stack.len() - 1 - k;
+                let dropped = stack[at].1;
+                for (_, d) in stack.drain(at..) {
+                    if !d {
+                        depth -= 1;
+                    }
+                }
+                if dropped {
+                    out.push_str(&html[copied..lt]);
+                    copied = tag_stop;
+                }
+            }
+        } else if depth >= max_depth {
+            stack.push((name, true));
+            out.push_str(&html[copied..lt]);
+            copied = tag_stop;
+        } else {
+            depth += 1;
+            stack.push((name, false));
+        }
+        i = tag_stop;
+    }
+    out.push_str(&html[copied.min(html.len())..]);
+    (out, stripped)
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&c| c == needle)
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if from >= hay.len() {
+        return None;
+    }
+    let first = needle[0];
+    let mut i = from;
+    while let Some(off) = memchr(first, &hay[i..]) {
+        let at = i + off;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// Case-insensitive `find` for an ASCII needle given in lower case.
+fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(at) = find(hay, b"</", i) {
+        if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+/// Index of the `>` that ends a tag whose name ended at `from`, skipping quoted values.
+fn tag_end(b: &[u8], from: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'>' => return i,
+            None => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+impl Dom {
+    /// Parses markup (already guarded) into an arena. Never fails: HTML parsing recovers from
+    /// every error, as browsers do.
+    pub fn parse(html: &str) -> Dom {
+        let sink = Sink {
+            nodes: RefCell::new(vec![Node {
+                parent: None,
+                children: Vec::new(),
+                data: NodeData::Document,
+            }]),
+            names: RefCell::new(vec![QualName::new(None, ns!(), LocalName::from(""))]),
+        };
+        let opts = html5ever::ParseOpts::default();
+        html5ever::parse_document(sink, opts).one(StrTendril::from(html))
+    }
+
+    /// The element's tag name, or `""` for other nodes.
+    pub fn tag(&self, id: NodeId) -> &str {
+        match &self.nodes[id].data {
+            NodeData::Element { name, .. } => &name.local,
+            _ => "",
+        }
+    }
+
+    /// An attribute's value.
+    pub fn attr(&self, id: NodeId, attr: &str) -> Option<&str> {
+        match &self.nodes[id].data {
+            NodeData::Element { attrs, .. } => attrs
+                .iter()
+                .find(|a| &*a.name.local == attr)
+                .map(|a| &*a.value),
+            _ => None,
+        }
+    }
+
+    /// True for element nodes.
+    pub fn is_element(&self, id: NodeId) -> bool {
+        matches!(self.nodes[id].data, NodeData::Element { .. })
+    }
+
+    /// The first element with this tag, in document order.
+    pub fn find_tag(&self, tag: &str) -> Option<NodeId> {
+        self.descendants(DOCUMENT).find(|&n| self.tag(n) == tag)
+    }
+
+    /// All nodes below `root` (not `root` itself) in document order.
+    pub fn descendants(&self, root: NodeId) -> Descendants<'_> {
+        let mut stack: Vec<NodeId> = self.nodes[root].children.iter().rev().copied().collect();
+        stack.reserve(64);
+        Descendants { dom: self, stack }
+    }
+
+    /// The text under `id`, whitespace collapsed to single spaces.
+    pub fn text(&self, id: NodeId) -> String {
+        let mut out = String::new();
+        if let NodeData::Text(t) = &self.nodes[id].data {
+            push_collapsed(&mut out, t);
+        }
+        for n in self.descendants(id) {
+            if let NodeData::Text(t) = &self.nodes[n].data {
+                push_collapsed(&mut out, t);
+            }
+        }
+        out.trim().to_string()
+    }
+
+    /// Ancestors of `id`, nearest first.
+    pub fn ancestors(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        std::iter::successors(self.nodes[id].parent, move |&p| self.nodes[p].parent)
+    }
+}
+
+/// Appends `t` to `out` with runs of whitespace as one space.
+pub fn push_collapsed(out: &mut String, t: &str) {
+    for c in t.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Pre-order iterator over a subtree.
+pub struct Descendants<'a> {
+    dom: &'a Dom,
+    stack: Vec<NodeId>,
+}
+
+impl Descendants<'_> {
+    /// Do not descend into the children of the node just returned.
+    pub fn skip_children_of(&mut self, id: NodeId) {
+        let n = self.dom.nodes[id].children.len();
+        let len = self.stack.len();
+        self.stack.truncate(len.saturating_sub(n));
+    }
+}
+
+impl Iterator for Descendants<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.stack.pop()?;
+        self.stack.extend(self.dom.nodes[id].children.iter().rev());
+        Some(id)
+    }
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+    /// Element names by node, kept apart so `elem_name` can lend one out.
+    names: RefCell<Vec<QualName>>,
+}
+
+impl Sink {
+    fn push(&self, data: NodeData, name: QualName) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(Node {
+            parent: None,
+            children: Vec::new(),
+            data,
+        });
+        self.names.borrow_mut().push(name);
+        nodes.len() - 1
+    }
+
+    fn empty_name() -> QualName {
+        QualName::new(None, ns!(), local_name!(""))
+    }
+
+    fn detach(nodes: &mut [Node], id: NodeId) {
+        if let Some(p) = nodes[id].parent.take() {
+            nodes[p].children.retain(|&c| c != id);
+        }
+    }
+
+    fn insert(&self, parent: NodeId, at: Option<usize>, child: NodeOrText<NodeId>) {
+        let mut nodes = self.nodes.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(id) => {
+                Self::detach(&mut nodes, id);
+                nodes[id].parent = Some(parent);
+                let kids = &mut nodes[parent].children;
+                match at {
+                    Some(i) => kids.insert(i, id),
+                    None => kids.push(id),
+                }
+            }
+            NodeOrText::AppendText(text) => {
+                // Merge with the neighbouring text node, as the DOM does.
+                let neighbour = match at {
+                    Some(0) => None,
+                    Some(i) => nodes[parent].children.get(i - 1).copied(),
+                    None => nodes[parent].children.last().copied(),
+                };
+                if let Some(n) = neighbour {
+                    if let NodeData::Text(t) = &mut nodes[n].data {
+                        t.push_tendril(&text);
+                        return;
+                    }
+                }
+                drop(nodes);
+                let id = self.push(NodeData::Text(text), Self::empty_name());
+                let mut nodes = self.nodes.borrow_mut();
+                nodes[id].parent = Some(parent);
+                let kids = &mut nodes[parent].children;
+                match at {
+                    Some(i) => kids.insert(i, id),
+                    None => kids.push(id),
+                }
+            }
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = NodeId;
+    type Output = Dom;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Dom {
+        Dom {
+            nodes: self.nodes.into_inner(),
+        }
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> NodeId {
+        DOCUMENT
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Ref<'a, QualName> {
+        Ref::map(self.names.borrow(), |names| &names[*target])
+    }
+
+    fn create_element(
+        &self,
+        name: QualName,
+        attrs: Vec<Attribute>,
+        _flags: ElementFlags,
+    ) -> NodeId {
+        self.push(
+            NodeData::Element {
+                name: name.clone(),
+                attrs,
+            },
+            name,
+        )
+    }
+
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.push(NodeData::Comment(text), Self::empty_name())
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
+        self.push(NodeData::Other, Self::empty_name())
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        self.insert(*parent, None, child);
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        let has_parent = self.nodes.borrow()[*element].parent.is_some();
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public_id: StrTendril,
+        _system_id: StrTendril,
+    ) {
+    }
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        // Template contents are stripped by the guard; any that slip through live in place.
+        *target
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        let (parent, index) = {
+            let nodes = self.nodes.borrow();
+            let Some(parent) = nodes[*sibling].parent else {
+                return;
+            };
+            let index = nodes[parent].children.iter().position(|c| c == sibling);
+            (parent, index)
+        };
+        if let NodeOrText::AppendNode(id) = &new_node {
+            // Detaching first may shift the sibling's index when both share the parent.
+            let mut nodes = self.nodes.borrow_mut();
+            Self::detach(&mut nodes, *id);
+        }
+        let index = self.nodes.borrow()[parent]
+            .children
+            .iter()
+            .position(|c| c == sibling)
+            .or(index);
+        self.insert(parent, index, new_node);
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let NodeData::Element { attrs: have, .. } = &mut nodes[*target].data {
+            for a in attrs {
+                if !have.iter().any(|h| h.name == a.name) {
+                    have.push(a);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        let mut nodes = self.nodes.borrow_mut();
+        Self::detach(&mut nodes, *target);
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        let mut nodes = self.nodes.borrow_mut();
+        let kids = std::mem::take(&mut nodes[*node].children);
+        for &k in &kids {
+            nodes[k].parent = Some(*new_parent);
+        }
+        nodes[*new_parent].children.extend(kids);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_into_an_arena() {
+        let dom = Dom::parse("<p class=a>Hello <b>world</b></p><p>again");
+        let ps: Vec<NodeId> = dom
+            .descendants(DOCUMENT)
+            .filter(|&n| dom.tag(n) == "p")
+            .collect();
+        assert_eq!(ps.len(), 2);
+        assert_eq!(dom.text(ps[0]), "Hello world");
+        assert_eq!(dom.attr(ps[0], "class"), Some("a"));
+        assert_eq!(dom.text(ps[1]), "again");
+    }
+
+    #[test]
+    fn guard_strips_scripts_and_keeps_json_ld() {
+        let (out, s) = guard(
+            "<p>a</p><script>var x = '<p>';</script><script type=\"application/ld+json\">{\"a\":1}</script><STYLE>p{}</STYLE><p>b</p>",
+            100,
+        );
+        assert_eq!(out, "<p>a</p><p>b</p>");
+        assert_eq!(s.json_ld, vec!["{\"a\":1}".to_string()]);
+    }
+
+    #[test]
+    fn guard_flattens_deep_nesting() {
+        let deep = "<div>".repeat(1000) + "x" + &"</div>".repeat(1000);
+        let (out, _) = guard(&deep, 10);
+        assert_eq!(out.matches("<div>").count(), 10);
+        assert_eq!(out.matches("</div>").count(), 10);
+        let dom = Dom::parse(&out);
+        assert_eq!(dom.text(DOCUMENT), "x");
+    }
+
+    #[test]
+    fn misnested_markup_is_repaired_as_browsers_do() {
+        let dom =
+            Dom::parse("<table><tr><td>cell</td></tr>stray</table><b>bold<i>both</b>italic</i>");
+        let text = dom.text(DOCUMENT);
+        assert!(text.contains("cell"));
+        assert!(text.contains("stray"));
+        assert!(text.contains("italic"));
+    }
+}

@@ -1,0 +1,43 @@
+//! Why a file yields no page. Owns the error type of the ingest stage and nothing else.
+
+use thiserror::Error;
+
+/// Why `extract` produced no page for a file.
+///
+/// Some variants mean "not a page" (the indexer counts those as skipped, see
+/// [`IngestError::is_skip`]); the others are failures that are reported.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The file has no bytes, or only whitespace.
+    #[error("{path}: empty file")]
+    Empty {
+        /// The file as given.
+        path: String,
+    },
+    /// The file holds binary data (NUL bytes or mostly control bytes), not text or markup.
+    #[error("{path}: binary file, not a page")]
+    Binary {
+        /// The file as given.
+        path: String,
+    },
+    /// The page only sends the reader elsewhere (a meta refresh or a "Redirecting…" stub).
+    #[error("{path}: redirect stub to {target}")]
+    Redirect {
+        /// The file as given.
+        path: String,
+        /// Where it points, or `unknown`.
+        target: String,
+    },
+}
+
+impl IngestError {
+    /// True when the file is not a page at all (empty, binary, redirect): counted as skipped
+    /// rather than failed.
+    pub fn is_skip(&self) -> bool {
+        matches!(
+            self,
+            IngestError::Empty { .. } | IngestError::Binary { .. } | IngestError::Redirect { .. }
+        )
+    }
+}

@@ -1,0 +1,1195 @@
+//! HTML pages: boilerplate removal, main-content choice and rendering of the article body.
+//!
+//! Owns the DOM-level cleaning: which elements are chrome (by tag, attribute and name), which
+//! block holds the article (by text and link density, as Readability scores it), and the text
+//! of that block (rendered with html2text). Comments are left to `comments`, metadata to `meta`,
+//! word lists to `clean`.
+
+use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, TreeSink};
+
+use super::IngestConfig;
+use super::clean;
+use super::comments;
+use super::dom::{self, DOCUMENT, Dom, NodeData, NodeId};
+use super::error::IngestError;
+use super::meta;
+use super::page::Page;
+use super::text::byline;
+
+/// Elements that are never article text, whatever they contain.
+const DROP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "audio", "video", "map", "button", "input", "select", "textarea", "option", "nav", "aside",
+    "dialog", "head", "link", "meta", "menu", "footer", "frame", "frameset", "label", "datalist",
+    "output", "progress", "meter", "img", "picture", "source", "track", "math",
+];
+
+/// Elements removed before comments are read: never reader text, and not used by comment
+/// systems for structure (unlike `footer`, `header` or `menu`).
+const LIGHT_DROP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "button", "input", "select", "textarea", "option", "dialog", "frame", "frameset", "datalist",
+    "math",
+];
+
+/// Words in class and id names that mark ad slots: removed even before comments are read.
+const AD_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adsense",
+    "adslot",
+    "adunit",
+    "adbox",
+    "adcontainer",
+    "adwrapper",
+    "dfp",
+    "gpt",
+    "sponsored",
+    "outbrain",
+    "taboola",
+];
+
+/// Words in class and id names that mark chrome: ads, consent notices, share bars, newsletter
+/// prompts, navigation, recommendation blocks. Matched as whole words of the name (split at
+/// `-`, `_`, spaces and camelCase), so `header` does not match `ad` nor `thread` `read`.
+const CHROME_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adsense",
+    "adslot",
+    "adunit",
+    "adbox",
+    "adcontainer",
+    "adwrapper",
+    "adblock",
+    "dfp",
+    "gpt",
+    "sponsor",
+    "sponsored",
+    "sponsors",
+    "promo",
+    "promos",
+    "promoted",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "revcontent",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "cmp",
+    "onetrust",
+    "cookiebanner",
+    "cookiebar",
+    "share",
+    "sharing",
+    "shares",
+    "social",
+    "socials",
+    "sharebar",
+    "addthis",
+    "sharethis",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "paywall",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "popular",
+    "trending",
+    "mostread",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "widget",
+    "widgets",
+    "footer",
+    "masthead",
+    "modal",
+    "popup",
+    "overlay",
+    "toolbar",
+    "skip",
+    "skiplink",
+    "sronly",
+    "visuallyhidden",
+    "offscreen",
+    "banner",
+    "tags",
+    "tagcloud",
+    "taglist",
+    "jump",
+    "print",
+    "disclaimer",
+    "copyright",
+    "login",
+    "signin",
+    "comment-form",
+    "respond",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "byline-social",
+    "author-bio",
+    "bio",
+    "signature",
+    "newsletters",
+    "alert",
+    "announcement",
+    "rating",
+    "ratings",
+    "subnav",
+    "topnav",
+    "sitenav",
+    "header-nav",
+    "logo",
+    "search",
+    "searchbox",
+    "hidden",
+    "hide",
+];
+
+/// Words in class and id names that mark the article: an element carrying one of these is not
+/// removed for a chrome word as well (`article-share` stays, its labels go line by line).
+const CONTENT_WORDS: &[&str] = &[
+    "article",
+    "content",
+    "main",
+    "body",
+    "post",
+    "entry",
+    "story",
+    "text",
+    "blog",
+    "prose",
+    "articlebody",
+    "storybody",
+    "postbody",
+    "entrycontent",
+    "column",
+];
+
+/// Roles of chrome landmarks.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "complementary",
+    "contentinfo",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+    "tablist",
+    "tooltip",
+    "alert",
+];
+
+/// Words in an `aria-label` that mark chrome.
+const CHROME_LABELS: &[&str] = &[
+    "advert",
+    "share",
+    "cookie",
+    "consent",
+    "breadcrumb",
+    "navigation",
+    "related",
+    "social",
+    "newsletter",
+    "menu",
+    "sponsor",
+    "footer",
+];
+
+/// An element with a chrome name is kept anyway when it holds more than this share of the
+/// page's text: it is a wrapper (`page-with-sidebar`), not the chrome itself.
+const WRAPPER_TEXT_SHARE: f32 = 0.5;
+
+/// Paragraphs shorter than this (characters) do not vote for a container (Readability: 25).
+const MIN_PARAGRAPH_CHARS: usize = 25;
+
+/// Score bonus or malus for a container whose name reads as content or as chrome
+/// (Readability's class weight).
+const NAME_WEIGHT: f32 = 25.0;
+
+/// A sibling of the best container joins the article when its score reaches this share of the
+/// best score (Readability: 0.2) …
+const SIBLING_SHARE: f32 = 0.2;
+/// … or at least this absolute score.
+const SIBLING_MIN_SCORE: f32 = 10.0;
+
+/// Elements html2text lays out only inside a `<table>`.
+const TABLE_PARTS: &[&str] = &[
+    "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col",
+];
+
+/// A page with a refresh and less text than this is a redirect stub.
+const REDIRECT_STUB_CHARS: u32 = 500;
+
+/// Text rendering width: wide enough that html2text never wraps a paragraph.
+const RENDER_WIDTH: usize = 100_000;
+
+/// Per-node facts the cleaner computes once.
+struct Cleaner<'a> {
+    dom: &'a Dom,
+    /// Removed as chrome (the whole subtree).
+    dead: Vec<bool>,
+    /// Characters of live text under the node.
+    text_len: Vec<u32>,
+    /// Characters of live text under the node that sit inside links.
+    link_len: Vec<u32>,
+    /// Commas under the node.
+    commas: Vec<u32>,
+}
+
+/// Fills `page` from markup.
+///
+/// # Errors
+/// [`IngestError::Redirect`] for a page that only forwards the reader elsewhere.
+pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(), IngestError> {
+    let (guarded, stripped) = dom::guard(text, config.max_depth);
+    let dom = Dom::parse(&guarded);
+    let html_meta = meta::read_html_meta(&dom, &stripped.json_ld);
+    meta::apply(html_meta, page);
+
+    let mut c = Cleaner::new(&dom);
+    // Comment systems build their markup from footers, headers and menus, which the full chrome
+    // pass removes; so comments are read after a lighter pass that only removes what is never
+    // text (scripts, forms, hidden parts, ads).
+    c.measure();
+    if let Some(target) = redirect_target(&dom) {
+        // A stub says "Redirecting…"; a real page that also refreshes has text of its own.
+        if c.text_len[DOCUMENT] < REDIRECT_STUB_CHARS {
+            return Err(IngestError::Redirect {
+                path: page.path.clone(),
+                target,
+            });
+        }
+    }
+    let light = c.chrome_marks(true);
+    let found = comments::extract(&dom, &light, page.captured);
+    c.dead = c.chrome_marks(false);
+    for &root in &found.sections {
+        c.kill(root);
+    }
+    c.measure();
+
+    let mut outside_comments = light.clone();
+    for &root in &found.sections {
+        outside_comments[root] = true;
+    }
+    let main = c.choose_main();
+    c.prune_inside(&main);
+    if page.author.is_none() {
+        page.author = find_author(&dom, &c.dead, &main, &outside_comments);
+    }
+    c.drop_bylines_and_dates(&main);
+    let rendered = render(&dom, &c.dead, &main);
+    if let Some(h) = heading_title(&dom, &c.dead, &main, page.title.as_deref()) {
+        page.title = Some(h);
+    }
+    page.body = tidy_body(&rendered, page.title.as_deref(), &mut page.author);
+    page.comments = found.comments;
+    if page.published.is_none() {
+        page.published = find_published(&dom, &outside_comments);
+    }
+    Ok(())
+}
+
+/// `<meta http-equiv="refresh" content="0; url=…">`: where it points.
+fn redirect_target(dom: &Dom) -> Option<String> {
+    dom.descendants(DOCUMENT).find_map(|n| {
+        if dom.tag(n) != "meta" || !dom.attr(n, "http-equiv")?.eq_ignore_ascii_case("refresh") {
+            return None;
+        }
+        let content = dom.attr(n, "content")?;
+        let lower = content.to_ascii_lowercase();
+        let p = lower.find("url=")?;
+        Some(content[p + 4..].trim_matches(['\'', '"', ' ']).to_string())
+    })
+}
+
+/// Splits a class or id value into lower-case words: `articleBody share-bar` →
+/// `article body share bar` (plus the unsplit parts, `articlebody`, `share-bar`).
+pub(crate) fn name_words(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in value.split_whitespace() {
+        let lower = part.to_ascii_lowercase();
+        out.push(lower.replace('_', "-"));
+        let mut word = String::new();
+        let mut prev_lower = false;
+        for ch in part.chars() {
+            if ch == '-' || ch == '_' || ch == ':' || ch == '.' {
+                if !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                prev_lower = false;
+                continue;
+            }
+            if ch.is_uppercase() && prev_lower && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+            word.extend(ch.to_lowercase());
+        }
+        if !word.is_empty() {
+            out.push(word);
+        }
+        // Joined form without separators: `share-bar` → `sharebar`.
+        let joined: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+        out.push(joined);
+    }
+    out
+}
+
+/// The words of an element's class and id.
+pub(crate) fn element_words(dom: &Dom, id: NodeId) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(c) = dom.attr(id, "class") {
+        w.extend(name_words(c));
+    }
+    if let Some(i) = dom.attr(id, "id") {
+        w.extend(name_words(i));
+    }
+    w
+}
+
+fn has_any(words: &[String], list: &[&str]) -> bool {
+    words.iter().any(|w| list.contains(&w.as_str()))
+}
+
+impl<'a> Cleaner<'a> {
+    fn new(dom: &'a Dom) -> Self {
+        let n = dom.nodes.len();
+        Cleaner {
+            dom,
+            dead: vec![false; n],
+            text_len: vec![0; n],
+            link_len: vec![0; n],
+            commas: vec![0; n],
+        }
+    }
+
+    fn kill(&mut self, id: NodeId) {
+        self.dead[id] = true;
+    }
+
+    /// Post-order pass computing text, link-text and comma counts of live nodes.
+    fn measure(&mut self) {
+        let dom = self.dom;
+        self.text_len.iter_mut().for_each(|x| *x = 0);
+        self.link_len.iter_mut().for_each(|x| *x = 0);
+        self.commas.iter_mut().for_each(|x| *x = 0);
+        // Iterative post-order: (node, children done?)
+        let mut stack: Vec<(NodeId, bool)> = vec![(DOCUMENT, false)];
+        while let Some((id, done)) = stack.pop() {
+            if self.dead[id] {
+                continue;
+            }
+            if !done {
+                stack.push((id, true));
+                for &c in dom.nodes[id].children.iter().rev() {
+                    stack.push((c, false));
+                }
+                continue;
+            }
+            match &dom.nodes[id].data {
+                NodeData::Text(t) => {
+                    let mut len = 0u32;
+                    let mut commas = 0u32;
+                    let mut space = true;
+                    for ch in t.chars() {
+                        if ch.is_whitespace() {
+                            if !space {
+                                len += 1;
+                            }
+                            space = true;
+                        } else {
+                            len += if clean::is_cjk(ch) { 2 } else { 1 };
+                            space = false;
+                            if matches!(ch, ',' | '，' | '、' | '،') {
+                                commas += 1;
+                            }
+                        }
+                    }
+                    self.text_len[id] = len;
+                    self.commas[id] = commas;
+                }
+                NodeData::Element { .. } | NodeData::Document => {
+                    let (mut t, mut l, mut c) = (0u32, 0u32, 0u32);
+                    for &k in &dom.nodes[id].children {
+                        if self.dead[k] {
+                            continue;
+                        }
+                        t += self.text_len[k];
+                        l += self.link_len[k];
+                        c += self.commas[k];
+                    }
+                    if dom.tag(id) == "a" {
+                        l = t;
+                    }
+                    self.text_len[id] = t;
+                    self.link_len[id] = l;
+                    self.commas[id] = c;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn link_density(&self, id: NodeId) -> f32 {
+        let t = self.text_len[id];
+        if t == 0 {
+            0.0
+        } else {
+            self.link_len[id] as f32 / t as f32
+        }
+    }
+
+    /// Chrome elements: by tag, hidden state, role, aria label and name words. With `light`,
+    /// only what is never reader text: code, forms, hidden parts and ads. Needs `measure` first,
+    /// so that wrappers named like chrome survive.
+    fn chrome_marks(&self, light: bool) -> Vec<bool> {
+        let dom = self.dom;
+        let mut dead = vec![false; dom.nodes.len()];
+        let total = self.text_len[DOCUMENT].max(1) as f32;
+        let mut iter = dom.descendants(DOCUMENT);
+        while let Some(id) = iter.next() {
+            if !dom.is_element(id) {
+                continue;
+            }
+            let tag = dom.tag(id);
+            if matches!(tag, "html" | "body" | "main") {
+                continue;
+            }
+            let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
+            let chrome = if light {
+                LIGHT_DROP_TAGS.contains(&tag)
+                    || tag == "form" && !big
+                    || !big && self.is_hidden(id)
+                    || !big && has_any(&element_words(dom, id), AD_WORDS)
+            } else if DROP_TAGS.contains(&tag) {
+                !(big && matches!(tag, "footer" | "aside" | "nav" | "menu" | "label"))
+            } else if tag == "form" {
+                // Some sites wrap the whole page in one form; a real form is small.
+                !big
+            } else {
+                !big && self.is_chrome_by_attributes(id, tag)
+            };
+            if chrome {
+                dead[id] = true;
+                iter.skip_children_of(id);
+            }
+        }
+        dead
+    }
+
+    fn is_hidden(&self, id: NodeId) -> bool {
+        let dom = self.dom;
+        if dom.attr(id, "hidden").is_some() || dom.attr(id, "aria-hidden") == Some("true") {
+            return true;
+        }
+        dom.attr(id, "style").is_some_and(|style| {
+            let s: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+    }
+
+    fn is_chrome_by_attributes(&self, id: NodeId, tag: &str) -> bool {
+        let dom = self.dom;
+        if self.is_hidden(id) {
+            return true;
+        }
+        if let Some(role) = dom.attr(id, "role") {
+            if CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
+                return true;
+            }
+        }
+        if let Some(label) = dom.attr(id, "aria-label") {
+            let l = label.to_lowercase();
+            if CHROME_LABELS.iter().any(|w| l.contains(w)) {
+                return true;
+            }
+        }
+        if matches!(tag, "article") {
+            return false;
+        }
+        let words = element_words(dom, id);
+        if words.is_empty() {
+            return false;
+        }
+        has_any(&words, CHROME_WORDS)
+            && !has_any(&words, CONTENT_WORDS)
+            && !comments::is_comment_name(&words)
+    }
+
+    fn name_weight(&self, id: NodeId) -> f32 {
+        let words = element_words(self.dom, id);
+        let mut w = 0.0;
+        if has_any(&words, CONTENT_WORDS) {
+            w += NAME_WEIGHT;
+        }
+        if has_any(&words, CHROME_WORDS) || comments::is_comment_name(&words) {
+            w -= NAME_WEIGHT;
+        }
+        if self
+            .dom
+            .attr(id, "itemprop")
+            .is_some_and(|p| p.contains("articleBody"))
+        {
+            w += NAME_WEIGHT * 2.0;
+        }
+        w
+    }
+
+    /// Readability's scoring: paragraphs vote for their parent and grandparents with their
+    /// length and comma count; containers start from their tag and name; link-heavy containers
+    /// lose in proportion. Returns the chosen nodes: the best container and the siblings that
+    /// belong with it.
+    fn choose_main(&self) -> Vec<NodeId> {
+        let dom = self.dom;
+        let n = dom.nodes.len();
+        let mut score: Vec<f32> = vec![0.0; n];
+        let mut seeded: Vec<bool> = vec![false; n];
+        let mut candidates: Vec<NodeId> = Vec::new();
+        let mut iter = dom.descendants(DOCUMENT);
+        while let Some(id) = iter.next() {
+            if self.dead[id] {
+                iter.skip_children_of(id);
+                continue;
+            }
+            if !self.is_paragraph(id) {
+                continue;
+            }
+            let len = self.text_len[id] as usize;
+            if len < MIN_PARAGRAPH_CHARS {
+                continue;
+            }
+            let content = 1.0 + self.commas[id] as f32 + (len as f32 / 100.0).min(3.0);
+            for (level, anc) in dom.ancestors(id).take(5).enumerate() {
+                if !dom.is_element(anc) || matches!(dom.tag(anc), "html") {
+                    break;
+                }
+                if !seeded[anc] {
+                    seeded[anc] = true;
+                    score[anc] = self.tag_base(anc) + self.name_weight(anc);
+                    candidates.push(anc);
+                }
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                score[anc] += content / divider;
+            }
+        }
+        let mut best: Option<(NodeId, f32)> = None;
+        for &c in &candidates {
+            let s = score[c] * (1.0 - self.link_density(c));
+            score[c] = s;
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((c, s));
+            }
+        }
+        let Some((mut top, top_score)) = best else {
+            return vec![dom.find_tag("body").unwrap_or(DOCUMENT)];
+        };
+        // A parent holding the best node alone (a wrapper div) is the same article.
+        while let Some(p) = dom.nodes[top].parent {
+            if !dom.is_element(p) || matches!(dom.tag(p), "body" | "html") {
+                break;
+            }
+            let live_kids = dom.nodes[p]
+                .children
+                .iter()
+                .filter(|&&k| !self.dead[k] && self.text_len[k] > 0)
+                .count();
+            if live_kids == 1 {
+                top = p;
+            } else {
+                break;
+            }
+        }
+        let Some(parent) = dom.nodes[top].parent else {
+            return vec![top];
+        };
+        let threshold = SIBLING_MIN_SCORE.max(top_score * SIBLING_SHARE);
+        let top_words = dom.attr(top, "class").unwrap_or("");
+        let mut chosen = Vec::new();
+        for &sib in &dom.nodes[parent].children {
+            if self.dead[sib] {
+                continue;
+            }
+            if sib == top {
+                chosen.push(sib);
+                continue;
+            }
+            if !dom.is_element(sib) {
+                continue;
+            }
+            let mut bonus = 0.0;
+            if !top_words.is_empty() && dom.attr(sib, "class") == Some(top_words) {
+                bonus = top_score * 0.2;
+            }
+            let joins = if seeded[sib] && score[sib] + bonus >= threshold {
+                true
+            } else if dom.tag(sib) == "p" {
+                let len = self.text_len[sib];
+                let ld = self.link_density(sib);
+                (len > 80 && ld < 0.25)
+                    || (len > 0 && len <= 80 && ld == 0.0 && dom.text(sib).contains(". "))
+            } else {
+                false
+            };
+            if joins {
+                chosen.push(sib);
+            }
+        }
+        chosen
+    }
+
+    fn tag_base(&self, id: NodeId) -> f32 {
+        match self.dom.tag(id) {
+            "div" | "article" | "section" | "main" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        }
+    }
+
+    /// Paragraph-like blocks: `p`, `pre`, `td`, `blockquote`, and `div`s or `section`s that hold
+    /// text directly rather than other blocks.
+    fn is_paragraph(&self, id: NodeId) -> bool {
+        let dom = self.dom;
+        match dom.tag(id) {
+            "p" | "pre" | "td" | "blockquote" | "dd" => true,
+            "div" | "section" | "li" | "span" | "font" | "article" | "center" => {
+                let kids = &dom.nodes[id].children;
+                let has_text = kids.iter().any(|&k| {
+                    !self.dead[k]
+                        && matches!(&dom.nodes[k].data, NodeData::Text(t) if t.trim().len() > 20)
+                });
+                has_text && !kids.iter().any(|&k| !self.dead[k] && is_block(dom.tag(k)))
+            }
+            _ => false,
+        }
+    }
+
+    /// Inside the chosen nodes, removes blocks that look like chrome after all: link lists,
+    /// image galleries without text, form remains, headings of chrome (Readability's "clean
+    /// conditionally").
+    fn prune_inside(&mut self, main: &[NodeId]) {
+        let dom = self.dom;
+        let mut kill = Vec::new();
+        for &root in main {
+            let mut iter = dom.descendants(root);
+            while let Some(id) = iter.next() {
+                if self.dead[id] {
+                    iter.skip_children_of(id);
+                    continue;
+                }
+                let tag = dom.tag(id);
+                if !matches!(
+                    tag,
+                    "div"
+                        | "section"
+                        | "ul"
+                        | "ol"
+                        | "table"
+                        | "figure"
+                        | "dl"
+                        | "header"
+                        | "span"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                ) {
+                    continue;
+                }
+                if self.is_conditional_chrome(id, tag) {
+                    kill.push(id);
+                    iter.skip_children_of(id);
+                }
+            }
+        }
+        for id in kill {
+            self.dead[id] = true;
+        }
+        self.measure();
+    }
+
+    fn is_conditional_chrome(&self, id: NodeId, tag: &str) -> bool {
+        let dom = self.dom;
+        let text = self.text_len[id] as usize;
+        let ld = self.link_density(id);
+        let weight = self.name_weight(id);
+        if text == 0 {
+            return false;
+        }
+        if tag.starts_with('h') && tag.len() == 2 {
+            return weight < 0.0 || ld > 0.5;
+        }
+        if weight < 0.0 {
+            return true;
+        }
+        if self.commas[id] >= 10 {
+            return false;
+        }
+        let (mut p, mut li, mut inputs, mut imgs) = (0usize, 0usize, 0usize, 0usize);
+        for d in dom.descendants(id) {
+            if self.dead[d] {
+                continue;
+            }
+            match dom.tag(d) {
+                "p" => p += 1,
+                "li" => li += 1,
+                "input" => inputs += 1,
+                "img" => imgs += 1,
+                _ => {}
+            }
+        }
+        let list = matches!(tag, "ul" | "ol");
+        (!list && li > p + 10 && ld > 0.3)
+            || inputs > p / 3 + 1
+            || (weight < 25.0 && ld > 0.33 && text < 2000)
+            || (weight >= 25.0 && ld > 0.5)
+            || (imgs > 1 && text < 25)
+    }
+
+    /// Bylines and date lines are metadata, not body text.
+    fn drop_bylines_and_dates(&mut self, main: &[NodeId]) {
+        let dom = self.dom;
+        let mut kill = Vec::new();
+        for &root in main {
+            let mut iter = dom.descendants(root);
+            while let Some(id) = iter.next() {
+                if self.dead[id] {
+                    iter.skip_children_of(id);
+                    continue;
+                }
+                if !dom.is_element(id) {
+                    continue;
+                }
+                let words = element_words(dom, id);
+                let meta_like = words.iter().any(|w| {
+                    matches!(
+                        w.as_str(),
+                        "byline"
+                            | "dateline"
+                            | "timestamp"
+                            | "published"
+                            | "pubdate"
+                            | "post-meta"
+                            | "entry-meta"
+                            | "article-meta"
+                            | "meta"
+                            | "author"
+                            | "authors"
+                            | "posted-on"
+                            | "date"
+                    )
+                });
+                if (meta_like && self.text_len[id] < 200)
+                    || (dom.tag(id) == "time"
+                        && self.text_len[id] < 60
+                        && self.is_alone_in_block(id))
+                {
+                    kill.push(id);
+                    iter.skip_children_of(id);
+                }
+            }
+        }
+        for id in kill {
+            self.dead[id] = true;
+        }
+    }
+
+    /// True when the element's parent block holds little else (a date on its own line).
+    fn is_alone_in_block(&self, id: NodeId) -> bool {
+        let Some(p) = self.dom.nodes[id].parent else {
+            return true;
+        };
+        self.text_len[p] <= self.text_len[id] + 40
+    }
+}
+
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "table"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "blockquote"
+            | "pre"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "form"
+            | "header"
+            | "footer"
+            | "figure"
+            | "main"
+            | "aside"
+            | "nav"
+            | "hr"
+    )
+}
+
+/// The article's own heading, when `<title>` wraps it in more words (`Blog name: Post title`):
+/// the first `h1`–`h3` near the article whose text is a part of the title tag's.
+fn heading_title(dom: &Dom, dead: &[bool], main: &[NodeId], title: Option<&str>) -> Option<String> {
+    let title = clean::normalize(title?);
+    let mut roots: Vec<NodeId> = main.to_vec();
+    // Headings usually sit just above the chosen block.
+    if let Some(&first) = main.first() {
+        roots.extend(dom.ancestors(first).take(3));
+    }
+    roots.push(DOCUMENT);
+    first_in(dom, &roots, dead, |id| {
+        if !matches!(dom.tag(id), "h1" | "h2" | "h3") {
+            return None;
+        }
+        let t = dom.text(id);
+        let n = clean::normalize(&t);
+        (n.len() >= 8 && n.len() < title.len() && title.contains(&n)).then_some(t)
+    })
+}
+
+/// Walks the subtrees under `roots` in document order, skipping `avoid`ed subtrees, and returns
+/// the first value `pick` finds.
+fn first_in<T>(
+    dom: &Dom,
+    roots: &[NodeId],
+    avoid: &[bool],
+    mut pick: impl FnMut(NodeId) -> Option<T>,
+) -> Option<T> {
+    for &root in roots {
+        let mut iter = dom.descendants(root);
+        while let Some(id) = iter.next() {
+            if avoid[id] {
+                iter.skip_children_of(id);
+                continue;
+            }
+            if dom.is_element(id) {
+                if let Some(v) = pick(id) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Names of byline elements.
+const BYLINE_WORDS: &[&str] = &[
+    "byline",
+    "author",
+    "author-name",
+    "authorname",
+    "writer",
+    "poster",
+    "username",
+    "post-author",
+];
+
+/// The author from a byline element (`class="byline"`, `rel="author"`): in the article first,
+/// else anywhere outside the comments (site templates often put it in a header or footer).
+fn find_author(
+    dom: &Dom,
+    dead: &[bool],
+    main: &[NodeId],
+    outside_comments: &[bool],
+) -> Option<String> {
+    let pick = |id: NodeId| -> Option<String> {
+        let words = element_words(dom, id);
+        let is_byline = dom.attr(id, "rel") == Some("author")
+            || dom.attr(id, "itemprop") == Some("author")
+            || has_any(&words, BYLINE_WORDS);
+        if !is_byline {
+            return None;
+        }
+        let text = dom.text(id);
+        let text = text.trim();
+        if text.is_empty() || text.len() > 100 {
+            return None;
+        }
+        byline(text).or_else(|| {
+            (text.split_whitespace().count() <= 4 && !text.contains(':')).then(|| text.to_string())
+        })
+    };
+    first_in(dom, main, dead, pick).or_else(|| first_in(dom, &[DOCUMENT], outside_comments, pick))
+}
+
+/// Names of date elements.
+const DATE_WORDS: &[&str] = &[
+    "published",
+    "entry-date",
+    "post-date",
+    "postdate",
+    "datetime",
+    "date",
+    "dateline",
+    "timestamp",
+    "pubdate",
+    "post-timestamp",
+    "date-header",
+];
+
+/// The publication date from the page (outside the comments): a `<time datetime>`, an
+/// `<abbr class="published" title>`, or an element named as a date whose text is one.
+fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> {
+    // Machine-readable attributes first (they carry time and zone), then visible date text.
+    let by_attr = first_in(dom, &[DOCUMENT], outside_comments, |id| {
+        if dom.tag(id) == "time" {
+            return dom.attr(id, "datetime").and_then(super::Stamp::find);
+        }
+        if !has_any(&element_words(dom, id), DATE_WORDS) {
+            return None;
+        }
+        let attr = dom
+            .attr(id, "datetime")
+            .or_else(|| dom.attr(id, "title"))
+            .or_else(|| dom.attr(id, "content"));
+        attr.and_then(super::Stamp::find)
+    });
+    by_attr.or_else(|| {
+        first_in(dom, &[DOCUMENT], outside_comments, |id| {
+            if !has_any(&element_words(dom, id), DATE_WORDS) {
+                return None;
+            }
+            let t = dom.text(id);
+            (t.len() < 100).then(|| super::Stamp::find(&t)).flatten()
+        })
+    })
+}
+
+/// Renders the live parts of the chosen nodes to text with html2text, by copying them into
+/// html2text's own tree (no second parse).
+fn render(dom: &Dom, dead: &[bool], main: &[NodeId]) -> String {
+    let sink = html2text::RcDom::default();
+    let doc = sink.get_document();
+    let html_el = sink.create_element(qual("html"), vec![], ElementFlags::default());
+    let body_el = sink.create_element(qual("body"), vec![], ElementFlags::default());
+    sink.append(&doc, NodeOrText::AppendNode(html_el.clone()));
+    sink.append(&html_el, NodeOrText::AppendNode(body_el.clone()));
+    for &root in main {
+        let mut stack: Vec<(NodeId, html2text::Handle)> = vec![(root, body_el.clone())];
+        while let Some((id, parent)) = stack.pop() {
+            if dead[id] {
+                continue;
+            }
+            match &dom.nodes[id].data {
+                NodeData::Text(t) => sink.append(&parent, NodeOrText::AppendText(t.clone())),
+                NodeData::Element { name, attrs } => {
+                    // Only the attributes html2text reads for layout are copied.
+                    let keep: Vec<_> = attrs
+                        .iter()
+                        .filter(|a| matches!(&*a.name.local, "colspan" | "rowspan"))
+                        .cloned()
+                        .collect();
+                    // A table part cut from its table renders as a plain block: html2text only
+                    // lays out rows and cells inside a table.
+                    let in_table = id != root || !TABLE_PARTS.contains(&&*name.local);
+                    let name = if in_table { name.clone() } else { qual("div") };
+                    let el = sink.create_element(name, keep, ElementFlags::default());
+                    sink.append(&parent, NodeOrText::AppendNode(el.clone()));
+                    for &k in dom.nodes[id].children.iter().rev() {
+                        stack.push((k, el.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    // Children were pushed in reverse and popped in order, but each append goes to the end of
+    // its parent, so document order is kept.
+    let config = html2text::config::plain_no_decorate()
+        .raw_mode(true)
+        .no_link_wrapping();
+    // html2text has layout paths that panic on shapes it does not expect; a page must never
+    // take the run down, so such a page falls back to the plain block renderer.
+    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        config
+            .dom_to_render_tree(&sink)
+            .and_then(|tree| config.render_to_string(tree, RENDER_WIDTH))
+            .ok()
+    }));
+    match rendered {
+        Ok(Some(text)) => text,
+        _ => main
+            .iter()
+            .map(|&r| comments::block_text(dom, dead, r, &[]))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    }
+}
+
+fn qual(local: &str) -> html5ever::QualName {
+    html5ever::QualName::new(
+        None,
+        html5ever::ns!(html),
+        html5ever::LocalName::from(local),
+    )
+}
+
+/// Cleans rendered text: trims lines, drops boilerplate lines, the title and a leading byline,
+/// repeated adjacent lines, and keeps single blank lines between paragraphs.
+fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -> String {
+    let title_norm = title.map(clean::normalize).unwrap_or_default();
+    let mut out: Vec<&str> = Vec::new();
+    let mut prev_norm = String::new();
+    let mut seen_text = false;
+    for raw in rendered.lines() {
+        // html2text marks headings with `#`s; the heading's words are what the body keeps.
+        let line = raw.trim();
+        let line = match line.trim_start_matches('#') {
+            rest if rest.len() < line.len() && rest.starts_with(' ') => rest.trim_start(),
+            _ => line,
+        };
+        if line.is_empty() {
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push("");
+            }
+            continue;
+        }
+        let norm = clean::normalize(line);
+        if clean::is_boilerplate_line(line) || norm == prev_norm {
+            continue;
+        }
+        if !seen_text && !title_norm.is_empty() && norm == title_norm {
+            continue;
+        }
+        if !seen_text && line.len() < 80 {
+            if let Some(name) = byline(line).filter(|_| line.to_lowercase().starts_with("by ")) {
+                author.get_or_insert(name);
+                continue;
+            }
+        }
+        seen_text = true;
+        prev_norm = norm;
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::page::Format;
+
+    fn run(html: &str) -> Page {
+        let mut page = Page::empty("t.html", Format::Html, "UTF-8");
+        extract(html, &IngestConfig::default(), &mut page).unwrap();
+        page
+    }
+
+    #[test]
+    fn splits_class_names_into_words() {
+        let w = name_words("articleBody share_bar");
+        assert!(w.contains(&"article".to_string()));
+        assert!(w.contains(&"body".to_string()));
+        assert!(w.contains(&"share".to_string()));
+        assert!(w.contains(&"sharebar".to_string()));
+        assert!(!name_words("header thread").contains(&"ad".to_string()));
+    }
+
+    #[test]
+    fn keeps_the_article_and_drops_chrome() {
+        let html = r##"<html><head><title>Floods close roads | The Courier</title></head><body>
+          <nav><a href=/>Home</a><a href=/news>News</a></nav>
+          <div class="cookie-banner">We use cookies to improve your experience. Accept?</div>
+          <div id="main"><article>
+            <h1>Floods close roads</h1>
+            <p class="byline">By Jane Doe</p>
+            <p>Heavy rain overnight flooded several roads in the north of the county, police said on Tuesday, and drivers were told to avoid the area.</p>
+            <div class="ad-slot">ADVERTISEMENT</div>
+            <p>The river rose by more than a metre in six hours, the highest level recorded since 2007, according to the environment agency.</p>
+            <div class="share-tools"><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+          </article></div>
+          <aside class="related"><h3>Related</h3><ul><li><a href=/a>Storm warning issued for weekend</a></li></ul></aside>
+          <footer>© 2021 The Courier. All rights reserved.</footer>
+        </body></html>"##;
+        let page = run(html);
+        assert_eq!(page.title.as_deref(), Some("Floods close roads"));
+        assert_eq!(page.site.as_deref(), Some("The Courier"));
+        assert_eq!(page.author.as_deref(), Some("Jane Doe"));
+        assert!(
+            page.body.starts_with("Heavy rain overnight"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("The river rose"));
+        for chrome in [
+            "Home",
+            "cookies",
+            "ADVERTISEMENT",
+            "Facebook",
+            "Storm warning",
+            "rights reserved",
+            "By Jane",
+        ] {
+            assert!(
+                !page.body.contains(chrome),
+                "{chrome} left in {}",
+                page.body
+            );
+        }
+        assert!(
+            page.body.contains("\n\n"),
+            "paragraphs are separated by blank lines"
+        );
+    }
+
+    #[test]
+    fn meta_refresh_stub_is_a_redirect() {
+        let mut page = Page::empty("r.html", Format::Html, "UTF-8");
+        let err = extract(
+            r#"<html><head><meta http-equiv="refresh" content="0; url=https://example.com/new"></head><body>Redirecting…</body></html>"#,
+            &IngestConfig::default(),
+            &mut page,
+        )
+        .unwrap_err();
+        assert!(matches!(err, IngestError::Redirect { .. }));
+    }
+}

@@ -1,0 +1,461 @@
+//! Page metadata: title, site, url, author, dates and language, from `<head>`, JSON-LD and the
+//! browser's saved-from note.
+//!
+//! Owns reading metadata; the body and comments are left to `html`, `text` and `comments`.
+
+use serde_json::Value;
+
+use super::dates::Stamp;
+use super::dom::{DOCUMENT, Dom, NodeData};
+use super::page::{Comment, Page};
+
+/// Separators between a title and the site's name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / ", " ~ ",
+];
+
+/// A site suffix has at most this many words; a longer tail is part of the title.
+const MAX_SITE_WORDS: usize = 5;
+
+/// Splits `Title | Site` (or `Site | Title`) into the title and the site's name.
+pub fn split_title_site(full: &str) -> (String, Option<String>) {
+    let full = full.trim();
+    let mut best: Option<(usize, &str)> = None;
+    for sep in TITLE_SEPARATORS {
+        if let Some(p) = full.rfind(sep) {
+            if best.is_none_or(|(b, _)| p > b) {
+                best = Some((p, sep));
+            }
+        }
+    }
+    let Some((p, sep)) = best else {
+        return (full.to_string(), None);
+    };
+    let (head, tail) = (full[..p].trim(), full[p + sep.len()..].trim());
+    let words = |s: &str| s.split_whitespace().count();
+    // A plain hyphen also joins parts of titles ("Live - Review"), so it needs the tail to be
+    // the shorter side; the other separators are conventionally the site's.
+    let tail_is_site = sep != " - " || words(head) >= words(tail);
+    if !tail.is_empty() && words(tail) <= MAX_SITE_WORDS && tail_is_site && !head.is_empty() {
+        return (head.to_string(), Some(tail.to_string()));
+    }
+    // `Site | A long title`: the site comes first.
+    if let Some(q) = full.find(sep) {
+        let (first, rest) = (full[..q].trim(), full[q + sep.len()..].trim());
+        if !first.is_empty() && words(first) <= 3 && words(rest) >= 3 * words(first) {
+            return (rest.to_string(), Some(first.to_string()));
+        }
+    }
+    (full.to_string(), None)
+}
+
+/// Guesses the language of the page's text when the markup does not say it.
+pub fn detect_lang(body: &str, comments: &[Comment]) -> Option<String> {
+    const SAMPLE_CHARS: usize = 4000;
+    let mut sample: String = body.chars().take(SAMPLE_CHARS).collect();
+    if sample.len() < 200 {
+        for c in comments {
+            sample.push('\n');
+            sample.push_str(&c.text);
+            if sample.len() >= SAMPLE_CHARS {
+                break;
+            }
+        }
+    }
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() && sample.len() < 200 {
+        return None;
+    }
+    iso639_1(info.lang().code()).map(str::to_string)
+}
+
+/// ISO 639-3 codes (what whatlang reports) to the two-letter codes pages use in `lang`.
+fn iso639_1(code3: &str) -> Option<&'static str> {
+    Some(match code3 {
+        "eng" => "en",
+        "deu" => "de",
+        "fra" => "fr",
+        "spa" => "es",
+        "ita" => "it",
+        "por" => "pt",
+        "nld" => "nl",
+        "rus" => "ru",
+        "ukr" => "uk",
+        "pol" => "pl",
+        "ces" => "cs",
+        "slk" => "sk",
+        "swe" => "sv",
+        "dan" => "da",
+        "nob" => "nb",
+        "fin" => "fi",
+        "hun" => "hu",
+        "ron" => "ro",
+        "bul" => "bg",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "slv" => "sl",
+        "ell" => "el",
+        "tur" => "tr",
+        "ara" => "ar",
+        "heb" => "he",
+        "pes" => "fa",
+        "hin" => "hi",
+        "ben" => "bn",
+        "tha" => "th",
+        "vie" => "vi",
+        "ind" => "id",
+        "zsm" => "ms",
+        "tgl" => "tl",
+        "kor" => "ko",
+        "jpn" => "ja",
+        "cmn" => "zh",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "cat" => "ca",
+        "epo" => "eo",
+        "afr" => "af",
+        "urd" => "ur",
+        "tam" => "ta",
+        "tel" => "te",
+        "mar" => "mr",
+        "guj" => "gu",
+        "kan" => "kn",
+        "mal" => "ml",
+        "pan" => "pa",
+        "aze" => "az",
+        "kat" => "ka",
+        "hye" => "hy",
+        "bel" => "be",
+        "mkd" => "mk",
+        "yid" => "yi",
+        "lat" => "la",
+        "jav" => "jv",
+        "amh" => "am",
+        _ => return None,
+    })
+}
+
+/// Normalises a `lang` attribute (`en-US`, `EN_gb`) to its primary subtag.
+pub fn lang_attr(value: &str) -> Option<String> {
+    let primary = value.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (primary.len() >= 2 && primary.len() <= 3 && primary.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(primary)
+}
+
+/// Metadata found in the markup, before the body is chosen.
+#[derive(Debug, Default)]
+pub struct HtmlMeta {
+    /// `<title>` text.
+    pub title_tag: Option<String>,
+    /// `og:title`, `twitter:title` or JSON-LD `headline`.
+    pub og_title: Option<String>,
+    /// Site name from `og:site_name`, `application-name` or JSON-LD `publisher`.
+    pub site: Option<String>,
+    /// Canonical link, `og:url`, or the saved-from note.
+    pub url: Option<String>,
+    /// Author from meta tags or JSON-LD.
+    pub author: Option<String>,
+    /// Publication date from meta tags or JSON-LD.
+    pub published: Option<Stamp>,
+    /// The `lang` of `<html>` (or a content-language meta).
+    pub lang: Option<String>,
+}
+
+/// Meta `name`/`property` values that hold the publication date, in order of trust.
+const DATE_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published-date",
+    "release_date",
+    "og:article:published_time",
+    "citation_publication_date",
+    "originalpublicationdate",
+];
+
+/// Meta `name`/`property` values that hold the author.
+const AUTHOR_KEYS: &[&str] = &[
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "twitter:creator",
+    "citation_author",
+    "og:article:author",
+];
+
+/// Reads `<head>` metadata, JSON-LD blocks and the saved-from note.
+pub fn read_html_meta(dom: &Dom, json_ld: &[String]) -> HtmlMeta {
+    let mut m = HtmlMeta::default();
+    let mut date_rank = usize::MAX;
+    let mut canonical: Option<String> = None;
+    let mut og_url: Option<String> = None;
+    let mut saved_from: Option<String> = None;
+    let mut iter = dom.descendants(DOCUMENT);
+    while let Some(n) = iter.next() {
+        match &dom.nodes[n].data {
+            NodeData::Comment(c) if saved_from.is_none() => saved_from = saved_from_note(c),
+            NodeData::Element { .. } => match dom.tag(n) {
+                "html" => {
+                    m.lang = dom
+                        .attr(n, "lang")
+                        .or_else(|| dom.attr(n, "xml:lang"))
+                        .and_then(lang_attr);
+                }
+                "title" if m.title_tag.is_none() => {
+                    let t = dom.text(n);
+                    if !t.is_empty() {
+                        m.title_tag = Some(t);
+                    }
+                }
+                "link" => {
+                    let rel = dom.attr(n, "rel").unwrap_or("").to_ascii_lowercase();
+                    if rel.split_whitespace().any(|r| r == "canonical") {
+                        canonical = dom
+                            .attr(n, "href")
+                            .filter(|h| h.starts_with("http"))
+                            .map(str::to_string);
+                    }
+                }
+                "meta" => {
+                    let key = dom
+                        .attr(n, "property")
+                        .or_else(|| dom.attr(n, "name"))
+                        .or_else(|| dom.attr(n, "itemprop"))
+                        .or_else(|| dom.attr(n, "http-equiv"))
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
+                    let Some(value) = dom
+                        .attr(n, "content")
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                    else {
+                        continue;
+                    };
+                    match key.as_str() {
+                        "og:title" | "twitter:title" if m.og_title.is_none() => {
+                            m.og_title = Some(value.to_string())
+                        }
+                        "og:site_name" | "application-name" if m.site.is_none() => {
+                            m.site = Some(value.to_string())
+                        }
+                        "og:url" => og_url = Some(value.to_string()),
+                        "content-language" if m.lang.is_none() => m.lang = lang_attr(value),
+                        _ => {}
+                    }
+                    if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key) {
+                        if rank < date_rank {
+                            if let Some(s) = Stamp::find(value) {
+                                m.published = Some(s);
+                                date_rank = rank;
+                            }
+                        }
+                    }
+                    if m.author.is_none()
+                        && AUTHOR_KEYS.contains(&key.as_str())
+                        && is_person_name(value)
+                    {
+                        m.author = Some(value.trim_start_matches('@').to_string());
+                    }
+                }
+                "body" => {
+                    // Metadata lives in the head; the body is scanned elsewhere.
+                    iter.skip_children_of(n);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    for block in json_ld {
+        if let Ok(v) = serde_json::from_str::<Value>(block.trim()) {
+            read_json_ld(&v, &mut m, 0);
+        }
+    }
+    m.url = canonical.or(og_url).or(saved_from);
+    m
+}
+
+/// `saved from url=(0042)https://example.com/page` in a comment at the top of a saved page.
+pub fn saved_from_note(comment: &str) -> Option<String> {
+    let p = comment.find("saved from url=")?;
+    let rest = &comment[p + "saved from url=".len()..];
+    let rest = rest.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit());
+    let url = rest.split_whitespace().next()?;
+    url.starts_with("http").then(|| url.to_string())
+}
+
+/// An author value that names a person (not a URL or a profile link).
+fn is_person_name(v: &str) -> bool {
+    !v.starts_with("http")
+        && !v.contains('/')
+        && v.chars().count() <= 100
+        && v.chars().any(char::is_alphabetic)
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "ReportageNewsArticle",
+    "LiveBlogPosting",
+    "SocialMediaPosting",
+    "DiscussionForumPosting",
+    "WebPage",
+    "ItemPage",
+    "Review",
+    "Recipe",
+];
+
+fn read_json_ld(v: &Value, m: &mut HtmlMeta, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| read_json_ld(i, m, depth + 1)),
+        Value::Object(o) => {
+            if let Some(g) = o.get("@graph") {
+                read_json_ld(g, m, depth + 1);
+            }
+            let types: Vec<&str> = match o.get("@type") {
+                Some(Value::String(s)) => vec![s.as_str()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            if !types.iter().any(|t| ARTICLE_TYPES.contains(t)) {
+                return;
+            }
+            let is_page = types.iter().all(|t| *t == "WebPage" || *t == "ItemPage");
+            if m.og_title.is_none() && !is_page {
+                if let Some(h) = o.get("headline").and_then(Value::as_str) {
+                    m.og_title = Some(h.trim().to_string());
+                }
+            }
+            if let Some(d) = o
+                .get("datePublished")
+                .and_then(Value::as_str)
+                .and_then(Stamp::find)
+            {
+                if m.published.is_none() || !is_page {
+                    m.published = Some(d);
+                }
+            }
+            if m.author.is_none() {
+                m.author = o.get("author").and_then(person_name);
+            }
+            if m.site.is_none() {
+                m.site = o
+                    .get("publisher")
+                    .and_then(|p| p.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+            if m.lang.is_none() {
+                m.lang = o
+                    .get("inLanguage")
+                    .and_then(Value::as_str)
+                    .and_then(lang_attr);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn person_name(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if is_person_name(s) => Some(s.trim().to_string()),
+        Value::Object(o) => o.get("name").and_then(person_name),
+        Value::Array(a) => {
+            let names: Vec<String> = a.iter().filter_map(person_name).collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        }
+        _ => None,
+    }
+}
+
+/// Fills the page's metadata fields from what the markup said, choosing the title.
+pub fn apply(meta: HtmlMeta, page: &mut Page) {
+    let (tag_title, tag_site) = meta
+        .title_tag
+        .as_deref()
+        .map(split_title_site)
+        .map_or((None, None), |(t, s)| (Some(t), s));
+    let og = meta.og_title.as_deref().map(split_title_site);
+    // og:title is written for sharing and rarely carries the site; prefer it, but strip a
+    // suffix that names the site.
+    page.title = match og {
+        Some((t, Some(s)))
+            if meta.site.as_deref() == Some(s.as_str())
+                || tag_site.as_deref() == Some(s.as_str()) =>
+        {
+            Some(t)
+        }
+        Some((_, _)) => meta.og_title.clone(),
+        None => tag_title,
+    };
+    page.site = meta.site.or(tag_site);
+    page.url = meta.url;
+    page.author = meta.author;
+    page.published = meta.published;
+    page.lang = meta.lang;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_suffix_is_the_site() {
+        assert_eq!(
+            split_title_site(
+                "BTS' Jin to drop theme song for K-drama 'Jirisan' on Nov. 7 | ABS-CBN"
+            ),
+            (
+                "BTS' Jin to drop theme song for K-drama 'Jirisan' on Nov. 7".into(),
+                Some("ABS-CBN".into())
+            )
+        );
+        assert_eq!(split_title_site("Mini BTS Round-Up Post: OST").1, None);
+        assert_eq!(
+            split_title_site("Daily Star - Floods close roads across the north of the county").1,
+            Some("Daily Star".into())
+        );
+    }
+
+    #[test]
+    fn reads_head_and_json_ld() {
+        let html = r#"<!-- saved from url=(0030)https://example.com/a/story -->
+            <html lang="en-GB"><head><title>Story | Example</title>
+            <meta property="og:site_name" content="Example News">
+            <meta property="article:published_time" content="2021-11-03T08:00:00+00:00">
+            </head><body><p>x</p></body></html>"#;
+        let ld = vec![r#"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Story","author":[{"@type":"Person","name":"Ann Lee"}]}"#.to_string()];
+        let m = read_html_meta(&Dom::parse(html), &ld);
+        assert_eq!(m.lang.as_deref(), Some("en"));
+        assert_eq!(m.site.as_deref(), Some("Example News"));
+        assert_eq!(m.url.as_deref(), Some("https://example.com/a/story"));
+        assert_eq!(m.author.as_deref(), Some("Ann Lee"));
+        assert_eq!(m.published.unwrap().to_string(), "2021-11-03T08:00:00Z");
+    }
+}

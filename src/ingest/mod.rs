@@ -1,0 +1,125 @@
+//! Ingest: saved page bytes in, a [`Page`] (article + comments) out.
+//!
+//! Owns decoding, cleaning and splitting. It never touches the index or the file system: the
+//! caller reads the bytes, so `extract` is a pure function that any number of threads can call.
+
+pub mod clean;
+pub mod comments;
+pub mod dates;
+pub mod decode;
+pub mod dom;
+pub mod error;
+pub mod html;
+pub mod meta;
+pub mod page;
+pub mod text;
+
+pub use dates::Stamp;
+pub use error::IngestError;
+pub use page::{Comment, Format, Page};
+
+/// File name extensions that hold pages.
+pub const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt"];
+
+/// Limits and choices for the ingest stage.
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// Bytes of a file that are read as the page; the rest is cut before decoding, so that
+    /// no page costs more than bounded time and memory.
+    pub max_file_bytes: usize,
+    /// Element nesting deeper than this is flattened before parsing.
+    pub max_depth: usize,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            // Real articles with their comment threads stay well under 8 MB of markup; the cap
+            // keeps a pathological file to a fraction of a second of parsing.
+            max_file_bytes: 16 * 1024 * 1024,
+            // Real pages nest a few dozen levels; 256 leaves room for deep comment threads.
+            max_depth: 256,
+        }
+    }
+}
+
+/// Which reader a file gets: by extension, else by a look at its first bytes.
+pub fn format_of(path: &str, bytes: &[u8]) -> Format {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("txt") => Format::Text,
+        Some("html" | "htm" | "xhtml" | "shtml") => Format::Html,
+        _ => {
+            let start = bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
+            if bytes.get(start) == Some(&b'<') {
+                Format::Html
+            } else {
+                Format::Text
+            }
+        }
+    }
+}
+
+/// Extracts one page from its bytes.
+///
+/// `path` is only recorded on the page and used in errors. Never panics on any input; the cost
+/// is bounded by `config.max_file_bytes` and `config.max_depth`.
+///
+/// # Errors
+/// [`IngestError::Empty`], [`IngestError::Binary`] and [`IngestError::Redirect`] for files that
+/// are not pages.
+///
+/// ```
+/// use thresh::ingest::{extract, IngestConfig};
+/// let html = b"<html lang=en><head><title>Rain | Weather Daily</title></head><body>\
+///   <article><p>Rain is expected across the region on Tuesday, the weather service said, \
+///   with heavy showers in the afternoon and a cooler evening.</p></article></body></html>";
+/// let page = extract("rain.html", html, &IngestConfig::default()).unwrap();
+/// assert_eq!(page.title.as_deref(), Some("Rain"));
+/// assert_eq!(page.site.as_deref(), Some("Weather Daily"));
+/// assert!(page.body.starts_with("Rain is expected"));
+/// ```
+pub fn extract(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Page, IngestError> {
+    let bytes = &bytes[..bytes.len().min(config.max_file_bytes)];
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty {
+            path: path.to_string(),
+        });
+    }
+    if is_binary(bytes) {
+        return Err(IngestError::Binary {
+            path: path.to_string(),
+        });
+    }
+    let format = format_of(path, bytes);
+    let decoded = decode::decode(bytes, format == Format::Html);
+    let mut page = Page::empty(path, format, decoded.encoding.name());
+    match format {
+        Format::Html => html::extract(&decoded.text, config, &mut page)?,
+        Format::Text => text::extract(&decoded.text, &mut page),
+    }
+    if page.lang.is_none() {
+        page.lang = meta::detect_lang(&page.body, &page.comments);
+    }
+    Ok(page)
+}
+
+/// NUL bytes or a high share of control bytes in the first kilobytes mean binary data. A
+/// UTF-16 page with a byte-order mark has NULs but is text.
+fn is_binary(bytes: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return false;
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.contains(&0) {
+        return true;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
+    control * 10 > sample.len()
+}

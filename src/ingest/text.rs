@@ -1,0 +1,810 @@
+//! Text dumps: pages a browser saved as plain text, cleaned line by line.
+//!
+//! Owns the line classifier, the title/byline/date reading of a dump's head, and the split into
+//! article and comments at comment header lines. Word lists live in `clean`; date forms in
+//! `dates`.
+//!
+//! The body is chosen the way jusText chooses paragraphs: each line is classed by its length
+//! and its share of function words, boilerplate lines are dropped by `clean`'s rules, and short
+//! lines survive only between or just before lines of real prose. Written here because no crate
+//! does this for text that has already lost its markup.
+
+use super::clean::{self, COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use super::dates::{Stamp, When, parse_when};
+use super::page::{Comment, Page};
+
+/// A line of at least this many (CJK-weighted) characters with prose-like function-word density
+/// is prose. jusText's "length_high" is 200 for whole paragraphs; dumps give single lines, so less.
+const GOOD_CHARS: usize = 70;
+/// Share of function words above which a long line reads as prose (jusText uses 0.32 for
+/// English "stopwords_high"; merged lists across languages score a little lower).
+const GOOD_STOPWORDS: f32 = 0.2;
+/// Lines shorter than this are "short": kept only between prose lines.
+const SHORT_CHARS: usize = 30;
+/// Share of function words that makes a medium line "near good".
+const NEAR_STOPWORDS: f32 = 0.12;
+/// How many non-prose lines may separate two prose lines before they are separate blocks.
+const MAX_GAP_LINES: usize = 8;
+/// A block whose prose is at least this share of the best block's is kept too (articles broken
+/// by an inline gallery or ad slot).
+const SECONDARY_BLOCK_SHARE: f32 = 0.25;
+/// Short lines kept just above the first prose line (headings, a standfirst).
+const LEAD_LINES: usize = 2;
+
+/// Fills `page` from a text dump.
+pub fn extract(text: &str, page: &mut Page) {
+    let mut lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+
+    // A capture footer is the page's capture time, wherever it is (usually the last line).
+    lines.retain(|l| match capture_footer(l) {
+        Some(stamp) => {
+            page.captured.get_or_insert(stamp);
+            false
+        }
+        None => true,
+    });
+    if let Some(first) = lines.first() {
+        if let Some(url) = saved_from_url(first) {
+            page.url = Some(url);
+            lines.remove(0);
+        }
+    }
+
+    let split = find_comment_section(&lines);
+    let (article, comment_lines) = lines.split_at(split.unwrap_or(lines.len()));
+    read_article(article, page);
+    if !comment_lines.is_empty() {
+        page.comments = read_comments(comment_lines, page.captured);
+    }
+}
+
+/// `This page was loaded Dec 13th 2018, 1:17 pm GMT.` and similar capture notes.
+fn capture_footer(line: &str) -> Option<Stamp> {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    const PREFIXES: &[&str] = &[
+        "this page was loaded",
+        "page loaded",
+        "this page was saved",
+        "page saved",
+        "saved on",
+        "captured on",
+        "archived on",
+        "retrieved on",
+        "accessed on",
+    ];
+    let p = PREFIXES.iter().find(|p| lower.starts_with(*p))?;
+    Stamp::parse(t[p.len()..].trim_end_matches('.'))
+}
+
+/// A first line that is only an address (`URL: https://…`, `Source: https://…`, a bare URL) or
+/// a browser's `saved from url=(0042)https://…` note.
+fn saved_from_url(line: &str) -> Option<String> {
+    let t = line.trim();
+    let rest = if let Some(i) = t.find("saved from url=") {
+        let r = &t[i + "saved from url=".len()..];
+        r.trim_start_matches(|c: char| c == '(' || c.is_ascii_digit() || c == ')')
+    } else {
+        t.strip_prefix("URL:")
+            .or_else(|| t.strip_prefix("Source:"))
+            .map(str::trim)
+            .unwrap_or(t)
+    };
+    let url = rest.split_whitespace().next()?.trim_end_matches("-->");
+    ((url.starts_with("http://") || url.starts_with("https://"))
+        && rest.split_whitespace().count() == 1)
+        .then(|| url.to_string())
+}
+
+/// The first line of the comment section, when the dump has one: a section title, or the first
+/// comment header, provided the dump has enough headers to be a thread.
+fn find_comment_section(lines: &[&str]) -> Option<usize> {
+    let headers: Vec<usize> = (0..lines.len())
+        .filter(|&i| comment_header(lines, i).is_some())
+        .collect();
+    let title = lines.iter().position(|l| {
+        let n = clean::normalize(l);
+        COMMENT_SECTION_TITLES.contains(&n.as_str()) || is_comment_count(&n)
+    });
+    match (title, headers.first()) {
+        // A section title followed by at least one header: the section starts at the title.
+        (Some(t), Some(&h)) if t < h => Some(t),
+        // Without a title, one header could be a dateline; two or more make a thread.
+        (_, Some(&h)) if headers.len() >= 2 => Some(h),
+        (Some(_), Some(&h)) => Some(h),
+        _ => None,
+    }
+}
+
+/// `12 comments`, `1 Response`, `Comments (3)`, `3 Kommentare`.
+fn is_comment_count(n: &str) -> bool {
+    let words: Vec<&str> = n.split(' ').collect();
+    let count_word = |w: &str| {
+        matches!(
+            w,
+            "comment"
+                | "comments"
+                | "response"
+                | "responses"
+                | "reply"
+                | "replies"
+                | "kommentare"
+                | "kommentar"
+                | "commentaires"
+                | "commentaire"
+                | "comentarios"
+                | "commenti"
+                | "reacties"
+                | "thoughts"
+                | "댓글"
+                | "コメント"
+        )
+    };
+    let is_num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    match words.as_slice() {
+        [a, b] => is_num(a) && count_word(b) || count_word(a) && is_num(b),
+        _ => false,
+    }
+}
+
+/// A comment header: who wrote it and when. Forms: `name 8th-Mar-2018 12:00 pm (UTC)`,
+/// `name said…`, `name on March 8, 2018 at 3:04 pm said:`, `name · 3 hours ago`, `name | date`.
+#[derive(Debug, Clone, PartialEq)]
+struct Header {
+    author: String,
+    when: Option<When>,
+}
+
+fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
+    let line = lines[i].trim();
+    if line.len() > 120
+        || line.is_empty()
+        || edit_marker(line).is_some()
+        || capture_footer(line).is_some()
+    {
+        return None;
+    }
+    // `name said…`, `name says:`, `name wrote:` (optionally with a date between).
+    let lower = line.to_lowercase();
+    for verb in [
+        " said", " says", " wrote", " schrieb", " a dit", " dijo", " disse",
+    ] {
+        if let Some(p) = lower.rfind(verb) {
+            let tail = lower[p + verb.len()..].trim();
+            if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
+                let head = line[..p].trim();
+                let (author, when) = match head.find(" on ") {
+                    Some(q) => (&head[..q], parse_when(&head[q + 4..], true)),
+                    None => (head, None),
+                };
+                if is_author_name(author) {
+                    return Some(Header {
+                        author: author.to_string(),
+                        when,
+                    });
+                }
+            }
+        }
+    }
+    // `name | date`, `name · date`, `name - date`, `name, date`.
+    for sep in [" | ", " · ", " • ", " - ", " – ", ", "] {
+        if let Some(p) = line.find(sep) {
+            let (author, rest) = (&line[..p], &line[p + sep.len()..]);
+            if is_author_name(author) {
+                if let Some(when) = header_time(rest) {
+                    return Some(Header {
+                        author: author.trim().to_string(),
+                        when: Some(when),
+                    });
+                }
+            }
+        }
+    }
+    // `name date`: the name is one to three words, the rest a whole date.
+    let mut cut = 0;
+    for _ in 0..3 {
+        let next = line[cut..].find(' ').map(|p| cut + p)?;
+        let (author, rest) = (&line[..next], &line[next + 1..]);
+        if is_author_name(author) {
+            if let Some(when) = header_time(rest) {
+                return Some(Header {
+                    author: author.to_string(),
+                    when: Some(when),
+                });
+            }
+        }
+        cut = next + 1;
+    }
+    None
+}
+
+/// A date with a time of day, or a relative time: what comment systems print next to a name.
+/// A bare date without a time is too often a dateline of the article itself.
+fn header_time(text: &str) -> Option<When> {
+    match parse_when(text, true)? {
+        When::At(s) if s.time().is_some() => Some(When::At(s)),
+        When::Ago(d) => Some(When::Ago(d)),
+        When::At(_) => None,
+    }
+}
+
+/// Could this be a commenter's name: short, no sentence punctuation, not a filler word.
+fn is_author_name(s: &str) -> bool {
+    let s = s.trim();
+    let words = s.split_whitespace().count();
+    if s.is_empty() || s.chars().count() > 40 || words > 4 {
+        return false;
+    }
+    if s.ends_with(['.', '!', '?', ':', ';']) || s.contains(['"', '“', '”']) {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    const NOT_NAMES: &[&str] = &[
+        "posted",
+        "published",
+        "updated",
+        "edited",
+        "by",
+        "on",
+        "at",
+        "date",
+        "reply",
+        "the",
+        "this page was loaded",
+        "last modified",
+        "written",
+    ];
+    if NOT_NAMES.contains(&lower.as_str())
+        || lower.starts_with("posted")
+        || lower.starts_with("by ")
+    {
+        return false;
+    }
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// `Edited at 2018-03-08 03:38 pm (UTC)`, `Last edited: …`, `(edited)`.
+pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    for p in [
+        "edited at",
+        "edited on",
+        "last edited",
+        "edited",
+        "bearbeitet am",
+        "modifié le",
+    ] {
+        if let Some(rest) = lower.strip_prefix(p) {
+            let rest = rest.trim_start_matches([':', ' ']);
+            if rest.is_empty() {
+                return Some(None);
+            }
+            let stamp = Stamp::parse(&t[t.len() - rest.len()..])?;
+            return Some(Some(stamp));
+        }
+    }
+    (lower == "(edited)").then_some(None)
+}
+
+/// Action links that LiveJournal-style threads print under each comment.
+fn is_thread_action(line: &str) -> bool {
+    let n = clean::normalize(line);
+    matches!(
+        n.as_str(),
+        "reply"
+            | "thread"
+            | "link"
+            | "parent"
+            | "expand"
+            | "collapse"
+            | "flag"
+            | "report"
+            | "delete"
+            | "edit"
+            | "freeze"
+            | "screen"
+            | "track"
+            | "like"
+            | "likes"
+            | "quote"
+            | "reply thread link"
+            | "reply thread"
+            | "link reply"
+            | "permalink"
+    ) || n.starts_with("reply ")
+        && n.split(' ')
+            .all(|w| matches!(w, "reply" | "thread" | "link" | "parent" | "expand"))
+        || n.ends_with(" likes") && n.split(' ').count() == 2
+}
+
+fn read_comments(lines: &[&str], captured: Option<Stamp>) -> Vec<Comment> {
+    let mut comments: Vec<Comment> = Vec::new();
+    let mut text: Vec<&str> = Vec::new();
+    let flush = |comments: &mut Vec<Comment>, text: &mut Vec<&str>| {
+        if let Some(c) = comments.last_mut() {
+            c.text = join_paragraphs(text);
+        }
+        text.clear();
+    };
+    for i in 0..lines.len() {
+        let line = lines[i];
+        if let Some(h) = comment_header(lines, i) {
+            flush(&mut comments, &mut text);
+            let posted = match h.when {
+                Some(When::At(s)) => Some(s),
+                Some(When::Ago(d)) => captured.map(|c| c.minus(d)),
+                None => None,
+            };
+            comments.push(Comment {
+                author: Some(h.author),
+                posted,
+                edited: None,
+                text: String::new(),
+                depth: None,
+            });
+            continue;
+        }
+        if comments.is_empty() {
+            // Section title and stubs before the first comment.
+            continue;
+        }
+        if let Some(edit) = edit_marker(line) {
+            if let Some(c) = comments.last_mut() {
+                c.edited = edit.or(c.edited);
+            }
+            continue;
+        }
+        let n = clean::normalize(line);
+        if is_thread_action(line)
+            || COMMENT_STUBS.contains(&n.as_str())
+            || clean::is_ad_marker(line)
+            || clean::is_notice_line(line)
+        {
+            continue;
+        }
+        // A Blogger-style `name said…` header carries no date; the date line follows the text.
+        if let Some(c) = comments.last_mut() {
+            if c.posted.is_none() {
+                if let Some(s) = Stamp::parse(line).filter(|s| s.time().is_some()) {
+                    c.posted = Some(s);
+                    continue;
+                }
+            }
+        }
+        text.push(line.trim());
+    }
+    flush(&mut comments, &mut text);
+    comments
+}
+
+/// Joins lines into text: a blank line (or several) becomes one paragraph break.
+fn join_paragraphs(lines: &[&str]) -> String {
+    let mut out = String::new();
+    let mut blank = false;
+    for l in lines {
+        let l = l.trim();
+        if l.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        out.push_str(l);
+        blank = false;
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    Bad,
+    Short,
+    NearGood,
+    Good,
+}
+
+/// A list bullet as text browsers draw them: `* `, `o `, `+ `, `- `, `• `, `1. `.
+fn bullet(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    for b in ["* ", "o ", "+ ", "- ", "• ", "· ", "– ", "# "] {
+        if let Some(rest) = t.strip_prefix(b) {
+            return Some(rest);
+        }
+    }
+    if t == "*" || t == "o" || t == "+" || t == "•" {
+        return Some("");
+    }
+    None
+}
+
+fn classify(line: &str) -> Class {
+    let t = line.trim();
+    if clean::is_boilerplate_line(t) || looks_like_url(t) || is_media_credit(t) {
+        return Class::Bad;
+    }
+    let (content, is_item) = match bullet(t) {
+        Some(rest) => (rest.trim(), true),
+        None => (t, false),
+    };
+    if content.is_empty() || clean::is_boilerplate_line(content) {
+        return Class::Bad;
+    }
+    let len = clean::weighted_len(content);
+    let (density, words) = clean::stopword_density(content);
+    let cjk = content.chars().any(clean::is_cjk);
+    let sentence_end = content.ends_with([
+        '.', '!', '?', '"', '”', '’', ')', '。', '！', '？', ':', '…',
+    ]);
+    if len >= GOOD_CHARS && (density >= GOOD_STOPWORDS || cjk || sentence_end && words >= 12) {
+        return Class::Good;
+    }
+    if is_item && len < GOOD_CHARS {
+        // Menus and link lists are bullets; a bullet of prose is rare and long.
+        return if density >= GOOD_STOPWORDS && sentence_end {
+            Class::NearGood
+        } else {
+            Class::Bad
+        };
+    }
+    if len >= SHORT_CHARS && (density >= NEAR_STOPWORDS || sentence_end) {
+        return Class::NearGood;
+    }
+    Class::Short
+}
+
+fn looks_like_url(t: &str) -> bool {
+    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+        && !t.contains(' ')
+}
+
+/// `Photo: Name, Agency`, `Image 1 of 23`, `1 / 23`: gallery chrome and credits.
+fn is_media_credit(t: &str) -> bool {
+    let lower = t.to_lowercase();
+    let credit = [
+        "photo:",
+        "photograph:",
+        "image:",
+        "picture:",
+        "foto:",
+        "credit:",
+        "photo credit:",
+        "source: getty",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        && t.len() < 120;
+    let counter = {
+        let n = clean::normalize(t);
+        let w: Vec<&str> = n.split(' ').collect();
+        matches!(w.as_slice(), [a, b] if a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+            || matches!(w.as_slice(), [k, a, "of", b] if matches!(*k, "image" | "photo" | "slide" | "picture") && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
+            || matches!(w.as_slice(), [k, "of", b] if matches!(*k, "image" | "photo" | "slide") && b.chars().all(|c| c.is_ascii_digit()))
+    };
+    credit || counter
+}
+
+/// Reads the article part of a dump: date line, title, byline, then the body.
+fn read_article(lines: &[&str], page: &mut Page) {
+    let mut used = vec![false; lines.len()];
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+
+    // The title: the first line of the head that reads as one.
+    let head = &nonblank[..nonblank.len().min(6)];
+    let mut title_line: Option<usize> = None;
+    for &i in head {
+        let t = lines[i].trim();
+        if Stamp::parse(t).is_some() {
+            page.published
+                .get_or_insert_with(|| Stamp::parse(t).expect("checked above"));
+            used[i] = true;
+            continue;
+        }
+        if title_line.is_none() && reads_as_title(t) {
+            title_line = Some(i);
+            used[i] = true;
+        }
+    }
+    let mut title_forms: Vec<String> = Vec::new();
+    if let Some(i) = title_line {
+        let full = lines[i].trim();
+        let (title, site) = super::meta::split_title_site(full);
+        title_forms.push(clean::normalize(full));
+        title_forms.push(clean::normalize(&title));
+        page.title = Some(title);
+        if page.site.is_none() {
+            page.site = site;
+        }
+    }
+
+    // Classify every line; titles repeated later and date lines are not body.
+    let mut class: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+    for (i, l) in lines.iter().enumerate() {
+        let n = clean::normalize(l);
+        if used[i] || (!n.is_empty() && title_forms.contains(&n)) {
+            used[i] = true;
+            class[i] = Class::Bad;
+        } else if !l.trim().is_empty() && l.trim().len() < 80 && Stamp::parse(l).is_some() {
+            if page.published.is_none() && i < lines.len() / 2 + 1 {
+                page.published = Stamp::parse(l);
+            }
+            class[i] = Class::Bad;
+        }
+    }
+
+    // A byline sits between the title and the first prose line.
+    let first_good = (0..lines.len()).find(|&i| class[i] == Class::Good);
+    let byline_end = first_good.unwrap_or(lines.len());
+    let start = title_line.map_or(0, |t| t + 1);
+    for i in start..byline_end {
+        if class[i] == Class::Bad || lines[i].trim().is_empty() {
+            continue;
+        }
+        if let Some(name) = byline(lines[i].trim()) {
+            page.author.get_or_insert(name);
+            class[i] = Class::Bad;
+            // "Name," followed by the outlet on its own line: the outlet is part of the byline.
+            if lines[i].trim().ends_with(',') {
+                if let Some(next) = (i + 1..byline_end).find(|&j| !lines[j].trim().is_empty()) {
+                    if lines[next].split_whitespace().count() <= 5 && class[next] != Class::Good {
+                        class[next] = Class::Bad;
+                    }
+                }
+            }
+            break;
+        }
+    }
+
+    let keep = choose_body(lines, &class);
+    page.body = render_kept(lines, &keep);
+}
+
+/// Marks the lines that make the body: prose blocks, with the short lines inside them and the
+/// headings just above them.
+fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
+    let n = lines.len();
+    let good: Vec<usize> = (0..n).filter(|&i| class[i] == Class::Good).collect();
+    let mut keep = vec![false; n];
+    if good.is_empty() {
+        // No prose at all (a short note, a list): keep what is not boilerplate.
+        for i in 0..n {
+            keep[i] = class[i] != Class::Bad && !lines[i].trim().is_empty();
+        }
+        return keep;
+    }
+    // Blocks of prose lines separated by at most MAX_GAP_LINES non-blank, non-prose lines.
+    let mut blocks: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
+    for &g in &good {
+        let len = clean::weighted_len(lines[g].trim());
+        if let Some(b) = blocks.last_mut() {
+            let gap = (b.1 + 1..g)
+                .filter(|&j| !lines[j].trim().is_empty())
+                .count();
+            let bad_gap = (b.1 + 1..g).filter(|&j| class[j] == Class::Bad).count();
+            if gap <= MAX_GAP_LINES && bad_gap <= MAX_GAP_LINES / 2 {
+                b.1 = g;
+                b.2 += len;
+                continue;
+            }
+        }
+        blocks.push((g, g, len));
+    }
+    let best = blocks.iter().map(|b| b.2).max().unwrap_or(0);
+    for &(first, last, chars) in &blocks {
+        if (chars as f32) < best as f32 * SECONDARY_BLOCK_SHARE {
+            continue;
+        }
+        for i in first..=last {
+            keep[i] = class[i] != Class::Bad && !lines[i].trim().is_empty();
+        }
+        // Headings and a standfirst right above the block.
+        let mut taken = 0;
+        let mut j = first;
+        while j > 0 && taken < LEAD_LINES {
+            j -= 1;
+            if lines[j].trim().is_empty() {
+                continue;
+            }
+            if class[j] == Class::Bad || bullet(lines[j]).is_some() {
+                break;
+            }
+            keep[j] = true;
+            taken += 1;
+        }
+        // A closing short line of prose right below ("Congratulations!").
+        if let Some(k) = (last + 1..n).find(|&k| !lines[k].trim().is_empty()) {
+            if class[k] == Class::NearGood && bullet(lines[k]).is_none() {
+                keep[k] = true;
+            }
+        }
+    }
+    // A caption printed twice, or any line repeated right after itself, is kept once.
+    let mut prev: Option<String> = None;
+    for i in 0..n {
+        if !keep[i] {
+            continue;
+        }
+        let norm = clean::normalize(lines[i]);
+        if prev.as_deref() == Some(norm.as_str()) {
+            keep[i] = false;
+        }
+        prev = Some(norm);
+    }
+    keep
+}
+
+/// Joins kept lines: lines that were adjacent stay in one paragraph, anything dropped or blank
+/// between them makes a paragraph break.
+fn render_kept(lines: &[&str], keep: &[bool]) -> String {
+    let mut out = String::new();
+    let mut last: Option<usize> = None;
+    for i in 0..lines.len() {
+        if !keep[i] {
+            continue;
+        }
+        let t = lines[i].trim();
+        let t = bullet(t).map_or(t, |rest| rest.trim());
+        if let Some(l) = last {
+            out.push_str(if l + 1 == i { "\n" } else { "\n\n" });
+        }
+        out.push_str(t);
+        last = Some(i);
+    }
+    out
+}
+
+/// A line that could be the page's title: a few words, not a sentence of prose, not chrome.
+fn reads_as_title(t: &str) -> bool {
+    let words = t.split_whitespace().count();
+    let cjk = t.chars().filter(|c| clean::is_cjk(*c)).count();
+    !t.is_empty()
+        && t.chars().count() <= 250
+        && (words >= 3 || cjk >= 4)
+        && bullet(t).is_none()
+        && !clean::is_boilerplate_line(t)
+        && !looks_like_url(t)
+}
+
+/// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
+pub(crate) fn byline(t: &str) -> Option<String> {
+    let lower = t.to_lowercase();
+    let mut rest = t;
+    let mut marked = false;
+    for p in [
+        "posted by ",
+        "written by ",
+        "by ",
+        "von ",
+        "par ",
+        "por ",
+        "di ",
+        "door ",
+        "written by ",
+        "text: ",
+        "author: ",
+    ] {
+        if lower.starts_with(p) {
+            rest = &t[p.len()..];
+            marked = true;
+            break;
+        }
+    }
+    let name_part = rest.split([',', '|', '·']).next()?.trim();
+    let name_part = name_part.split(" and ").next()?.trim();
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 || name_part.chars().count() > 60 {
+        return None;
+    }
+    let capitalized = words.iter().all(|w| {
+        w.chars().next().is_some_and(|c| c.is_uppercase())
+            || matches!(
+                *w,
+                "de" | "van" | "von" | "da" | "del" | "la" | "le" | "bin" | "al"
+            )
+    });
+    // Without a "By" the line must look like nothing but a name: two or more capitalised words
+    // followed by a comma (an outlet or role follows on the same or the next line).
+    let bare_ok = words.len() >= 2 && t.contains(',') && t.len() < 80;
+    if capitalized && (marked || bare_ok) && !name_part.chars().any(|c| c.is_ascii_digit()) {
+        Some(name_part.to_string())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::page::Format;
+
+    fn run(text: &str) -> Page {
+        let mut page = Page::empty("t.txt", Format::Text, "UTF-8");
+        extract(text, &mut page);
+        page
+    }
+
+    #[test]
+    fn headers_with_name_and_time_start_comments() {
+        let lines = ["katheli 8th-Mar-2018 12:00 pm (UTC)"];
+        let h = comment_header(&lines, 0).unwrap();
+        assert_eq!(h.author, "katheli");
+        let lines = ["Seoul, March 8, 2018"];
+        assert_eq!(
+            comment_header(&lines, 0),
+            None,
+            "a dateline without a time is not a comment"
+        );
+    }
+
+    #[test]
+    fn blogger_said_headers_take_the_date_that_follows() {
+        let page = run(
+            "A Title For The Post Here\n\nThe body of the post is a long enough line of prose to count as the article text.\n\n3 comments:\n\nAnna said...\n\nLovely post, thank you!\n\nMarch 8, 2018 at 3:04 PM\n\nBen said...\n\nAgreed.\n\nMarch 9, 2018 at 9:15 AM\n",
+        );
+        assert_eq!(page.comments.len(), 2);
+        assert_eq!(page.comments[0].author.as_deref(), Some("Anna"));
+        assert_eq!(page.comments[0].text, "Lovely post, thank you!");
+        assert_eq!(
+            page.comments[0].posted.unwrap().to_string(),
+            "2018-03-08T15:04:00"
+        );
+        assert_eq!(page.comments[1].text, "Agreed.");
+    }
+
+    #[test]
+    fn relative_comment_times_count_back_from_the_capture() {
+        let page = run(
+            "A Title For The Post Here\n\nThe body of the post is a long enough line of prose to count as the article text.\n\nComments\n\nmira · 2 hours ago\nFirst!\n\njon · 1 day ago\nSecond.\n\nThis page was loaded Dec 13th 2018, 1:17 pm GMT.",
+        );
+        assert_eq!(page.comments.len(), 2);
+        assert_eq!(
+            page.comments[0].posted.unwrap().to_string(),
+            "2018-12-13T11:17:00Z"
+        );
+        assert_eq!(page.comments[1].text, "Second.");
+    }
+
+    #[test]
+    fn comment_stubs_are_not_comments() {
+        let page = run(
+            "A Title For The Post Here\n\nThe body of the post is a long enough line of prose to count as the article text.\n\nComments\n\nNo comments yet\n\nLeave a Reply\n",
+        );
+        assert!(page.comments.is_empty());
+        assert!(!page.body.contains("No comments yet"));
+    }
+
+    #[test]
+    fn bylines_give_the_author() {
+        assert_eq!(byline("By Jane Doe"), Some("Jane Doe".into()));
+        assert_eq!(
+            byline("Anna Gabrielle Cerezo,"),
+            Some("Anna Gabrielle Cerezo".into())
+        );
+        assert_eq!(
+            byline("Tom Krisher, Ap Auto Writer"),
+            Some("Tom Krisher".into())
+        );
+        assert_eq!(
+            byline("The series premiered last October, to acclaim."),
+            None
+        );
+    }
+
+    #[test]
+    fn menus_are_dropped_and_prose_kept() {
+        let page = run(
+            "  * Home\n  * News\n  * Sports\n\nCity Council Approves New Park Plan\n\nThe city council voted on Tuesday to approve a plan for a new park near the river, after months of debate.\n\nResidents said they had waited years for the park and were glad the vote finally came.\n\n  * Privacy Policy\n  * Terms of Use\n",
+        );
+        assert!(
+            page.body.starts_with("The city council") || page.body.starts_with("City Council"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Residents said"));
+        assert!(!page.body.contains("Sports"));
+        assert!(!page.body.contains("Privacy"));
+    }
+}

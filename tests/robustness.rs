@@ -1,0 +1,98 @@
+//! Bad input never panics and costs bounded time and memory.
+
+use std::fs;
+
+use proptest::prelude::*;
+use thresh::ingest::{IngestConfig, IngestError, extract};
+
+use crate::util::{s, thresh};
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn extract_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let config = IngestConfig::default();
+        let _ = extract("x.html", &bytes, &config);
+        let _ = extract("x.txt", &bytes, &config);
+    }
+
+    #[test]
+    fn extract_never_panics_on_markup_soup(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("<div class=\"comment\">".to_string()), Just("</div>".to_string()), Just("<p>".to_string()),
+            Just("<li id=comment-1>".to_string()), Just("<script>".to_string()), Just("<!--".to_string()),
+            Just("<table><tr><td>".to_string()), Just("<b><i>".to_string()), Just("</b>".to_string()),
+            Just("<time datetime='2018-03-08T12:00:00Z'>".to_string()), Just("<meta charset=euc-kr>".to_string()),
+            "[a-zA-Z ,.]{0,40}", "[\\PC]{0,10}",
+        ], 0..80)) {
+        let html = parts.concat();
+        let config = IngestConfig::default();
+        let _ = extract("x.html", html.as_bytes(), &config);
+        let _ = extract("x.txt", html.as_bytes(), &config);
+    }
+}
+
+#[test]
+fn binary_empty_and_truncated_files() {
+    let config = IngestConfig::default();
+    assert!(matches!(
+        extract("a.html", b"", &config),
+        Err(IngestError::Empty { .. })
+    ));
+    assert!(matches!(
+        extract("a.txt", b"  \n\t", &config),
+        Err(IngestError::Empty { .. })
+    ));
+    let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+    assert!(matches!(
+        extract("a.html", &png, &config),
+        Err(IngestError::Binary { .. })
+    ));
+    let truncated = b"<html><head><title>Cut off</title></head><body><article><p>The first paragraph is complete and long enough to be the body of the page.</p><p>The second is cut in the mid";
+    let page = extract("a.html", truncated, &config).unwrap();
+    assert!(page.body.contains("The first paragraph"));
+    let invalid = b"<p>Valid text \xff\xfe then more valid text, in a paragraph long enough.</p>";
+    let page = extract("a.html", invalid, &config).unwrap();
+    assert!(page.body.contains("then more valid text"));
+}
+
+#[test]
+fn deep_nesting_is_flattened() {
+    let config = IngestConfig::default();
+    for tag in ["div", "b", "span", "table", "ul"] {
+        let html = format!(
+            "<html><body>{}<p>deep words here</p>{}</body></html>",
+            format!("<{tag}>").repeat(100_000),
+            format!("</{tag}>").repeat(100_000)
+        );
+        let page = extract("deep.html", html.as_bytes(), &config).unwrap();
+        assert!(
+            page.body.contains("deep words here"),
+            "{tag}: {}",
+            page.body
+        );
+    }
+}
+
+#[test]
+fn a_huge_one_line_file_is_cut_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = "word ".repeat(20 * 1024 * 1024); // 100 MiB, no newline
+    fs::write(dir.path().join("huge.txt"), &line).unwrap();
+    let html = format!(
+        "<html><body><p>{}</p></body></html>",
+        "word ".repeat(20 * 1024 * 1024)
+    );
+    fs::write(dir.path().join("huge.html"), html).unwrap();
+    drop(line);
+    let run = thresh(dir.path(), &["extract", "--json", "huge.txt", "huge.html"]);
+    run.assert_exit_code(0);
+    let lines = run.json_lines();
+    assert_eq!(lines.len(), 2);
+    for page in &lines {
+        let body = s(page, "body");
+        assert!(!body.is_empty());
+        assert!(body.len() <= IngestConfig::default().max_file_bytes);
+    }
+}
