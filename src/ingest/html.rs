@@ -585,14 +585,13 @@ impl<'a> Cleaner<'a> {
                 iter.skip_children_of(id);
                 continue;
             }
-            if !self.is_paragraph(id) {
+            let Some((len, commas)) = self.paragraph_text(id) else {
+                continue;
+            };
+            if (len as usize) < MIN_PARAGRAPH_CHARS {
                 continue;
             }
-            let len = self.text_len[id] as usize;
-            if len < MIN_PARAGRAPH_CHARS {
-                continue;
-            }
-            let content = 1.0 + self.commas[id] as f32 + (len as f32 / 100.0).min(3.0);
+            let content = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
             for (level, anc) in dom.ancestors(id).take(5).enumerate() {
                 if !dom.is_element(anc) || matches!(dom.tag(anc), "html") {
                     break;
@@ -685,21 +684,33 @@ impl<'a> Cleaner<'a> {
         }
     }
 
-    /// Paragraph-like blocks: `p`, `pre`, `td`, `blockquote`, and `div`s or `section`s that hold
-    /// text directly rather than other blocks.
-    fn is_paragraph(&self, id: NodeId) -> bool {
+    /// Paragraph-like blocks and their (length, commas): `p`, `pre`, `td`, `blockquote` whole;
+    /// for a `div`, `section` or `li`, the text it holds itself, outside its block children
+    /// (Readability turns such runs into paragraphs; `<br>`-separated posts are all like this).
+    fn paragraph_text(&self, id: NodeId) -> Option<(u32, u32)> {
         let dom = self.dom;
         match dom.tag(id) {
-            "p" | "pre" | "td" | "blockquote" | "dd" => true,
-            "div" | "section" | "li" | "span" | "font" | "article" | "center" => {
-                let kids = &dom.nodes[id].children;
-                let has_text = kids.iter().any(|&k| {
-                    !self.dead[k]
-                        && matches!(&dom.nodes[k].data, NodeData::Text(t) if t.trim().len() > 20)
-                });
-                has_text && !kids.iter().any(|&k| !self.dead[k] && is_block(dom.tag(k)))
+            "p" | "pre" | "td" | "blockquote" | "dd" => Some((self.text_len[id], self.commas[id])),
+            "div" | "section" | "li" | "article" | "center" | "font" | "main" | "span" => {
+                let (mut len, mut commas) = (0, 0);
+                for &k in &dom.nodes[id].children {
+                    if self.dead[k]
+                        || is_block(dom.tag(k))
+                        || matches!(dom.tag(k), "li" | "dt" | "dd" | "td" | "tr")
+                    {
+                        continue;
+                    }
+                    if dom.tag(k) == "a" {
+                        // Links inside prose count; a run of bare links is a menu.
+                        len += self.text_len[k] / 2;
+                        continue;
+                    }
+                    len += self.text_len[k];
+                    commas += self.commas[k];
+                }
+                Some((len, commas))
             }
-            _ => false,
+            _ => None,
         }
     }
 
@@ -709,6 +720,7 @@ impl<'a> Cleaner<'a> {
     fn prune_inside(&mut self, main: &[NodeId]) {
         let dom = self.dom;
         let mut kill = Vec::new();
+        let main_len: u32 = main.iter().map(|&m| self.text_len[m]).sum();
         for &root in main {
             let mut iter = dom.descendants(root);
             while let Some(id) = iter.next() {
@@ -735,6 +747,10 @@ impl<'a> Cleaner<'a> {
                         | "h5"
                         | "h6"
                 ) {
+                    continue;
+                }
+                // A wrapper of most of the article is not judged as a whole; its parts are.
+                if self.text_len[id] * 2 > main_len {
                     continue;
                 }
                 if self.is_conditional_chrome(id, tag) {
