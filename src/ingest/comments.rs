@@ -53,6 +53,9 @@ const SECTION_WORDS: &[&str] = &[
     "comentarios",
     "commenti",
     "reacties",
+    "leserpost",
+    "leserbriefe",
+    "leserkommentare",
 ];
 
 /// Names of single comments.
@@ -77,6 +80,12 @@ const ITEM_WORDS: &[&str] = &[
     "thread",
     "cmt",
     "ljcmt",
+    "leserbrief",
+    "leserkommentar",
+    "kommentar",
+    "commentaire",
+    "comentario",
+    "commento",
 ];
 
 /// Names of the author element inside a comment.
@@ -102,6 +111,9 @@ const AUTHOR_WORDS: &[&str] = &[
     "by",
     "comment-poster",
     "poster-name",
+    "autor",
+    "auteur",
+    "comment-author-name",
 ];
 
 /// Names of the time element inside a comment.
@@ -212,6 +224,13 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
     let mut seen: HashSet<NodeId> = HashSet::new();
     for &section in &sections {
         let items = find_items(dom, dead, section);
+        // A section named like a list that holds one comment's parts is that comment
+        // (`div.commentsCon` around one author, date and text).
+        let items = if items.is_empty() && has_comment_meta(dom, dead, section) {
+            vec![(vec![section], None)]
+        } else {
+            items
+        };
         let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
         for (group, depth) in items {
             if !seen.insert(group[0]) {
@@ -241,6 +260,35 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
             if depth == 0 {
                 found.sections.push(item);
             }
+        }
+        return found;
+    }
+    // Elements with comment ids (`comment-123`) outside any named section.
+    let items: Vec<NodeId> = {
+        let mut v = Vec::new();
+        let mut iter = dom.descendants(DOCUMENT);
+        while let Some(n) = iter.next() {
+            if dead[n] {
+                iter.skip_children_of(n);
+                continue;
+            }
+            let named = dom
+                .attr(n, "id")
+                .is_some_and(|i| is_comment_id(i) && i.to_ascii_lowercase().contains("comment"));
+            if named && dom.tag(n) != "a" && has_comment_meta(dom, dead, n) {
+                v.push(n);
+                iter.skip_children_of(n);
+            }
+        }
+        v
+    };
+    if items.len() >= 2 {
+        let set: HashSet<NodeId> = items.iter().copied().collect();
+        for &item in &items {
+            if let Some(c) = read_comment(dom, dead, &[item], None, &set, captured) {
+                found.comments.push(c);
+            }
+            found.sections.push(item);
         }
         return found;
     }
@@ -315,6 +363,13 @@ fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
 }
 
 fn is_schema_comment(dom: &Dom, n: NodeId) -> bool {
+    // React apps mark comments for their tests: `data-testid="comment"`.
+    if ["data-testid", "data-test-id"]
+        .iter()
+        .any(|a| dom.attr(n, a) == Some("comment"))
+    {
+        return true;
+    }
     dom.attr(n, "itemtype")
         .is_some_and(|t| t.ends_with("/Comment") || t.ends_with("/UserComments"))
         || dom
@@ -376,9 +431,16 @@ fn holds_article(dom: &Dom, id: NodeId) -> bool {
 /// The repeated comment elements inside a section, with their nesting depth. Each comment is
 /// a group of nodes: one element, or a `dt` with the `dd`s that follow it (Blogger's classic
 /// `dl#comments-block`).
+/// How well a family of elements fits "one element per comment": members with an author or
+/// time, member count, and shallowness.
+type FamilyRank = (usize, usize, std::cmp::Reverse<usize>);
+
+/// A family of comment candidates: tag and digit-free class.
+type FamilyKey = (String, String);
+
 fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Option<u32>)> {
     // Candidates: elements named like a comment, schema.org comments, or ids like comment-123.
-    let mut families: HashMap<(String, String), Vec<NodeId>> = HashMap::new();
+    let mut families: HashMap<FamilyKey, Vec<NodeId>> = HashMap::new();
     let mut iter = dom.descendants(section);
     while let Some(id) = iter.next() {
         if dead[id] {
@@ -394,8 +456,21 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
             continue;
         }
         let words = element_words(dom, id);
+        if has_any(&words, RESPOND_WORDS) {
+            // The reply form is not a comment.
+            iter.skip_children_of(id);
+            continue;
+        }
         let by_id = dom.attr(id, "id").is_some_and(is_comment_id);
-        if is_schema_comment(dom, id) || by_id || has_any(&words, ITEM_WORDS) {
+        // A list of comments (`ol.comment-list`) is not one of them.
+        let is_list = ["class", "id"].iter().any(|a| {
+            dom.attr(id, a).is_some_and(|v| {
+                v.split_whitespace().any(|t| {
+                    SECTION_WORDS.contains(&t.to_ascii_lowercase().replace('_', "-").as_str())
+                })
+            })
+        });
+        if !is_list && (is_schema_comment(dom, id) || by_id || has_any(&words, ITEM_WORDS)) {
             // Family key: tag and class with digits removed, so `comment depth-2 odd` and
             // `comment depth-1 even` differ only in what does not matter.
             let class: String = dom
@@ -439,23 +514,29 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
     }
     // The family of single comments: the largest; among equals, the outermost (WordPress nests
     // `article.comment-body` inside each `li.comment`).
-    let mut best: Option<(&(String, String), &Vec<NodeId>)> = None;
+    // The family of single comments: the one whose members most often carry an author or a
+    // time; then the largest; among equals, the outermost (WordPress nests
+    // `article.comment-body` inside each `li.comment`).
+    let mut best: Option<(FamilyRank, &FamilyKey, &Vec<NodeId>)> = None;
     for (k, members) in &families {
-        let better = match best {
+        if !members.iter().any(|&m| has_text(dom, dead, m)) {
+            continue;
+        }
+        let with_meta = members
+            .iter()
+            .filter(|&&m| has_comment_meta(dom, dead, m))
+            .count();
+        let depth = dom.ancestors(members[0]).count();
+        let rank = (with_meta, members.len(), std::cmp::Reverse(depth));
+        let better = match &best {
             None => true,
-            Some((bk, bm)) => {
-                let (d, bd) = (
-                    dom.ancestors(members[0]).count(),
-                    dom.ancestors(bm[0]).count(),
-                );
-                members.len() > bm.len()
-                    || members.len() == bm.len() && (d < bd || d == bd && k < bk)
-            }
+            Some((br, bk, _)) => rank > *br || rank == *br && k < bk,
         };
-        if better && members.iter().any(|&m| has_text(dom, dead, m)) {
-            best = Some((k, members));
+        if better {
+            best = Some((rank, k, members));
         }
     }
+    let best = best.map(|(_, k, m)| (k, m));
     let Some((_, members)) = best else {
         return Vec::new();
     };
@@ -560,6 +641,46 @@ fn depth_from_class(dom: &Dom, id: NodeId) -> Option<u32> {
         let n: u32 = w[p..].parse().ok()?;
         n.checked_sub(1)
     })
+}
+
+/// True when a comment candidate holds an author or a time element (or is itself headed by one).
+fn has_comment_meta(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
+    let mut iter = dom.descendants(id);
+    while let Some(n) = iter.next() {
+        if dead[n] {
+            iter.skip_children_of(n);
+            continue;
+        }
+        if !dom.is_element(n) {
+            continue;
+        }
+        if dom.tag(n) == "time" || dom.tag(n) == "cite" {
+            return true;
+        }
+        let words = element_words(dom, n);
+        if has_any(&words, AUTHOR_WORDS) || has_any(&words, TIME_WORDS) {
+            return true;
+        }
+        if matches!(
+            dom.attr(n, "itemprop"),
+            Some("author" | "dateCreated" | "datePublished")
+        ) {
+            return true;
+        }
+    }
+    false
+}
+
+/// No element children but links.
+fn is_leaf(dom: &Dom, id: NodeId) -> bool {
+    !dom.nodes[id]
+        .children
+        .iter()
+        .any(|&k| dom.is_element(k) && dom.tag(k) != "a")
+}
+
+fn text_chars(dom: &Dom, id: NodeId) -> usize {
+    dom.text(id).chars().count()
 }
 
 fn has_text(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
@@ -677,8 +798,19 @@ fn read_comment(
             if (has_any(&words, CONTENT_WORDS)
                 || matches!(itemprop, "text" | "commentText" | "description"))
                 && !has_any(&words, AUTHOR_WORDS)
+                && !time_like
             {
                 content_nodes.push(id);
+            }
+            // A time that did not parse (`21:00`) is still metadata, not text.
+            if id != root
+                && time_like
+                && time_node.is_none()
+                && is_leaf(dom, id)
+                && text_chars(dom, id) < 40
+            {
+                skip.push(id);
+                continue;
             }
             if id != root
                 && (has_any(&words, CHROME_WORDS) && !has_any(&words, CONTENT_WORDS)
@@ -734,6 +866,21 @@ fn read_comment(
         depth,
     })
 }
+
+/// Names of the comment form and its parts.
+const RESPOND_WORDS: &[&str] = &[
+    "respond",
+    "comment-respond",
+    "comment-form",
+    "commentform",
+    "reply-title",
+    "comment-reply-title",
+    "comment-form-comment",
+    "comments-form",
+    "comment-notes",
+    "logged-in-as",
+    "form-submit",
+];
 
 /// Containers of a comment's replies: their comments are read on their own.
 const REPLY_CONTAINER_WORDS: &[&str] = &[

@@ -101,6 +101,7 @@ const CHROME_WORDS: &[&str] = &[
     "addthis",
     "sharethis",
     "newsletter",
+    "newsletters",
     "subscribe",
     "subscription",
     "signup",
@@ -123,27 +124,10 @@ const CHROME_WORDS: &[&str] = &[
     "pagination",
     "pager",
     "sidebar",
-    "widget",
-    "widgets",
     "footer",
-    "masthead",
     "modal",
     "popup",
-    "overlay",
-    "toolbar",
-    "skip",
-    "skiplink",
-    "sronly",
-    "visuallyhidden",
-    "offscreen",
     "banner",
-    "tags",
-    "tagcloud",
-    "taglist",
-    "jump",
-    "print",
-    "disclaimer",
-    "copyright",
     "login",
     "signin",
     "comment-form",
@@ -153,22 +137,85 @@ const CHROME_WORDS: &[&str] = &[
     "readmore",
     "byline-social",
     "author-bio",
-    "bio",
-    "signature",
-    "newsletters",
-    "alert",
-    "announcement",
-    "rating",
-    "ratings",
     "subnav",
     "topnav",
     "sitenav",
     "header-nav",
+    "searchbox",
+    "sronly",
+    "visuallyhidden",
+    "skiplink",
+    "tagcloud",
+    "taglist",
+];
+
+/// Words that mark chrome only on small or link-heavy elements: page builders put `widget`,
+/// `hidden` or `tags` on the article's own wrappers too.
+const WEAK_CHROME_WORDS: &[&str] = &[
+    "widget",
+    "widgets",
+    "masthead",
+    "overlay",
+    "toolbar",
+    "skip",
+    "offscreen",
+    "tags",
+    "jump",
+    "print",
+    "disclaimer",
+    "copyright",
+    "bio",
+    "signature",
+    "alert",
+    "announcement",
+    "rating",
+    "ratings",
     "logo",
     "search",
-    "searchbox",
     "hidden",
     "hide",
+    "meta",
+    "tools",
+    "utility",
+    "extra",
+];
+
+/// A weak chrome word removes an element only below this many characters of text (or when
+/// most of its text is links).
+const WEAK_CHROME_MAX_CHARS: u32 = 300;
+
+/// Names that mark the article's own container. Chrome names never remove an ancestor of one.
+const ARTICLE_MARKERS: &[&str] = &[
+    "post-content",
+    "entry-content",
+    "article-body",
+    "articlebody",
+    "article-content",
+    "articlecontent",
+    "story-body",
+    "storybody",
+    "post-body",
+    "postbody",
+    "entry-body",
+    "content-body",
+    "main-content",
+    "article-text",
+    "articletext",
+    "story-content",
+    "storycontent",
+    "post-text",
+    "posttext",
+    "entry-text",
+    "blog-post",
+    "article-main",
+    "body-text",
+    "bodytext",
+    "single-content",
+    "page-content",
+    "text-content",
+    "rich-text",
+    "richtext",
+    "story-text",
 ];
 
 /// Words in class and id names that mark the article: an element carrying one of these is not
@@ -234,6 +281,9 @@ const MIN_PARAGRAPH_CHARS: usize = 25;
 /// Score bonus or malus for a container whose name reads as content or as chrome
 /// (Readability's class weight).
 const NAME_WEIGHT: f32 = 25.0;
+
+/// A container's name counts fully from this many characters of text, in proportion below.
+const NAME_WEIGHT_FULL_CHARS: f32 = 500.0;
 
 /// A sibling of the best container joins the article when its score reaches this share of the
 /// best score (Readability: 0.2) …
@@ -307,7 +357,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
         page.author = find_author(&dom, &c.dead, &main, &outside_comments);
     }
     c.drop_bylines_and_dates(&main);
-    let rendered = render(&dom, &c.dead, &main);
+    let rendered = render(&dom, &c.dead, &c.text_len, &main);
     if let Some(h) = heading_title(&dom, &c.dead, &main, page.title.as_deref()) {
         page.title = Some(h);
     }
@@ -476,6 +526,7 @@ impl<'a> Cleaner<'a> {
         let dom = self.dom;
         let mut dead = vec![false; dom.nodes.len()];
         let total = self.text_len[DOCUMENT].max(1) as f32;
+        let protected = self.article_ancestors();
         let mut iter = dom.descendants(DOCUMENT);
         while let Some(id) = iter.next() {
             if !dom.is_element(id) {
@@ -486,18 +537,22 @@ impl<'a> Cleaner<'a> {
                 continue;
             }
             let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
+            let named_content = protected[id] || has_any(&element_words(dom, id), CONTENT_WORDS);
             let chrome = if light {
                 LIGHT_DROP_TAGS.contains(&tag)
                     || tag == "form" && !big
                     || !big && self.is_hidden(id)
                     || !big && has_any(&element_words(dom, id), AD_WORDS)
             } else if DROP_TAGS.contains(&tag) {
-                !(big && matches!(tag, "footer" | "aside" | "nav" | "menu" | "label"))
+                // Landmark tags are chrome unless they hold the article (some templates put it
+                // in an `aside` named for content).
+                let landmark = matches!(tag, "footer" | "aside" | "nav" | "menu" | "label");
+                !(landmark && (big || named_content))
             } else if tag == "form" {
                 // Some sites wrap the whole page in one form; a real form is small.
                 !big
             } else {
-                !big && self.is_chrome_by_attributes(id, tag)
+                !big && !protected[id] && self.is_chrome_by_attributes(id, tag)
             };
             if chrome {
                 dead[id] = true;
@@ -505,6 +560,33 @@ impl<'a> Cleaner<'a> {
             }
         }
         dead
+    }
+
+    /// Elements that hold an article marker (a `post-content`, an `articleBody`, an `<article>`
+    /// or `<main>`) somewhere below them.
+    fn article_ancestors(&self) -> Vec<bool> {
+        let dom = self.dom;
+        let mut protected = vec![false; dom.nodes.len()];
+        for id in dom.descendants(DOCUMENT) {
+            if !dom.is_element(id) {
+                continue;
+            }
+            let marked = matches!(dom.tag(id), "article" | "main")
+                || dom
+                    .attr(id, "itemprop")
+                    .is_some_and(|p| p.contains("articleBody"))
+                || has_any(&element_words(dom, id), ARTICLE_MARKERS);
+            if marked && !protected[id] {
+                protected[id] = true;
+                for a in dom.ancestors(id) {
+                    if protected[a] {
+                        break;
+                    }
+                    protected[a] = true;
+                }
+            }
+        }
+        protected
     }
 
     fn is_hidden(&self, id: NodeId) -> bool {
@@ -542,12 +624,12 @@ impl<'a> Cleaner<'a> {
             return false;
         }
         let words = element_words(dom, id);
-        if words.is_empty() {
+        if words.is_empty() || has_any(&words, CONTENT_WORDS) || comments::is_comment_name(&words) {
             return false;
         }
         has_any(&words, CHROME_WORDS)
-            && !has_any(&words, CONTENT_WORDS)
-            && !comments::is_comment_name(&words)
+            || has_any(&words, WEAK_CHROME_WORDS)
+                && (self.text_len[id] < WEAK_CHROME_MAX_CHARS || self.link_density(id) > 0.5)
     }
 
     fn name_weight(&self, id: NodeId) -> f32 {
@@ -556,7 +638,10 @@ impl<'a> Cleaner<'a> {
         if has_any(&words, CONTENT_WORDS) {
             w += NAME_WEIGHT;
         }
-        if has_any(&words, CHROME_WORDS) || comments::is_comment_name(&words) {
+        if has_any(&words, CHROME_WORDS)
+            || has_any(&words, WEAK_CHROME_WORDS)
+            || comments::is_comment_name(&words)
+        {
             w -= NAME_WEIGHT;
         }
         if self
@@ -598,7 +683,10 @@ impl<'a> Cleaner<'a> {
                 }
                 if !seeded[anc] {
                     seeded[anc] = true;
-                    score[anc] = self.tag_base(anc) + self.name_weight(anc);
+                    // A name says little about a container with hardly any text in it (an
+                    // `articleMeta` line must not outrank the article).
+                    let text_share = (self.text_len[anc] as f32 / NAME_WEIGHT_FULL_CHARS).min(1.0);
+                    score[anc] = self.tag_base(anc) + self.name_weight(anc) * text_share;
                     candidates.push(anc);
                 }
                 let divider = match level {
@@ -1019,7 +1107,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
 
 /// Renders the live parts of the chosen nodes to text with html2text, by copying them into
 /// html2text's own tree (no second parse).
-fn render(dom: &Dom, dead: &[bool], main: &[NodeId]) -> String {
+fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String {
     let sink = html2text::RcDom::default();
     let doc = sink.get_document();
     let html_el = sink.create_element(qual("html"), vec![], ElementFlags::default());
@@ -1068,14 +1156,25 @@ fn render(dom: &Dom, dead: &[bool], main: &[NodeId]) -> String {
             .and_then(|tree| config.render_to_string(tree, RENDER_WIDTH))
             .ok()
     }));
+    // html2text also drops what it cannot place (a `div` directly inside a `dl`, say); when it
+    // returns much less text than the block holds, the plain renderer keeps the words.
+    let expected: u32 = main.iter().map(|&r| text_len[r]).sum();
     match rendered {
-        Ok(Some(text)) => text,
+        Ok(Some(text)) if weighted_non_space(&text) * 10 >= expected as usize * 6 => text,
         _ => main
             .iter()
             .map(|&r| comments::block_text(dom, dead, r, &[]))
             .collect::<Vec<_>>()
             .join("\n\n"),
     }
+}
+
+/// Characters other than whitespace, CJK counted twice, as `Cleaner::measure` counts them.
+fn weighted_non_space(text: &str) -> usize {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if clean::is_cjk(c) { 2 } else { 1 })
+        .sum()
 }
 
 fn qual(local: &str) -> html5ever::QualName {
