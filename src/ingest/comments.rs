@@ -15,186 +15,9 @@ use std::collections::{HashMap, HashSet};
 use super::clean::{self, COMMENT_STUBS};
 use super::dates::{Stamp, When, parse_when};
 use super::dom::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
-use super::html::element_words;
+use super::names::{self, has};
 use super::page::Comment;
 use super::text::edit_marker;
-
-/// Names of containers that hold a comment section.
-const SECTION_WORDS: &[&str] = &[
-    "comments",
-    "commentlist",
-    "comment-list",
-    "comments-list",
-    "commentslist",
-    "comments-area",
-    "comment-section",
-    "comments-section",
-    "commentsection",
-    "comment-thread",
-    "comments-thread",
-    "comments-container",
-    "comment-container",
-    "disqus-thread",
-    "dsq-comments",
-    "dsq-content",
-    "reader-comments",
-    "user-comments",
-    "usercomments",
-    "talkback",
-    "responses",
-    "replies",
-    "discussion",
-    "comments-block",
-    "comment-holder",
-    "comment-area",
-    "commentary",
-    "kommentare",
-    "commentaires",
-    "comentarios",
-    "commenti",
-    "reacties",
-    "leserpost",
-    "leserbriefe",
-    "leserkommentare",
-];
-
-/// Names of single comments.
-const ITEM_WORDS: &[&str] = &[
-    "comment",
-    "comment-item",
-    "commentitem",
-    "comment-entry",
-    "comment-wrapper",
-    "comment-block",
-    "dsq-comment",
-    "post",
-    "postcontainer",
-    "postbit",
-    "reply",
-    "review",
-    "single-comment",
-    "comment-body",
-    "comment-container",
-    "comment-holder",
-    "depth",
-    "thread",
-    "cmt",
-    "ljcmt",
-    "leserbrief",
-    "leserkommentar",
-    "kommentar",
-    "commentaire",
-    "comentario",
-    "commento",
-];
-
-/// Names of the author element inside a comment.
-const AUTHOR_WORDS: &[&str] = &[
-    "author",
-    "comment-author",
-    "fn",
-    "username",
-    "user",
-    "poster",
-    "nickname",
-    "commenter",
-    "user-name",
-    "display-name",
-    "ljuser",
-    "author-name",
-    "comment-user",
-    "commentauthor",
-    "postauthor",
-    "screen-name",
-    "name",
-    "nick",
-    "by",
-    "comment-poster",
-    "poster-name",
-    "autor",
-    "auteur",
-    "comment-author-name",
-];
-
-/// Names of the time element inside a comment.
-const TIME_WORDS: &[&str] = &[
-    "date",
-    "time",
-    "datetime",
-    "timestamp",
-    "published",
-    "comment-date",
-    "comment-time",
-    "comment-meta",
-    "commentmetadata",
-    "post-date",
-    "postdate",
-    "posted",
-    "time-ago",
-    "ago",
-    "comment-timestamp",
-    "when",
-    "datestamp",
-];
-
-/// Names of the text element inside a comment.
-const CONTENT_WORDS: &[&str] = &[
-    "comment-content",
-    "comment-text",
-    "comment-body-text",
-    "commenttext",
-    "comment-message",
-    "content",
-    "message",
-    "post-message",
-    "postbody",
-    "post-body",
-    "postcontent",
-    "post-content",
-    "text",
-    "entry",
-    "body",
-    "comment-entry",
-    "usertext",
-    "md",
-    "bbcode",
-    "post-text",
-    "posttext",
-    "content-body",
-    "reply-content",
-];
-
-/// Parts of a comment that are not its text: action links, vote widgets, reply forms.
-const CHROME_WORDS: &[&str] = &[
-    "reply",
-    "reply-link",
-    "comment-reply-link",
-    "actions",
-    "comment-actions",
-    "toolbar",
-    "vote",
-    "votes",
-    "voting",
-    "like",
-    "likes",
-    "share",
-    "report",
-    "flag",
-    "edit-link",
-    "permalink",
-    "avatar",
-    "comment-awaiting-moderation",
-    "moderation",
-    "signature",
-    "sig",
-    "quote-link",
-    "comment-tools",
-    "links",
-    "controls",
-    "menu",
-    "footer",
-    "comment-footer",
-];
 
 /// What was found: the comments and the section roots to keep out of the article.
 #[derive(Debug, Default)]
@@ -203,18 +26,6 @@ pub struct Found {
     pub comments: Vec<Comment>,
     /// Elements that hold the comment section.
     pub sections: Vec<NodeId>,
-}
-
-/// True when a class/id word list names a comment section or a comment.
-pub fn is_comment_name(words: &[String]) -> bool {
-    words.iter().any(|w| {
-        SECTION_WORDS.contains(&w.as_str())
-            || matches!(w.as_str(), "comment" | "comments" | "dsq-comment")
-    })
-}
-
-fn has_any(words: &[String], list: &[&str]) -> bool {
-    words.iter().any(|w| list.contains(&w.as_str()))
 }
 
 /// Finds comment sections among live nodes and reads their comments.
@@ -322,7 +133,7 @@ fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
         ) {
             continue;
         }
-        let words = element_words(dom, id);
+        let words = dom.names(id);
         let post_id = dom.attr(id, "id").is_some_and(|i| {
             let stem = i.trim_end_matches(|c: char| c.is_ascii_digit());
             stem.len() < i.len()
@@ -331,12 +142,7 @@ fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
                     "p" | "post" | "postcontainer" | "msg" | "message"
                 )
         });
-        if post_id
-            || has_any(
-                &words,
-                &["postcontainer", "postbit", "forum-post", "topic-post"],
-            )
-        {
+        if post_id || has(words, names::FORUM_POST) {
             families
                 .entry(dom.tag(id).to_string())
                 .or_default()
@@ -352,7 +158,7 @@ fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
         .iter()
         .filter(|&&p| {
             dom.descendants(p)
-                .any(|d| has_any(&element_words(dom, d), AUTHOR_WORDS))
+                .any(|d| has(dom.names(d), names::COMMENT_AUTHOR))
         })
         .count();
     if with_author * 2 >= best.len() {
@@ -394,19 +200,9 @@ fn find_sections(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
         {
             continue;
         }
-        let words = element_words(dom, id);
-        if has_any(&words, SECTION_WORDS)
-            && !has_any(
-                &words,
-                &[
-                    "comment-form",
-                    "respond",
-                    "comment-respond",
-                    "comments-link",
-                    "comment-count",
-                    "comments-count",
-                ],
-            )
+        let words = dom.names(id);
+        if has(words, names::COMMENT_SECTION)
+            && !has(words, names::SECTION_EXCLUDE)
             && !holds_article(dom, id)
         {
             out.push(id);
@@ -455,8 +251,8 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
         {
             continue;
         }
-        let words = element_words(dom, id);
-        if has_any(&words, RESPOND_WORDS) {
+        let words = dom.names(id);
+        if has(words, names::COMMENT_FORM) {
             // The reply form is not a comment.
             iter.skip_children_of(id);
             continue;
@@ -464,13 +260,10 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
         let by_id = dom.attr(id, "id").is_some_and(is_comment_id);
         // A list of comments (`ol.comment-list`) is not one of them.
         let is_list = ["class", "id"].iter().any(|a| {
-            dom.attr(id, a).is_some_and(|v| {
-                v.split_whitespace().any(|t| {
-                    SECTION_WORDS.contains(&t.to_ascii_lowercase().replace('_', "-").as_str())
-                })
-            })
+            dom.attr(id, a)
+                .is_some_and(|v| names::whole_token_in(v, names::COMMENT_SECTION))
         });
-        if !is_list && (is_schema_comment(dom, id) || by_id || has_any(&words, ITEM_WORDS)) {
+        if !is_list && (is_schema_comment(dom, id) || by_id || has(words, names::COMMENT_ITEM)) {
             // Family key: tag and class with digits removed, so `comment depth-2 odd` and
             // `comment depth-1 even` differ only in what does not matter.
             let class: String = dom
@@ -657,8 +450,8 @@ fn has_comment_meta(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
         if dom.tag(n) == "time" || dom.tag(n) == "cite" {
             return true;
         }
-        let words = element_words(dom, n);
-        if has_any(&words, AUTHOR_WORDS) || has_any(&words, TIME_WORDS) {
+        let words = dom.names(n);
+        if has(words, names::COMMENT_AUTHOR) || has(words, names::COMMENT_TIME) {
             return true;
         }
         if matches!(
@@ -735,15 +528,14 @@ fn read_comment(
             if !dom.is_element(id) {
                 continue;
             }
-            let words = element_words(dom, id);
+            let words = dom.names(id);
             if id != root && others.contains(&id)
-                || matches!(dom.tag(id), "ul" | "ol" | "div")
-                    && has_any(&words, REPLY_CONTAINER_WORDS)
+                || matches!(dom.tag(id), "ul" | "ol" | "div") && has(words, names::REPLIES)
             {
                 skip.push(id);
                 continue;
             }
-            if has_any(&words, EDIT_WORDS) {
+            if has(words, names::EDIT_NOTE) {
                 edited = edited.or_else(|| Stamp::find(&dom.text(id)));
                 skip.push(id);
                 continue;
@@ -751,7 +543,7 @@ fn read_comment(
             // A `dt` heads its group and holds the author itself.
             if (id != root || group.len() > 1)
                 && author_node.is_none()
-                && (has_any(&words, AUTHOR_WORDS)
+                && (has(words, names::COMMENT_AUTHOR)
                     || matches!(itemprop, "author" | "creator")
                     || dom.tag(id) == "cite")
             {
@@ -765,7 +557,7 @@ fn read_comment(
             }
             let is_time_tag = dom.tag(id) == "time" && dom.attr(id, "datetime").is_some();
             let time_like = is_time_tag
-                || has_any(&words, TIME_WORDS)
+                || has(words, names::COMMENT_TIME)
                 || matches!(itemprop, "dateCreated" | "datePublished")
                 || dom.tag(id) == "abbr" && dom.attr(id, "title").is_some();
             // A `<time datetime>` beats a date read from a meta line's text.
@@ -795,9 +587,9 @@ fn read_comment(
                     }
                 }
             }
-            if (has_any(&words, CONTENT_WORDS)
+            if (has(words, names::COMMENT_TEXT)
                 || matches!(itemprop, "text" | "commentText" | "description"))
-                && !has_any(&words, AUTHOR_WORDS)
+                && !has(words, names::COMMENT_AUTHOR)
                 && !time_like
             {
                 content_nodes.push(id);
@@ -813,7 +605,7 @@ fn read_comment(
                 continue;
             }
             if id != root
-                && (has_any(&words, CHROME_WORDS) && !has_any(&words, CONTENT_WORDS)
+                && (has(words, names::COMMENT_CHROME) && !has(words, names::COMMENT_TEXT)
                     || matches!(dom.tag(id), "form" | "button"))
             {
                 skip.push(id);
@@ -866,42 +658,6 @@ fn read_comment(
         depth,
     })
 }
-
-/// Names of the comment form and its parts.
-const RESPOND_WORDS: &[&str] = &[
-    "respond",
-    "comment-respond",
-    "comment-form",
-    "commentform",
-    "reply-title",
-    "comment-reply-title",
-    "comment-form-comment",
-    "comments-form",
-    "comment-notes",
-    "logged-in-as",
-    "form-submit",
-];
-
-/// Containers of a comment's replies: their comments are read on their own.
-const REPLY_CONTAINER_WORDS: &[&str] = &[
-    "children",
-    "replies",
-    "comment-replies",
-    "sub-comments",
-    "subcomments",
-    "thread-children",
-];
-
-/// Names of an "edited at" note inside a comment.
-const EDIT_WORDS: &[&str] = &[
-    "edittime",
-    "edit-time",
-    "edited",
-    "comment-edited",
-    "last-edited",
-    "editnote",
-    "edit-note",
-];
 
 /// `Jane says:` → `Jane`.
 fn strip_says(t: &str) -> &str {

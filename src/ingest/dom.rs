@@ -15,6 +15,8 @@ use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, T
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
+use super::names::{self, Names};
+
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = usize;
 
@@ -57,6 +59,8 @@ pub struct Node {
 pub struct Dom {
     /// All nodes; [`DOCUMENT`] is the root. Detached nodes stay in the vector unreachable.
     pub nodes: Vec<Node>,
+    /// The word lists each element's class and id fall in, computed once after parsing.
+    names: Vec<Names>,
 }
 
 /// What the pre-parse guard took out of the markup that the metadata reader still wants.
@@ -237,7 +241,22 @@ impl Dom {
             names: RefCell::new(vec![QualName::new(None, ns!(), LocalName::from(""))]),
         };
         let opts = html5ever::ParseOpts::default();
-        html5ever::parse_document(sink, opts).one(StrTendril::from(html))
+        let mut dom = html5ever::parse_document(sink, opts).one(StrTendril::from(html));
+        dom.names = dom
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(id, _)| {
+                let class = dom.attr(id, "class").map_or(0, names::classify);
+                class | dom.attr(id, "id").map_or(0, names::classify)
+            })
+            .collect();
+        dom
+    }
+
+    /// The word lists the element's class and id fall in (0 for other nodes).
+    pub fn names(&self, id: NodeId) -> Names {
+        self.names.get(id).copied().unwrap_or(0)
     }
 
     /// The element's tag name, or `""` for other nodes.
@@ -408,6 +427,7 @@ impl TreeSink for Sink {
     fn finish(self) -> Dom {
         Dom {
             nodes: self.nodes.into_inner(),
+            names: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ use super::comments;
 use super::dom::{self, DOCUMENT, Dom, NodeData, NodeId};
 use super::error::IngestError;
 use super::meta;
+use super::names::{self, has};
 use super::page::Page;
 use super::text::byline;
 
@@ -32,211 +33,9 @@ const LIGHT_DROP_TAGS: &[&str] = &[
     "math",
 ];
 
-/// Words in class and id names that mark ad slots: removed even before comments are read.
-const AD_WORDS: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "advert",
-    "adverts",
-    "advertisement",
-    "advertising",
-    "adsense",
-    "adslot",
-    "adunit",
-    "adbox",
-    "adcontainer",
-    "adwrapper",
-    "dfp",
-    "gpt",
-    "sponsored",
-    "outbrain",
-    "taboola",
-];
-
-/// Words in class and id names that mark chrome: ads, consent notices, share bars, newsletter
-/// prompts, navigation, recommendation blocks. Matched as whole words of the name (split at
-/// `-`, `_`, spaces and camelCase), so `header` does not match `ad` nor `thread` `read`.
-const CHROME_WORDS: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "advert",
-    "adverts",
-    "advertisement",
-    "advertising",
-    "adsense",
-    "adslot",
-    "adunit",
-    "adbox",
-    "adcontainer",
-    "adwrapper",
-    "adblock",
-    "dfp",
-    "gpt",
-    "sponsor",
-    "sponsored",
-    "sponsors",
-    "promo",
-    "promos",
-    "promoted",
-    "outbrain",
-    "taboola",
-    "zergnet",
-    "revcontent",
-    "cookie",
-    "cookies",
-    "consent",
-    "gdpr",
-    "cmp",
-    "onetrust",
-    "cookiebanner",
-    "cookiebar",
-    "share",
-    "sharing",
-    "shares",
-    "social",
-    "socials",
-    "sharebar",
-    "addthis",
-    "sharethis",
-    "newsletter",
-    "newsletters",
-    "subscribe",
-    "subscription",
-    "signup",
-    "paywall",
-    "related",
-    "recommended",
-    "recommendation",
-    "recommendations",
-    "recirc",
-    "recirculation",
-    "popular",
-    "trending",
-    "mostread",
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
-    "breadcrumb",
-    "breadcrumbs",
-    "pagination",
-    "pager",
-    "sidebar",
-    "footer",
-    "modal",
-    "popup",
-    "banner",
-    "login",
-    "signin",
-    "comment-form",
-    "respond",
-    "more-stories",
-    "read-more",
-    "readmore",
-    "byline-social",
-    "author-bio",
-    "subnav",
-    "topnav",
-    "sitenav",
-    "header-nav",
-    "searchbox",
-    "sronly",
-    "visuallyhidden",
-    "skiplink",
-    "tagcloud",
-    "taglist",
-];
-
-/// Words that mark chrome only on small or link-heavy elements: page builders put `widget`,
-/// `hidden` or `tags` on the article's own wrappers too.
-const WEAK_CHROME_WORDS: &[&str] = &[
-    "widget",
-    "widgets",
-    "masthead",
-    "overlay",
-    "toolbar",
-    "skip",
-    "offscreen",
-    "tags",
-    "jump",
-    "print",
-    "disclaimer",
-    "copyright",
-    "bio",
-    "signature",
-    "alert",
-    "announcement",
-    "rating",
-    "ratings",
-    "logo",
-    "search",
-    "hidden",
-    "hide",
-    "meta",
-    "tools",
-    "utility",
-    "extra",
-];
-
 /// A weak chrome word removes an element only below this many characters of text (or when
 /// most of its text is links).
 const WEAK_CHROME_MAX_CHARS: u32 = 300;
-
-/// Names that mark the article's own container. Chrome names never remove an ancestor of one.
-const ARTICLE_MARKERS: &[&str] = &[
-    "post-content",
-    "entry-content",
-    "article-body",
-    "articlebody",
-    "article-content",
-    "articlecontent",
-    "story-body",
-    "storybody",
-    "post-body",
-    "postbody",
-    "entry-body",
-    "content-body",
-    "main-content",
-    "article-text",
-    "articletext",
-    "story-content",
-    "storycontent",
-    "post-text",
-    "posttext",
-    "entry-text",
-    "blog-post",
-    "article-main",
-    "body-text",
-    "bodytext",
-    "single-content",
-    "page-content",
-    "text-content",
-    "rich-text",
-    "richtext",
-    "story-text",
-];
-
-/// Words in class and id names that mark the article: an element carrying one of these is not
-/// removed for a chrome word as well (`article-share` stays, its labels go line by line).
-const CONTENT_WORDS: &[&str] = &[
-    "article",
-    "content",
-    "main",
-    "body",
-    "post",
-    "entry",
-    "story",
-    "text",
-    "blog",
-    "prose",
-    "articlebody",
-    "storybody",
-    "postbody",
-    "entrycontent",
-    "column",
-];
 
 /// Roles of chrome landmarks.
 const CHROME_ROLES: &[&str] = &[
@@ -382,55 +181,6 @@ fn redirect_target(dom: &Dom) -> Option<String> {
     })
 }
 
-/// Splits a class or id value into lower-case words: `articleBody share-bar` →
-/// `article body share bar` (plus the unsplit parts, `articlebody`, `share-bar`).
-pub(crate) fn name_words(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in value.split_whitespace() {
-        let lower = part.to_ascii_lowercase();
-        out.push(lower.replace('_', "-"));
-        let mut word = String::new();
-        let mut prev_lower = false;
-        for ch in part.chars() {
-            if ch == '-' || ch == '_' || ch == ':' || ch == '.' {
-                if !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                prev_lower = false;
-                continue;
-            }
-            if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
-            word.extend(ch.to_lowercase());
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
-        // Joined form without separators: `share-bar` → `sharebar`.
-        let joined: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-        out.push(joined);
-    }
-    out
-}
-
-/// The words of an element's class and id.
-pub(crate) fn element_words(dom: &Dom, id: NodeId) -> Vec<String> {
-    let mut w = Vec::new();
-    if let Some(c) = dom.attr(id, "class") {
-        w.extend(name_words(c));
-    }
-    if let Some(i) = dom.attr(id, "id") {
-        w.extend(name_words(i));
-    }
-    w
-}
-
-fn has_any(words: &[String], list: &[&str]) -> bool {
-    words.iter().any(|w| list.contains(&w.as_str()))
-}
-
 impl<'a> Cleaner<'a> {
     fn new(dom: &'a Dom) -> Self {
         let n = dom.nodes.len();
@@ -537,12 +287,12 @@ impl<'a> Cleaner<'a> {
                 continue;
             }
             let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
-            let named_content = protected[id] || has_any(&element_words(dom, id), CONTENT_WORDS);
+            let named_content = protected[id] || has(dom.names(id), names::CONTENT);
             let chrome = if light {
                 LIGHT_DROP_TAGS.contains(&tag)
                     || tag == "form" && !big
                     || !big && self.is_hidden(id)
-                    || !big && has_any(&element_words(dom, id), AD_WORDS)
+                    || !big && has(dom.names(id), names::AD)
             } else if DROP_TAGS.contains(&tag) {
                 // Landmark tags are chrome unless they hold the article (some templates put it
                 // in an `aside` named for content).
@@ -575,7 +325,7 @@ impl<'a> Cleaner<'a> {
                 || dom
                     .attr(id, "itemprop")
                     .is_some_and(|p| p.contains("articleBody"))
-                || has_any(&element_words(dom, id), ARTICLE_MARKERS);
+                || has(dom.names(id), names::ARTICLE_MARKER);
             if marked && !protected[id] {
                 protected[id] = true;
                 for a in dom.ancestors(id) {
@@ -623,24 +373,27 @@ impl<'a> Cleaner<'a> {
         if matches!(tag, "article") {
             return false;
         }
-        let words = element_words(dom, id);
-        if words.is_empty() || has_any(&words, CONTENT_WORDS) || comments::is_comment_name(&words) {
+        let words = dom.names(id);
+        if words == 0
+            || has(words, names::CONTENT)
+            || has(words, names::COMMENT_SECTION | names::COMMENT_NAME)
+        {
             return false;
         }
-        has_any(&words, CHROME_WORDS)
-            || has_any(&words, WEAK_CHROME_WORDS)
+        has(words, names::CHROME)
+            || has(words, names::WEAK_CHROME)
                 && (self.text_len[id] < WEAK_CHROME_MAX_CHARS || self.link_density(id) > 0.5)
     }
 
     fn name_weight(&self, id: NodeId) -> f32 {
-        let words = element_words(self.dom, id);
+        let words = self.dom.names(id);
         let mut w = 0.0;
-        if has_any(&words, CONTENT_WORDS) {
+        if has(words, names::CONTENT) {
             w += NAME_WEIGHT;
         }
-        if has_any(&words, CHROME_WORDS)
-            || has_any(&words, WEAK_CHROME_WORDS)
-            || comments::is_comment_name(&words)
+        if has(words, names::CHROME)
+            || has(words, names::WEAK_CHROME)
+            || has(words, names::COMMENT_SECTION | names::COMMENT_NAME)
         {
             w -= NAME_WEIGHT;
         }
@@ -905,25 +658,8 @@ impl<'a> Cleaner<'a> {
                 if !dom.is_element(id) {
                     continue;
                 }
-                let words = element_words(dom, id);
-                let meta_like = words.iter().any(|w| {
-                    matches!(
-                        w.as_str(),
-                        "byline"
-                            | "dateline"
-                            | "timestamp"
-                            | "published"
-                            | "pubdate"
-                            | "post-meta"
-                            | "entry-meta"
-                            | "article-meta"
-                            | "meta"
-                            | "author"
-                            | "authors"
-                            | "posted-on"
-                            | "date"
-                    )
-                });
+                let words = dom.names(id);
+                let meta_like = has(words, names::META_LINE);
                 if (meta_like && self.text_len[id] < 200)
                     || (dom.tag(id) == "time"
                         && self.text_len[id] < 60
@@ -1022,18 +758,6 @@ fn first_in<T>(
     None
 }
 
-/// Names of byline elements.
-const BYLINE_WORDS: &[&str] = &[
-    "byline",
-    "author",
-    "author-name",
-    "authorname",
-    "writer",
-    "poster",
-    "username",
-    "post-author",
-];
-
 /// The author from a byline element (`class="byline"`, `rel="author"`): in the article first,
 /// else anywhere outside the comments (site templates often put it in a header or footer).
 fn find_author(
@@ -1043,10 +767,10 @@ fn find_author(
     outside_comments: &[bool],
 ) -> Option<String> {
     let pick = |id: NodeId| -> Option<String> {
-        let words = element_words(dom, id);
+        let words = dom.names(id);
         let is_byline = dom.attr(id, "rel") == Some("author")
             || dom.attr(id, "itemprop") == Some("author")
-            || has_any(&words, BYLINE_WORDS);
+            || has(words, names::BYLINE);
         if !is_byline {
             return None;
         }
@@ -1062,21 +786,6 @@ fn find_author(
     first_in(dom, main, dead, pick).or_else(|| first_in(dom, &[DOCUMENT], outside_comments, pick))
 }
 
-/// Names of date elements.
-const DATE_WORDS: &[&str] = &[
-    "published",
-    "entry-date",
-    "post-date",
-    "postdate",
-    "datetime",
-    "date",
-    "dateline",
-    "timestamp",
-    "pubdate",
-    "post-timestamp",
-    "date-header",
-];
-
 /// The publication date from the page (outside the comments): a `<time datetime>`, an
 /// `<abbr class="published" title>`, or an element named as a date whose text is one.
 fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> {
@@ -1085,7 +794,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
         if dom.tag(id) == "time" {
             return dom.attr(id, "datetime").and_then(super::Stamp::find);
         }
-        if !has_any(&element_words(dom, id), DATE_WORDS) {
+        if !has(dom.names(id), names::DATE) {
             return None;
         }
         let attr = dom
@@ -1096,7 +805,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
     });
     by_attr.or_else(|| {
         first_in(dom, &[DOCUMENT], outside_comments, |id| {
-            if !has_any(&element_words(dom, id), DATE_WORDS) {
+            if !has(dom.names(id), names::DATE) {
                 return None;
             }
             let t = dom.text(id);
@@ -1237,16 +946,6 @@ mod tests {
         let mut page = Page::empty("t.html", Format::Html, "UTF-8");
         extract(html, &IngestConfig::default(), &mut page).unwrap();
         page
-    }
-
-    #[test]
-    fn splits_class_names_into_words() {
-        let w = name_words("articleBody share_bar");
-        assert!(w.contains(&"article".to_string()));
-        assert!(w.contains(&"body".to_string()));
-        assert!(w.contains(&"share".to_string()));
-        assert!(w.contains(&"sharebar".to_string()));
-        assert!(!name_words("header thread").contains(&"ad".to_string()));
     }
 
     #[test]

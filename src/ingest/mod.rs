@@ -11,6 +11,7 @@ pub mod dom;
 pub mod error;
 pub mod html;
 pub mod meta;
+pub mod names;
 pub mod page;
 pub mod text;
 

@@ -1,0 +1,660 @@
+//! What class and id names mean: the word lists that mark chrome, article containers and the
+//! parts of comment threads, and the per-element bit sets computed from them once per page.
+//!
+//! Owns the vocabularies and the splitting of names into words; which elements are removed or
+//! read is left to `html` and `comments`. Every list is a named constant with the reason it
+//! exists; none of them names a site.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A set of the lists an element's class and id words appear in (one bit per list).
+pub type Names = u32;
+
+/// Bit of the `CHROME_WORDS` list.
+pub const CHROME: Names = 1 << 0;
+/// Bit of the `WEAK_CHROME_WORDS` list.
+pub const WEAK_CHROME: Names = 1 << 1;
+/// Bit of the `CONTENT_WORDS` list.
+pub const CONTENT: Names = 1 << 2;
+/// Bit of the `ARTICLE_MARKER_WORDS` list.
+pub const ARTICLE_MARKER: Names = 1 << 3;
+/// Bit of the `AD_WORDS` list.
+pub const AD: Names = 1 << 4;
+/// Bit of the `BYLINE_WORDS` list.
+pub const BYLINE: Names = 1 << 5;
+/// Bit of the `DATE_WORDS` list.
+pub const DATE: Names = 1 << 6;
+/// Bit of the `COMMENT_SECTION_WORDS` list.
+pub const COMMENT_SECTION: Names = 1 << 7;
+/// Bit of the `COMMENT_ITEM_WORDS` list.
+pub const COMMENT_ITEM: Names = 1 << 8;
+/// Bit of the `COMMENT_AUTHOR_WORDS` list.
+pub const COMMENT_AUTHOR: Names = 1 << 9;
+/// Bit of the `COMMENT_TIME_WORDS` list.
+pub const COMMENT_TIME: Names = 1 << 10;
+/// Bit of the `COMMENT_TEXT_WORDS` list.
+pub const COMMENT_TEXT: Names = 1 << 11;
+/// Bit of the `COMMENT_CHROME_WORDS` list.
+pub const COMMENT_CHROME: Names = 1 << 12;
+/// Bit of the `COMMENT_FORM_WORDS` list.
+pub const COMMENT_FORM: Names = 1 << 13;
+/// Bit of the `REPLIES_WORDS` list.
+pub const REPLIES: Names = 1 << 14;
+/// Bit of the `EDIT_NOTE_WORDS` list.
+pub const EDIT_NOTE: Names = 1 << 15;
+/// Bit of the `META_LINE_WORDS` list.
+pub const META_LINE: Names = 1 << 16;
+/// Bit of the `COMMENT_NAME_WORDS` list.
+pub const COMMENT_NAME: Names = 1 << 17;
+/// Bit of the `SECTION_EXCLUDE_WORDS` list.
+pub const SECTION_EXCLUDE: Names = 1 << 18;
+/// Bit of the `FORUM_POST_WORDS` list.
+pub const FORUM_POST: Names = 1 << 19;
+
+/// Words in class and id names that mark chrome: ads, consent notices, share bars, newsletter
+/// prompts, navigation, recommendation blocks. Matched as whole words of the name (split at
+/// `-`, `_`, spaces and camelCase), so `header` does not match `ad` nor `thread` `read`.
+const CHROME_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adsense",
+    "adslot",
+    "adunit",
+    "adbox",
+    "adcontainer",
+    "adwrapper",
+    "adblock",
+    "dfp",
+    "gpt",
+    "sponsor",
+    "sponsored",
+    "sponsors",
+    "promo",
+    "promos",
+    "promoted",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "revcontent",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "cmp",
+    "onetrust",
+    "cookiebanner",
+    "cookiebar",
+    "share",
+    "sharing",
+    "shares",
+    "social",
+    "socials",
+    "sharebar",
+    "addthis",
+    "sharethis",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "paywall",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "recirc",
+    "recirculation",
+    "popular",
+    "trending",
+    "mostread",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "footer",
+    "modal",
+    "popup",
+    "banner",
+    "login",
+    "signin",
+    "comment-form",
+    "respond",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "byline-social",
+    "author-bio",
+    "subnav",
+    "topnav",
+    "sitenav",
+    "header-nav",
+    "searchbox",
+    "sronly",
+    "visuallyhidden",
+    "skiplink",
+    "tagcloud",
+    "taglist",
+];
+
+/// Words that mark chrome only on small or link-heavy elements: page builders put `widget`,
+/// `hidden` or `tags` on the article's own wrappers too.
+const WEAK_CHROME_WORDS: &[&str] = &[
+    "widget",
+    "widgets",
+    "masthead",
+    "overlay",
+    "toolbar",
+    "skip",
+    "offscreen",
+    "tags",
+    "jump",
+    "print",
+    "disclaimer",
+    "copyright",
+    "bio",
+    "signature",
+    "alert",
+    "announcement",
+    "rating",
+    "ratings",
+    "logo",
+    "search",
+    "hidden",
+    "hide",
+    "meta",
+    "tools",
+    "utility",
+    "extra",
+];
+
+/// Words in class and id names that mark the article: an element carrying one of these is not
+/// removed for a chrome word as well (`article-share` stays, its labels go line by line).
+const CONTENT_WORDS: &[&str] = &[
+    "article",
+    "content",
+    "main",
+    "body",
+    "post",
+    "entry",
+    "story",
+    "text",
+    "blog",
+    "prose",
+    "articlebody",
+    "storybody",
+    "postbody",
+    "entrycontent",
+    "column",
+];
+
+/// Names that mark the article's own container. Chrome names never remove an ancestor of one.
+const ARTICLE_MARKER_WORDS: &[&str] = &[
+    "post-content",
+    "entry-content",
+    "article-body",
+    "articlebody",
+    "article-content",
+    "articlecontent",
+    "story-body",
+    "storybody",
+    "post-body",
+    "postbody",
+    "entry-body",
+    "content-body",
+    "main-content",
+    "article-text",
+    "articletext",
+    "story-content",
+    "storycontent",
+    "post-text",
+    "posttext",
+    "entry-text",
+    "blog-post",
+    "article-main",
+    "body-text",
+    "bodytext",
+    "single-content",
+    "page-content",
+    "text-content",
+    "rich-text",
+    "richtext",
+    "story-text",
+];
+
+/// Words in class and id names that mark ad slots: removed even before comments are read.
+const AD_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adsense",
+    "adslot",
+    "adunit",
+    "adbox",
+    "adcontainer",
+    "adwrapper",
+    "dfp",
+    "gpt",
+    "sponsored",
+    "outbrain",
+    "taboola",
+];
+
+/// Names of byline elements.
+const BYLINE_WORDS: &[&str] = &[
+    "byline",
+    "author",
+    "author-name",
+    "authorname",
+    "writer",
+    "poster",
+    "username",
+    "post-author",
+];
+
+/// Names of date elements.
+const DATE_WORDS: &[&str] = &[
+    "published",
+    "entry-date",
+    "post-date",
+    "postdate",
+    "datetime",
+    "date",
+    "dateline",
+    "timestamp",
+    "pubdate",
+    "post-timestamp",
+    "date-header",
+];
+
+/// Names of containers that hold a comment section.
+const COMMENT_SECTION_WORDS: &[&str] = &[
+    "comments",
+    "commentlist",
+    "comment-list",
+    "comments-list",
+    "commentslist",
+    "comments-area",
+    "comment-section",
+    "comments-section",
+    "commentsection",
+    "comment-thread",
+    "comments-thread",
+    "comments-container",
+    "comment-container",
+    "disqus-thread",
+    "dsq-comments",
+    "dsq-content",
+    "reader-comments",
+    "user-comments",
+    "usercomments",
+    "talkback",
+    "responses",
+    "replies",
+    "discussion",
+    "comments-block",
+    "comment-holder",
+    "comment-area",
+    "commentary",
+    "kommentare",
+    "commentaires",
+    "comentarios",
+    "commenti",
+    "reacties",
+    "leserpost",
+    "leserbriefe",
+    "leserkommentare",
+];
+
+/// Names of single comments.
+const COMMENT_ITEM_WORDS: &[&str] = &[
+    "comment",
+    "comment-item",
+    "commentitem",
+    "comment-entry",
+    "comment-wrapper",
+    "comment-block",
+    "dsq-comment",
+    "post",
+    "postcontainer",
+    "postbit",
+    "reply",
+    "review",
+    "single-comment",
+    "comment-body",
+    "comment-container",
+    "comment-holder",
+    "depth",
+    "thread",
+    "cmt",
+    "ljcmt",
+    "leserbrief",
+    "leserkommentar",
+    "kommentar",
+    "commentaire",
+    "comentario",
+    "commento",
+];
+
+/// Names of the author element inside a comment.
+const COMMENT_AUTHOR_WORDS: &[&str] = &[
+    "author",
+    "comment-author",
+    "fn",
+    "username",
+    "user",
+    "poster",
+    "nickname",
+    "commenter",
+    "user-name",
+    "display-name",
+    "ljuser",
+    "author-name",
+    "comment-user",
+    "commentauthor",
+    "postauthor",
+    "screen-name",
+    "name",
+    "nick",
+    "by",
+    "comment-poster",
+    "poster-name",
+    "autor",
+    "auteur",
+    "comment-author-name",
+];
+
+/// Names of the time element inside a comment.
+const COMMENT_TIME_WORDS: &[&str] = &[
+    "date",
+    "time",
+    "datetime",
+    "timestamp",
+    "published",
+    "comment-date",
+    "comment-time",
+    "comment-meta",
+    "commentmetadata",
+    "post-date",
+    "postdate",
+    "posted",
+    "time-ago",
+    "ago",
+    "comment-timestamp",
+    "when",
+    "datestamp",
+];
+
+/// Names of the text element inside a comment.
+const COMMENT_TEXT_WORDS: &[&str] = &[
+    "comment-content",
+    "comment-text",
+    "comment-body-text",
+    "commenttext",
+    "comment-message",
+    "content",
+    "message",
+    "post-message",
+    "postbody",
+    "post-body",
+    "postcontent",
+    "post-content",
+    "text",
+    "entry",
+    "body",
+    "comment-entry",
+    "usertext",
+    "md",
+    "bbcode",
+    "post-text",
+    "posttext",
+    "content-body",
+    "reply-content",
+];
+
+/// Parts of a comment that are not its text: action links, vote widgets, reply forms.
+const COMMENT_CHROME_WORDS: &[&str] = &[
+    "reply",
+    "reply-link",
+    "comment-reply-link",
+    "actions",
+    "comment-actions",
+    "toolbar",
+    "vote",
+    "votes",
+    "voting",
+    "like",
+    "likes",
+    "share",
+    "report",
+    "flag",
+    "edit-link",
+    "permalink",
+    "avatar",
+    "comment-awaiting-moderation",
+    "moderation",
+    "signature",
+    "sig",
+    "quote-link",
+    "comment-tools",
+    "links",
+    "controls",
+    "menu",
+    "footer",
+    "comment-footer",
+];
+
+/// Names of the comment form and its parts.
+const COMMENT_FORM_WORDS: &[&str] = &[
+    "respond",
+    "comment-respond",
+    "comment-form",
+    "commentform",
+    "reply-title",
+    "comment-reply-title",
+    "comment-form-comment",
+    "comments-form",
+    "comment-notes",
+    "logged-in-as",
+    "form-submit",
+];
+
+/// Containers of a comment's replies: their comments are read on their own.
+const REPLIES_WORDS: &[&str] = &[
+    "children",
+    "replies",
+    "comment-replies",
+    "sub-comments",
+    "subcomments",
+    "thread-children",
+];
+
+/// Names of an "edited at" note inside a comment.
+const EDIT_NOTE_WORDS: &[&str] = &[
+    "edittime",
+    "edit-time",
+    "edited",
+    "comment-edited",
+    "last-edited",
+    "editnote",
+    "edit-note",
+];
+
+/// Names of article metadata lines (byline, dateline) inside the body.
+const META_LINE_WORDS: &[&str] = &[
+    "byline",
+    "dateline",
+    "timestamp",
+    "published",
+    "pubdate",
+    "post-meta",
+    "entry-meta",
+    "article-meta",
+    "meta",
+    "author",
+    "authors",
+    "posted-on",
+    "date",
+];
+
+/// The bare words "comment"/"comments": enough to keep an element out of the article.
+const COMMENT_NAME_WORDS: &[&str] = &["comment", "comments", "dsq-comment"];
+
+/// Names that look like a comment section but are its form, link or counter.
+const SECTION_EXCLUDE_WORDS: &[&str] = &[
+    "comment-form",
+    "respond",
+    "comment-respond",
+    "comments-link",
+    "comment-count",
+    "comments-count",
+];
+
+/// Names of forum posts (vBulletin, XenForo and similar).
+const FORUM_POST_WORDS: &[&str] = &["postcontainer", "postbit", "forum-post", "topic-post"];
+
+/// Every list with its bit.
+const LISTS: &[(&[&str], Names)] = &[
+    (CHROME_WORDS, CHROME),
+    (WEAK_CHROME_WORDS, WEAK_CHROME),
+    (CONTENT_WORDS, CONTENT),
+    (ARTICLE_MARKER_WORDS, ARTICLE_MARKER),
+    (AD_WORDS, AD),
+    (BYLINE_WORDS, BYLINE),
+    (DATE_WORDS, DATE),
+    (COMMENT_SECTION_WORDS, COMMENT_SECTION),
+    (COMMENT_ITEM_WORDS, COMMENT_ITEM),
+    (COMMENT_AUTHOR_WORDS, COMMENT_AUTHOR),
+    (COMMENT_TIME_WORDS, COMMENT_TIME),
+    (COMMENT_TEXT_WORDS, COMMENT_TEXT),
+    (COMMENT_CHROME_WORDS, COMMENT_CHROME),
+    (COMMENT_FORM_WORDS, COMMENT_FORM),
+    (REPLIES_WORDS, REPLIES),
+    (EDIT_NOTE_WORDS, EDIT_NOTE),
+    (META_LINE_WORDS, META_LINE),
+    (COMMENT_NAME_WORDS, COMMENT_NAME),
+    (SECTION_EXCLUDE_WORDS, SECTION_EXCLUDE),
+    (FORUM_POST_WORDS, FORUM_POST),
+];
+
+fn table() -> &'static HashMap<&'static str, Names> {
+    static TABLE: OnceLock<HashMap<&'static str, Names>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: HashMap<&'static str, Names> = HashMap::new();
+        for (words, bit) in LISTS {
+            for w in *words {
+                *t.entry(w).or_default() |= bit;
+            }
+        }
+        t
+    })
+}
+
+/// The lists that the words of a class or id value appear in. Words are the value's
+/// whitespace-separated tokens (lower-cased, `_` read as `-`), their parts split at `-`, `_`,
+/// `:`, `.` and camelCase humps, and each token with its separators removed:
+/// `articleBody share_bar` gives `articlebody`, `article`, `body`, `share-bar`, `share`, `bar`,
+/// `sharebar`.
+pub fn classify(value: &str) -> Names {
+    let t = table();
+    let mut bits = 0;
+    let mut buf = String::new();
+    let mut look = |w: &str| {
+        if let Some(b) = t.get(w) {
+            bits |= b;
+        }
+    };
+    for part in value.split_whitespace() {
+        buf.clear();
+        buf.extend(part.chars().map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        }));
+        look(&buf);
+        let mut word = String::new();
+        let mut prev_lower = false;
+        for ch in part.chars() {
+            if matches!(ch, '-' | '_' | ':' | '.') {
+                if !word.is_empty() {
+                    look(&word);
+                    word.clear();
+                }
+                prev_lower = false;
+                continue;
+            }
+            if ch.is_uppercase() && prev_lower && !word.is_empty() {
+                look(&word);
+                word.clear();
+            }
+            prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+            word.extend(ch.to_lowercase());
+        }
+        if !word.is_empty() {
+            look(&word);
+        }
+        buf.clear();
+        buf.extend(
+            part.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        );
+        look(&buf);
+    }
+    bits
+}
+
+/// True when one of the value's whole tokens (not its parts) is in the lists of `bits`:
+/// `comment-list` is a list of comments, `comment-list-item` is not.
+pub fn whole_token_in(value: &str, bits: Names) -> bool {
+    let t = table();
+    value.split_whitespace().any(|tok| {
+        let w: String = tok
+            .chars()
+            .map(|c| {
+                if c == '_' {
+                    '-'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect();
+        t.get(w.as_str()).is_some_and(|b| b & bits != 0)
+    })
+}
+
+/// True when `names` has any of `bits`.
+pub fn has(names: Names, bits: Names) -> bool {
+    names & bits != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_into_words() {
+        let n = classify("articleBody share_bar");
+        assert_ne!(n & CONTENT, 0, "article / body");
+        assert_ne!(n & CHROME, 0, "share");
+        assert_eq!(classify("header thread") & AD, 0, "no `ad` inside `header`");
+        assert_ne!(classify("ad-slot") & AD, 0);
+        assert_ne!(classify("comments-area") & COMMENT_SECTION, 0);
+    }
+}
