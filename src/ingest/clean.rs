@@ -443,9 +443,34 @@ pub fn is_notice_line(line: &str) -> bool {
         || lower.starts_with("(c) ") && lower.len() < 120
 }
 
+/// Openings of in-article pointers to other stories ("Read more: …", "Lea también: …"). A short
+/// line that starts with one is a link to elsewhere, not the article's text.
+const RELATED_CUES: &[&str] = &[
+    "read more:", "read also:", "also read:", "see also:", "related:", "more:", "watch:",
+    "recommended:", "read next:", "related article:", "related story:", "related stories:",
+    "lea también:", "lea también", "lee también:", "lea más:", "le puede interesar:",
+    "te puede interesar:", "vea también:", "ver también:", "leia também:", "leia mais:",
+    "lesen sie auch:", "lesen sie auch", "mehr zum thema:", "auch interessant:", "siehe auch:",
+    "lire aussi:", "à lire aussi:", "a lire aussi:", "voir aussi:", "leggi anche:", "leggi anche",
+    "lees ook:", "zie ook:", "czytaj także:", "czytaj też:", "czytaj również:",
+];
+
+/// Lines of in-article links to other stories are at most this long.
+const RELATED_LINE_MAX_CHARS: usize = 200;
+
+/// True for a short line that points to another story (`Read more: Looted colonial art`).
+pub fn is_related_link_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.chars().count() > RELATED_LINE_MAX_CHARS {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    RELATED_CUES.iter().any(|c| lower.starts_with(c))
+}
+
 /// True for any line that is boilerplate on its own, wherever it stands.
 pub fn is_boilerplate_line(line: &str) -> bool {
-    is_label_line(line) || is_notice_line(line)
+    is_label_line(line) || is_notice_line(line) || is_related_link_line(line)
 }
 
 /// `word` occurs in `hay` with non-letters (or the ends) on both sides.
@@ -570,6 +595,13 @@ mod tests {
         assert!(is_notice_line(
             "Please consider supporting us by disabling your ad blocker on our website."
         ));
+    }
+
+    #[test]
+    fn pointers_to_other_stories_are_boilerplate() {
+        assert!(is_boilerplate_line("Read more: Looted colonial art"));
+        assert!(is_boilerplate_line("Lea también: Impiden ingreso a Nicaragua a reportero"));
+        assert!(!is_boilerplate_line("Read more about the council's plans in the report, which runs to 200 pages."));
     }
 
     #[test]
