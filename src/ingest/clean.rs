@@ -446,13 +446,44 @@ pub fn is_notice_line(line: &str) -> bool {
 /// Openings of in-article pointers to other stories ("Read more: …", "Lea también: …"). A short
 /// line that starts with one is a link to elsewhere, not the article's text.
 const RELATED_CUES: &[&str] = &[
-    "read more:", "read also:", "also read:", "see also:", "related:", "more:", "watch:",
-    "recommended:", "read next:", "related article:", "related story:", "related stories:",
-    "lea también:", "lea también", "lee también:", "lea más:", "le puede interesar:",
-    "te puede interesar:", "vea también:", "ver también:", "leia também:", "leia mais:",
-    "lesen sie auch:", "lesen sie auch", "mehr zum thema:", "auch interessant:", "siehe auch:",
-    "lire aussi:", "à lire aussi:", "a lire aussi:", "voir aussi:", "leggi anche:", "leggi anche",
-    "lees ook:", "zie ook:", "czytaj także:", "czytaj też:", "czytaj również:",
+    "read more:",
+    "read also:",
+    "also read:",
+    "see also:",
+    "related:",
+    "more:",
+    "watch:",
+    "recommended:",
+    "read next:",
+    "related article:",
+    "related story:",
+    "related stories:",
+    "lea también:",
+    "lea también",
+    "lee también:",
+    "lea más:",
+    "le puede interesar:",
+    "te puede interesar:",
+    "vea también:",
+    "ver también:",
+    "leia também:",
+    "leia mais:",
+    "lesen sie auch:",
+    "lesen sie auch",
+    "mehr zum thema:",
+    "auch interessant:",
+    "siehe auch:",
+    "lire aussi:",
+    "à lire aussi:",
+    "a lire aussi:",
+    "voir aussi:",
+    "leggi anche:",
+    "leggi anche",
+    "lees ook:",
+    "zie ook:",
+    "czytaj także:",
+    "czytaj też:",
+    "czytaj również:",
 ];
 
 /// Lines of in-article links to other stories are at most this long.
@@ -600,8 +631,12 @@ mod tests {
     #[test]
     fn pointers_to_other_stories_are_boilerplate() {
         assert!(is_boilerplate_line("Read more: Looted colonial art"));
-        assert!(is_boilerplate_line("Lea también: Impiden ingreso a Nicaragua a reportero"));
-        assert!(!is_boilerplate_line("Read more about the council's plans in the report, which runs to 200 pages."));
+        assert!(is_boilerplate_line(
+            "Lea también: Impiden ingreso a Nicaragua a reportero"
+        ));
+        assert!(!is_boilerplate_line(
+            "Read more about the council's plans in the report, which runs to 200 pages."
+        ));
     }
 
     #[test]

@@ -81,6 +81,11 @@ const MIN_PARAGRAPH_CHARS: usize = 25;
 /// (Readability's class weight).
 const NAME_WEIGHT: f32 = 25.0;
 
+/// Candidates scoring at least this share of the best are alternatives to it (Readability: 0.75).
+const ALTERNATIVE_SHARE: f32 = 0.75;
+/// How many alternatives make the best candidate one part of a larger article (Readability: 3).
+const MIN_ALTERNATIVES: usize = 2;
+
 /// A container's name counts fully from this many characters of text, in proportion below.
 const NAME_WEIGHT_FULL_CHARS: f32 = 500.0;
 
@@ -461,6 +466,32 @@ impl<'a> Cleaner<'a> {
         let Some((mut top, top_score)) = best else {
             return vec![dom.find_tag("body").unwrap_or(DOCUMENT)];
         };
+        // An article split into several blocks, each in its own wrapper: when other candidates
+        // score close to the best and are not nested in it, the article is their nearest
+        // common ancestor (Readability's "alternative candidates" rule).
+        let close: Vec<NodeId> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| c != top && score[c] >= top_score * ALTERNATIVE_SHARE)
+            .filter(|&c| !dom.ancestors(c).any(|a| a == top) && !dom.ancestors(top).any(|a| a == c))
+            .collect();
+        if close.len() >= MIN_ALTERNATIVES {
+            let mut anc = top;
+            while let Some(p) = dom.nodes[anc].parent {
+                if !dom.is_element(p) || matches!(dom.tag(p), "body" | "html") {
+                    break;
+                }
+                anc = p;
+                let held = close
+                    .iter()
+                    .filter(|&&c| dom.ancestors(c).any(|a| a == anc))
+                    .count();
+                if held >= MIN_ALTERNATIVES {
+                    top = anc;
+                    break;
+                }
+            }
+        }
         // A parent holding the best node alone (a wrapper div) is the same article.
         while let Some(p) = dom.nodes[top].parent {
             if !dom.is_element(p) || matches!(dom.tag(p), "body" | "html") {

@@ -145,6 +145,8 @@ const CHROME_WORDS: &[&str] = &[
     "skiplink",
     "tagcloud",
     "taglist",
+    "lightbox",
+    "nodisplay",
 ];
 
 /// Words that mark chrome only on small or link-heavy elements: page builders put `widget`,
