@@ -99,19 +99,30 @@ fn saved_from_url(line: &str) -> Option<String> {
 /// The first line of the comment section, when the dump has one: a section title, or the first
 /// comment header, provided the dump has enough headers to be a thread.
 fn find_comment_section(lines: &[&str]) -> Option<usize> {
-    let headers: Vec<usize> = (0..lines.len())
-        .filter(|&i| comment_header(lines, i).is_some())
+    // Comments follow the article: headers above its first line of prose are a byline and a
+    // dateline (often printed twice by the page), not a thread.
+    let first_prose = (0..lines.len()).find(|&i| classify(lines[i]) == Class::Good)?;
+    let headers: Vec<(usize, Header)> = (first_prose + 1..lines.len())
+        .filter_map(|i| comment_header(lines, i).map(|h| (i, h)))
         .collect();
-    let title = lines.iter().position(|l| {
-        let n = clean::normalize(l);
+    let distinct = {
+        let mut seen: Vec<&Header> = Vec::new();
+        for (_, h) in &headers {
+            if !seen.contains(&h) {
+                seen.push(h);
+            }
+        }
+        seen.len()
+    };
+    let title = (first_prose + 1..lines.len()).find(|&i| {
+        let n = clean::normalize(lines[i]);
         COMMENT_SECTION_TITLES.contains(&n.as_str()) || is_comment_count(&n)
     });
     match (title, headers.first()) {
         // A section title followed by at least one header: the section starts at the title.
-        (Some(t), Some(&h)) if t < h => Some(t),
-        // Without a title, one header could be a dateline; two or more make a thread.
-        (_, Some(&h)) if headers.len() >= 2 => Some(h),
-        (Some(_), Some(&h)) => Some(h),
+        (Some(t), Some(&(h, _))) if t < h => Some(t),
+        // Without a title, one header could be a dateline; two different ones make a thread.
+        (_, Some(&(h, _))) if distinct >= 2 => Some(h),
         _ => None,
     }
 }
