@@ -4,7 +4,7 @@ mod args;
 mod output;
 
 use std::fs;
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -25,6 +25,14 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<io::Error>())
         .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
+fn read_capped(path: &str, cap: usize) -> io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    io::Read::take(file, cap as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn extract(a: ExtractArgs) -> Result<u8> {
@@ -53,7 +61,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     for path in &paths {
-        let result = fs::read(path)
+        let result = read_capped(path, config.max_file_bytes)
             .map_err(|e| format!("{path}: {}", output::io_reason(&e)))
             .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.to_string()));
         match result {

@@ -12,8 +12,12 @@ pub fn json_line<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
 
 /// A file that failed, as `{"path", "error"}` on its own line.
 pub fn json_error<W: Write>(out: &mut W, path: &str, error: &str) -> io::Result<()> {
-    let v = serde_json::json!({ "path": path, "error": error });
-    serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+    #[derive(serde::Serialize)]
+    struct Failed<'a> {
+        path: &'a str,
+        error: &'a str,
+    }
+    serde_json::to_writer(&mut *out, &Failed { path, error }).map_err(io::Error::other)?;
     out.write_all(b"\n")
 }
 

@@ -5,6 +5,9 @@
 //! to `html` and `text`. Every list is a named constant with the reason it exists; none of them
 //! names a site.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// Whole lines that mark an ad slot, in the languages pages come in. A line that is exactly one
 /// of these (ignoring case and punctuation) is never content.
 const AD_MARKERS: &[&str] = &[
@@ -392,6 +395,9 @@ pub fn normalize(line: &str) -> String {
     out
 }
 
+/// Longest line that can be an ad marker or widget label.
+const LABEL_MAX_BYTES: usize = 120;
+
 /// True for a line that is exactly an ad marker (`ADVERTISEMENT`, `Anzeige`).
 pub fn is_ad_marker(line: &str) -> bool {
     AD_MARKERS.contains(&normalize(line).as_str())
@@ -399,6 +405,10 @@ pub fn is_ad_marker(line: &str) -> bool {
 
 /// True for a line that is a known ad marker or widget label (the whole line).
 pub fn is_label_line(line: &str) -> bool {
+    // Markers and labels are a few words; a long line is never one.
+    if line.len() > LABEL_MAX_BYTES {
+        return false;
+    }
     let n = normalize(line);
     if n.is_empty() {
         // Nothing but punctuation and rules: a divider. (Emoji alone are a reader's words.)
@@ -555,16 +565,23 @@ const STOPWORDS: &[&str] = &[
 
 /// The share of `text`'s words that are function words, and how many words it has.
 pub fn stopword_density(text: &str) -> (f32, usize) {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| STOPWORDS.iter().copied().collect());
     let mut words = 0usize;
     let mut stops = 0usize;
+    let mut lower = String::new();
     for w in text
         .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
     {
         words += 1;
-        let lw = w.to_lowercase();
-        if STOPWORDS.contains(&lw.as_str()) {
-            stops += 1;
+        // Function words are short; longer words need no look-up.
+        if w.len() <= 12 {
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            if set.contains(lower.as_str()) {
+                stops += 1;
+            }
         }
     }
     if words == 0 {

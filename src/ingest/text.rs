@@ -472,6 +472,9 @@ fn looks_like_url(t: &str) -> bool {
 
 /// `Photo: Name, Agency`, `Image 1 of 23`, `1 / 23`: gallery chrome and credits.
 fn is_media_credit(t: &str) -> bool {
+    if t.len() > 200 {
+        return false;
+    }
     let lower = t.to_lowercase();
     let credit = [
         "photo:",
