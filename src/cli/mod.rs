@@ -62,8 +62,8 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let mut failed = false;
     for path in &paths {
         let result = read_capped(path, config.max_file_bytes)
-            .map_err(|e| format!("{path}: {}", output::io_reason(&e)))
-            .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.to_string()));
+            .map_err(|e| output::io_reason(&e))
+            .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.reason()));
         match result {
             Ok(page) => {
                 if a.json {
@@ -74,7 +74,11 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             }
             Err(msg) => {
                 failed = true;
-                eprintln!("thresh: {}", output::sanitize(&msg));
+                eprintln!(
+                    "thresh: {}: {}",
+                    output::sanitize(path),
+                    output::sanitize(&msg)
+                );
                 if a.json {
                     output::json_error(&mut out, path, &msg)?;
                 }

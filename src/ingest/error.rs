@@ -32,6 +32,15 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    /// The reason without the path (for output that names the path elsewhere).
+    pub fn reason(&self) -> String {
+        match self {
+            IngestError::Empty { .. } => "empty file".into(),
+            IngestError::Binary { .. } => "binary file, not a page".into(),
+            IngestError::Redirect { target, .. } => format!("redirect stub to {target}"),
+        }
+    }
+
     /// True when the file is not a page at all (empty, binary, redirect): counted as skipped
     /// rather than failed.
     pub fn is_skip(&self) -> bool {
