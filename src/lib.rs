@@ -3,7 +3,9 @@
 //! Pages go through one pipeline. [`ingest`] turns a saved page's bytes (HTML in any charset, or
 //! a browser's plain-text dump) into a [`ingest::Page`]: the article (title, site, byline,
 //! dates, body) with the boilerplate stripped, and its reader comments, each with author, time
-//! and text. Indexing and search build on that page model.
+//! and text. [`index`] walks a corpus folder and keeps a tantivy index of those pages current,
+//! one document per article and per comment; [`search`] answers queries over it with ranked,
+//! highlighted hits.
 //!
 //! ```
 //! use thresh::ingest::{extract, IngestConfig};
@@ -16,4 +18,6 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod index;
 pub mod ingest;
+pub mod search;

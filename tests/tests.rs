@@ -1,8 +1,12 @@
 //! thresh's integration tests: one binary, one module per topic.
 
+// Test helpers outside #[test] functions unwrap too: a failure there is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod util;
 
 mod cli_extract;
 mod comment_systems;
+mod index_search;
 mod robustness;
 mod seeds;

@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive). Doc comments are the help text.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Search engine for folders of saved web pages: articles and their reader comments.
 #[derive(Debug, Parser)]
@@ -12,8 +14,103 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build or update the index of a corpus folder (incremental).
+    Index(IndexArgs),
+    /// Search the index: ranked articles and comments with highlighted snippets.
+    Search(SearchArgs),
     /// Run the ingest stage on files and print what would be indexed.
     Extract(ExtractArgs),
+    /// Print one indexed page (by its path relative to the corpus root).
+    Show(ShowArgs),
+    /// Print what the index holds.
+    Stats(StatsArgs),
+}
+
+/// Where the index lives; `THRESH_INDEX` overrides the default.
+#[derive(Debug, clap::Args)]
+pub struct IndexDir {
+    /// Index directory [default: index]
+    #[arg(long = "index", value_name = "DIR", env = "THRESH_INDEX")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Start from an empty index.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Hash every file even when its size and mtime are unchanged.
+    #[arg(long)]
+    pub verify: bool,
+    /// Threads to use [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// List skipped files too.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Article,
+    Comment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query: words, "exact phrases", OR, -excluded, prefix*, title: author: site: kind:
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true, trailing_var_arg = true)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Hits to skip (for paging).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// Only articles or only comments.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Only hits from this site (name or URL host).
+    #[arg(long, value_name = "S")]
+    pub site: Option<String>,
+    /// Only hits by this author (whole name).
+    #[arg(long, value_name = "A")]
+    pub author: Option<String>,
+    /// Only hits dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only hits dated on or before this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Every word required (no partial matches after the full ones).
+    #[arg(long)]
+    pub all: bool,
+    /// Print one JSON object per hit (JSON Lines).
+    #[arg(long)]
+    pub json: bool,
+    /// When to colour highlights.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 #[derive(Debug, clap::Args)]
@@ -26,4 +123,106 @@ pub struct ExtractArgs {
     /// Print one JSON object per file (JSON Lines) instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The page's path relative to the corpus root (as search shows it in `page`).
+    pub page: String,
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Print the page model as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Long options of `search` that take a value.
+const SEARCH_VALUE_OPTIONS: &[&str] = &[
+    "--index", "--limit", "--offset", "--kind", "--site", "--author", "--since", "--until",
+    "--color",
+];
+/// Long options of `search` that are flags.
+const SEARCH_FLAGS: &[&str] = &["--all", "--json", "--help"];
+
+/// `thresh search billboard -japanese --json`: once the query has begun, words starting with a
+/// single `-` are query words, but a known `--option` still counts as an option. Moves those
+/// options (and their values) ahead of the query so clap sees them as options.
+pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
+    let Some(at) = args.iter().position(|a| a == "search") else {
+        return args;
+    };
+    let (head, tail) = args.split_at(at + 1);
+    let mut options: Vec<String> = Vec::new();
+    let mut query: Vec<String> = Vec::new();
+    let mut i = 0;
+    let mut started = false;
+    while i < tail.len() {
+        let a = &tail[i];
+        let name = a.split('=').next().unwrap_or(a);
+        if a == "--" {
+            query.extend(tail[i..].iter().cloned());
+            break;
+        }
+        if SEARCH_VALUE_OPTIONS.contains(&name) {
+            options.push(a.clone());
+            if !a.contains('=') {
+                if let Some(v) = tail.get(i + 1) {
+                    options.push(v.clone());
+                    i += 1;
+                }
+            }
+        } else if SEARCH_FLAGS.contains(&a.as_str()) {
+            options.push(a.clone());
+        } else if !started && a.starts_with('-') && a.len() > 1 {
+            // Short options before the query (`-n 5`) stay options.
+            options.push(a.clone());
+            if a == "-n" {
+                if let Some(v) = tail.get(i + 1) {
+                    options.push(v.clone());
+                    i += 1;
+                }
+            }
+        } else {
+            started = true;
+            query.push(a.clone());
+        }
+        i += 1;
+    }
+    let mut out: Vec<String> = head.to_vec();
+    out.extend(options);
+    if !query.is_empty() && !query[0].starts_with("--") {
+        out.push("--".into());
+    }
+    out.extend(query);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn hyphen_words_after_the_query_are_query_words() {
+        assert_eq!(
+            reorder_search_options(v("thresh search billboard -japanese --json")),
+            v("thresh search --json -- billboard -japanese")
+        );
+        assert_eq!(
+            reorder_search_options(v("thresh search -n 5 --kind comment mixtape")),
+            v("thresh search -n 5 --kind comment -- mixtape")
+        );
+    }
 }

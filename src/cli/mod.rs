@@ -1,22 +1,50 @@
-//! The command line: arguments, configuration and output. The only place that prints.
+//! The command line: arguments, configuration and output. The only place that prints, reads
+//! the environment or decides exit codes.
 
 mod args;
 mod output;
 
 use std::fs;
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use args::{Args, Command, ExtractArgs};
-use thresh::ingest::{self, IngestConfig};
+use args::{
+    Args, Color, Command, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ShowArgs, StatsArgs,
+};
+use thresh::index::{self, IndexConfig, IndexError, Summary};
+use thresh::ingest::{self, IngestConfig, Page};
+use thresh::search::{self, QueryConfig, QueryError};
+
+/// The index directory when neither `--index` nor `THRESH_INDEX` names one.
+const DEFAULT_INDEX: &str = "index";
+/// The corpus folder `thresh index` and the first search read by default.
+const DEFAULT_CORPUS: &str = "corpus";
+
+/// Exit status for "ran, found nothing / some files failed".
+const EXIT_SOME: u8 = 1;
+/// Exit status for usage errors, bad option values, missing/damaged/locked indexes.
+const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line; returns the exit code.
 pub fn run() -> Result<u8> {
-    let args = Args::parse();
+    let argv = args::reorder_search_options(std::env::args().collect());
+    let args = match Args::try_parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
     match args.command {
         Command::Extract(a) => extract(a),
+        Command::Index(a) => index_cmd(a),
+        Command::Search(a) => search_cmd(a),
+        Command::Show(a) => show_cmd(a),
+        Command::Stats(a) => stats_cmd(a),
     }
 }
 
@@ -27,11 +55,281 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
 }
 
+fn jobs_default() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+fn index_dir(d: &IndexDir) -> (PathBuf, bool) {
+    match &d.index {
+        Some(p) => (p.clone(), true),
+        None => (PathBuf::from(DEFAULT_INDEX), false),
+    }
+}
+
+/// Maps index errors to a message and exit status 2 (everything but "some files failed").
+fn fail(err: impl std::fmt::Display) -> Result<u8> {
+    eprintln!("thresh: {}", output::sanitize(&err.to_string()));
+    Ok(EXIT_ERROR)
+}
+
+// ----------------------------------------------------------------------------- index
+
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl index::Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+        }
+    }
+    fn advance(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+}
+
+fn run_index(config: &IndexConfig, quiet: bool) -> Result<Summary, IndexError> {
+    let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files [{bar:30}] {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let bar = Bar(bar);
+    let result = index::build(config, &bar);
+    if let Some(b) = &bar.0 {
+        b.finish_and_clear();
+    }
+    result
+}
+
+fn index_cmd(a: IndexArgs) -> Result<u8> {
+    let (dir, _) = index_dir(&a.dir);
+    let config = IndexConfig {
+        corpus: a.corpus.clone(),
+        index_dir: dir,
+        rebuild: a.rebuild,
+        verify: a.verify,
+        jobs: a.jobs.map_or_else(jobs_default, usize::from),
+        ingest: IngestConfig::default(),
+    };
+    let summary = match run_index(&config, a.quiet) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    for f in &summary.failed {
+        eprintln!(
+            "thresh: {}: {}",
+            output::sanitize(&f.path),
+            output::sanitize(&f.error)
+        );
+    }
+    if a.verbose {
+        for f in &summary.skipped_files {
+            eprintln!(
+                "skipped {}: {}",
+                output::sanitize(&f.path),
+                output::sanitize(&f.error)
+            );
+        }
+    }
+    if a.json {
+        let mut out = io::stdout().lock();
+        serde_json::to_writer(&mut out, &summary)?;
+        writeln!(out)?;
+    } else if !a.quiet {
+        eprintln!("{}", output::summary_line(&summary));
+    }
+    Ok(if summary.failed.is_empty() {
+        0
+    } else {
+        EXIT_SOME
+    })
+}
+
+// ----------------------------------------------------------------------------- search
+
+fn search_cmd(a: SearchArgs) -> Result<u8> {
+    let (dir, named) = index_dir(&a.dir);
+    if !index::exists(&dir) {
+        if named {
+            return fail(format!(
+                "no index at {}; build one with `thresh index CORPUS --index {}`",
+                dir.display(),
+                dir.display()
+            ));
+        }
+        let corpus = PathBuf::from(DEFAULT_CORPUS);
+        if !corpus.is_dir() {
+            return fail(format!(
+                "no index at {} and no {DEFAULT_CORPUS}/ folder; build one with `thresh index CORPUS`",
+                dir.display()
+            ));
+        }
+        eprintln!(
+            "thresh: no index yet; building {} from {}/ first",
+            dir.display(),
+            DEFAULT_CORPUS
+        );
+        let config = IndexConfig {
+            corpus,
+            index_dir: dir.clone(),
+            rebuild: false,
+            verify: false,
+            jobs: jobs_default(),
+            ingest: IngestConfig::default(),
+        };
+        match run_index(&config, false) {
+            Ok(s) => eprintln!("{}", output::summary_line(&s)),
+            Err(e) => return fail(e),
+        }
+    }
+    let opened = match index::open(&dir) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let config = QueryConfig {
+        limit: a.limit,
+        offset: a.offset,
+        kind: a.kind.map(|k| format!("{k:?}").to_lowercase()),
+        site: a.site.clone(),
+        author: a.author.clone(),
+        since: a.since.clone(),
+        until: a.until.clone(),
+        all: a.all,
+    };
+    let text = a.query.join(" ");
+    let results = match search::search(&opened, &text, &config) {
+        Ok(r) => r,
+        Err(e @ QueryError::BadOption { .. }) => return fail(format!("--{e}")),
+        Err(e) => return fail(e),
+    };
+    if !results.ignored.is_empty() {
+        eprintln!("thresh: read as plain text: {}", results.ignored.join(", "));
+    }
+    let color = match a.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let base = display_base(&opened.corpus);
+    for hit in &results.hits {
+        let path = base.join(&hit.page);
+        if a.json {
+            output::hit_json(&mut out, hit, &path)?;
+        } else {
+            output::hit_text(&mut out, hit, &path, color)?;
+        }
+    }
+    out.flush()?;
+    Ok(if results.hits.is_empty() {
+        EXIT_SOME
+    } else {
+        0
+    })
+}
+
+/// The corpus folder as the user can open it from here: relative when it is below the working
+/// directory.
+fn display_base(corpus: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    match cwd.as_deref().and_then(|c| corpus.strip_prefix(c).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => corpus.to_path_buf(),
+    }
+}
+
+// ----------------------------------------------------------------------------- show, stats
+
+fn show_cmd(a: ShowArgs) -> Result<u8> {
+    let (dir, _) = index_dir(&a.dir);
+    let opened = match index::open(&dir) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let page = match index_page(&opened, &a.page) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return fail(format!(
+                "{}: not in the index (paths are relative to the corpus folder)",
+                a.page
+            ));
+        }
+        Err(e) => return fail(e),
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    if a.json {
+        output::json_line(&mut out, &page)?;
+    } else {
+        output::page_text(&mut out, &page)?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn index_page(opened: &index::Opened, page: &str) -> Result<Option<Page>, tantivy::TantivyError> {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Term, Value};
+    let f = opened.fields;
+    let page = page.trim_start_matches("./");
+    let searcher = opened.index.reader()?.searcher();
+    let q = TermQuery::new(
+        Term::from_field_text(f.page, page),
+        IndexRecordOption::Basic,
+    );
+    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(10_000))? {
+        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+        if let Some(json) = doc.get_first(f.page_json).and_then(|v| v.as_str()) {
+            return Ok(serde_json::from_str(json).ok());
+        }
+    }
+    Ok(None)
+}
+
+fn stats_cmd(a: StatsArgs) -> Result<u8> {
+    let (dir, _) = index_dir(&a.dir);
+    let opened = match index::open(&dir) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let manifest = match opened.manifest() {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let (pages, articles, comments) = manifest.counts();
+    let stats = output::Stats {
+        pages,
+        articles,
+        comments,
+        sites: manifest.sites() as u64,
+        bytes: index::size_on_disk(&dir),
+        updated: manifest.updated.clone(),
+    };
+    let mut out = io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &stats)?;
+        writeln!(out)?;
+    } else {
+        output::stats_text(&mut out, &stats, &dir)?;
+    }
+    Ok(0)
+}
+
+// ----------------------------------------------------------------------------- extract
+
 /// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
 fn read_capped(path: &str, cap: usize) -> io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
     let mut bytes = Vec::new();
-    io::Read::take(file, cap as u64).read_to_end(&mut bytes)?;
+    file.take(cap as u64).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -54,7 +352,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         }
     }
     if paths.is_empty() {
-        anyhow::bail!("extract: no files given (name them, or use --files-from LIST)");
+        return fail("extract: no files given (name them, or use --files-from LIST)");
     }
     let config = IngestConfig::default();
     let stdout = io::stdout();
@@ -86,5 +384,5 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         }
     }
     out.flush()?;
-    Ok(if failed { 1 } else { 0 })
+    Ok(if failed { EXIT_SOME } else { 0 })
 }

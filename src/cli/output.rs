@@ -80,3 +80,183 @@ pub fn io_reason(e: &io::Error) -> String {
         _ => e.to_string(),
     }
 }
+
+/// The summary line of an index run.
+pub fn summary_line(s: &thresh::index::Summary) -> String {
+    format!(
+        "indexed {} pages ({} articles, {} comments) in {:.2} s: {} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed",
+        s.pages,
+        s.articles,
+        s.comments,
+        s.seconds,
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
+        s.skipped,
+        s.failed.len()
+    )
+}
+
+/// What `thresh stats` reports.
+#[derive(Debug, serde::Serialize)]
+pub struct Stats {
+    pub pages: u64,
+    pub articles: u64,
+    pub comments: u64,
+    pub sites: u64,
+    pub bytes: u64,
+    pub updated: String,
+}
+
+pub fn stats_text<W: Write>(out: &mut W, s: &Stats, dir: &std::path::Path) -> io::Result<()> {
+    writeln!(out, "index:    {}", sanitize(&dir.display().to_string()))?;
+    writeln!(out, "pages:    {}", s.pages)?;
+    writeln!(out, "articles: {}", s.articles)?;
+    writeln!(out, "comments: {}", s.comments)?;
+    writeln!(out, "sites:    {}", s.sites)?;
+    writeln!(out, "size:     {}", human_bytes(s.bytes))?;
+    writeln!(out, "updated:  {}", s.updated)
+}
+
+fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// One hit as JSON Lines, in the field order of the design.
+pub fn hit_json<W: Write>(
+    out: &mut W,
+    hit: &thresh::search::Hit,
+    path: &std::path::Path,
+) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        rank: usize,
+        score: f32,
+        kind: &'a str,
+        page: &'a str,
+        path: String,
+        comment: Option<u64>,
+        title: Option<&'a str>,
+        site: Option<&'a str>,
+        url: Option<&'a str>,
+        author: Option<&'a str>,
+        date: Option<&'a str>,
+        snippet: &'a str,
+        highlights: &'a [[usize; 2]],
+    }
+    let line = Line {
+        rank: hit.rank,
+        score: hit.score,
+        kind: &hit.kind,
+        page: &hit.page,
+        path: path.display().to_string(),
+        comment: hit.comment,
+        title: hit.title.as_deref(),
+        site: hit.site.as_deref(),
+        url: hit.url.as_deref(),
+        author: hit.author.as_deref(),
+        date: hit.date.as_deref(),
+        snippet: &hit.snippet,
+        highlights: &hit.highlights,
+    };
+    serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Longest title quoted after "on" in a comment hit's header.
+const QUOTED_TITLE_CHARS: usize = 48;
+
+/// One hit as a block of text, as the design shows it.
+pub fn hit_text<W: Write>(
+    out: &mut W,
+    hit: &thresh::search::Hit,
+    path: &std::path::Path,
+    color: bool,
+) -> io::Result<()> {
+    let title = hit
+        .title
+        .as_deref()
+        .map(sanitize)
+        .unwrap_or_else(|| hit.page.clone());
+    let path = sanitize(&path.display().to_string());
+    let date = hit.date.as_deref().unwrap_or("");
+    if hit.kind == "comment" {
+        let mut quoted: String = title.chars().take(QUOTED_TITLE_CHARS).collect();
+        if title.chars().count() > QUOTED_TITLE_CHARS {
+            quoted.push('…');
+        }
+        let when = date
+            .get(..16)
+            .map(|d| d.replace('T', " "))
+            .unwrap_or_else(|| date.to_string());
+        let by = hit
+            .author
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or_else(|| "anonymous".into());
+        let mut head = format!("{}. comment by {by}", hit.rank);
+        if !when.is_empty() {
+            head.push_str(&format!(" · {when}"));
+        }
+        writeln!(out, "{head} · on \"{quoted}\"")?;
+        writeln!(out, "   {path}")?;
+    } else {
+        writeln!(out, "{}. {title}   [article]", hit.rank)?;
+        match date.get(..10) {
+            Some(d) => writeln!(out, "   {path} · {d}")?,
+            None => writeln!(out, "   {path}")?,
+        }
+    }
+    writeln!(
+        out,
+        "   {}",
+        highlight(&hit.snippet, &hit.highlights, color)
+    )
+}
+
+/// The snippet on one line, page text sanitised, matches in bold red when `color`.
+fn highlight(snippet: &str, ranges: &[[usize; 2]], color: bool) -> String {
+    let mut out = String::with_capacity(snippet.len() + 16);
+    let mut at = 0;
+    let flat = |s: &str| sanitize(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    for &[start, end] in ranges {
+        let (Some(before), Some(word)) = (snippet.get(at..start), snippet.get(start..end)) else {
+            continue;
+        };
+        out.push_str(&flat_keep_edges(before, &flat));
+        if color {
+            out.push_str("\x1b[1;31m");
+        }
+        out.push_str(&flat(word));
+        if color {
+            out.push_str("\x1b[0m");
+        }
+        at = end;
+    }
+    out.push_str(&flat_keep_edges(snippet.get(at..).unwrap_or(""), &flat));
+    out
+}
+
+/// Collapses whitespace inside `s` but keeps one space at an edge that had whitespace.
+fn flat_keep_edges(s: &str, flat: &dyn Fn(&str) -> String) -> String {
+    let mut t = flat(s);
+    if s.starts_with(char::is_whitespace) && !t.is_empty() {
+        t.insert(0, ' ');
+    }
+    if s.ends_with(char::is_whitespace) {
+        t.push(' ');
+    }
+    t
+}

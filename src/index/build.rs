@@ -1,0 +1,529 @@
+//! Building and updating the index: walk the corpus, decide per file what changed, extract the
+//! changed pages on a local rayon pool, feed tantivy's writer, commit once.
+//!
+//! The only place thresh creates threads. Extraction runs on `jobs` threads; tantivy's writer
+//! runs its own indexing threads (a third of the budget, at least one), and `add_document`
+//! blocks when its queue is full, which bounds memory: documents stream from the pool into the
+//! writer, the corpus is never collected.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
+
+use super::error::IndexError;
+use super::manifest::{EXTRACTOR_VERSION, Entry, Manifest, Status};
+use super::schema::{self, Fields};
+use super::{Payload, exists};
+use crate::ingest::{self, IngestConfig, IngestError, PAGE_EXTENSIONS};
+
+/// Memory tantivy's writer may use for its in-memory segments, across its threads.
+const WRITER_HEAP_BYTES: usize = 96 * 1024 * 1024;
+
+/// Smallest heap tantivy accepts per indexing thread.
+const WRITER_HEAP_PER_THREAD_MIN: usize = 16 * 1024 * 1024;
+
+/// How an index run is set up.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    /// The corpus directory.
+    pub corpus: PathBuf,
+    /// The index directory.
+    pub index_dir: PathBuf,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Hash every file even when its size and mtime are unchanged.
+    pub verify: bool,
+    /// Threads for extraction (and the writer's share of them).
+    pub jobs: usize,
+    /// Limits for extraction.
+    pub ingest: IngestConfig,
+}
+
+/// A file that could not be indexed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// Path relative to the corpus root.
+    pub path: String,
+    /// One-line reason.
+    pub error: String,
+}
+
+/// What a run did and what the index holds after it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Pages the index holds.
+    pub pages: u64,
+    /// Articles the index holds (one per page).
+    pub articles: u64,
+    /// Comments the index holds.
+    pub comments: u64,
+    /// Pages new in this run.
+    pub added: u64,
+    /// Pages whose content changed.
+    pub updated: u64,
+    /// Pages gone from the corpus.
+    pub removed: u64,
+    /// Pages whose bytes did not change.
+    pub unchanged: u64,
+    /// Files that are not pages (other types, empty, binary, redirect stubs).
+    pub skipped: u64,
+    /// Files that could not be read; a page indexed before keeps its old documents.
+    pub failed: Vec<Failure>,
+    /// Seconds the run took.
+    pub seconds: f64,
+    /// The skipped files with their reasons (listed with `--verbose`).
+    #[serde(skip)]
+    pub skipped_files: Vec<Failure>,
+}
+
+/// Progress reports: files handled so far, of how many.
+pub trait Progress: Sync {
+    /// Called once the walk has found `total` files.
+    fn start(&self, total: u64);
+    /// Called after each file.
+    fn advance(&self);
+}
+
+impl Progress for () {
+    fn start(&self, _total: u64) {}
+    fn advance(&self) {}
+}
+
+/// One file found by the walk.
+struct Found {
+    rel: String,
+    abs: PathBuf,
+    size: u64,
+    mtime_ns: i128,
+    is_page: bool,
+}
+
+/// What happened to one file.
+enum Outcome {
+    Unchanged(Entry),
+    Added(Entry),
+    Updated(Entry),
+    Skipped(Entry, String),
+    Failed(String),
+}
+
+/// Builds or updates the index at `config.index_dir` from `config.corpus`.
+///
+/// Blocks until the run is committed. One bad file never stops the run: it is reported in the
+/// summary and the rest is indexed.
+///
+/// # Errors
+/// [`IndexError::Locked`] when another run holds the index, [`IndexError::Corpus`] when the
+/// corpus cannot be walked, [`IndexError::Foreign`]/[`IndexError::Format`]/
+/// [`IndexError::Damaged`] for an index that cannot be updated, and I/O or tantivy errors at
+/// commit. On any error nothing is committed and the previous index stays as it was.
+pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, IndexError> {
+    let started = Instant::now();
+    let dir = &config.index_dir;
+    if !config.corpus.is_dir() {
+        return Err(IndexError::Corpus {
+            dir: config.corpus.clone(),
+            reason: "not a directory".into(),
+        });
+    }
+    let tantivy_err = |e: TantivyError| match e {
+        TantivyError::LockFailure(..) => IndexError::Locked { dir: dir.clone() },
+        other => IndexError::Tantivy {
+            dir: dir.clone(),
+            source: other,
+        },
+    };
+    let (index, fields, old) = if exists(dir) {
+        let opened = super::open(dir)?;
+        let manifest = opened.manifest()?;
+        (opened.index, opened.fields, manifest)
+    } else {
+        create_dir_for_index(dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema).map_err(tantivy_err)?;
+        schema::register_analyzers(&index);
+        (index, fields, Manifest::new())
+    };
+    let jobs = config.jobs.max(1);
+    let writer_threads = (jobs / 3).max(1);
+    let heap = WRITER_HEAP_BYTES.max(writer_threads * WRITER_HEAP_PER_THREAD_MIN);
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(writer_threads, heap)
+        .map_err(tantivy_err)?;
+
+    let reextract = config.rebuild || old.extractor != EXTRACTOR_VERSION;
+    if config.rebuild {
+        writer.delete_all_documents().map_err(tantivy_err)?;
+    }
+    let old_files = if config.rebuild {
+        BTreeMap::new()
+    } else {
+        old.files
+    };
+
+    let found = walk(&config.corpus)?;
+    progress.start(found.len() as u64);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("thresh-extract-{i}"))
+        .build()
+        .map_err(|e| IndexError::Io {
+            path: dir.clone(),
+            source: std::io::Error::other(e),
+        })?;
+    let add_error: Mutex<Option<TantivyError>> = Mutex::new(None);
+    let handled = AtomicU64::new(0);
+    let outcomes: Vec<(String, Outcome)> = pool.install(|| {
+        found
+            .par_iter()
+            .map(|f| {
+                let outcome = process(
+                    f,
+                    old_files.get(&f.rel),
+                    reextract,
+                    config,
+                    &fields,
+                    &writer,
+                    &add_error,
+                );
+                handled.fetch_add(1, Ordering::Relaxed);
+                progress.advance();
+                (f.rel.clone(), outcome)
+            })
+            .collect()
+    });
+    if let Some(e) = add_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(tantivy_err(e));
+    }
+
+    let mut summary = Summary::default();
+    let mut files: BTreeMap<String, Entry> = BTreeMap::new();
+    let seen: HashSet<&str> = outcomes.iter().map(|(r, _)| r.as_str()).collect();
+    for (rel, outcome) in &outcomes {
+        match outcome {
+            Outcome::Unchanged(e) => {
+                summary.unchanged += 1;
+                files.insert(rel.clone(), e.clone());
+            }
+            Outcome::Added(e) => {
+                summary.added += 1;
+                files.insert(rel.clone(), e.clone());
+            }
+            Outcome::Updated(e) => {
+                summary.updated += 1;
+                files.insert(rel.clone(), e.clone());
+            }
+            Outcome::Skipped(e, why) => {
+                summary.skipped += 1;
+                summary.skipped_files.push(Failure {
+                    path: rel.clone(),
+                    error: why.clone(),
+                });
+                files.insert(rel.clone(), e.clone());
+            }
+            Outcome::Failed(why) => {
+                summary.failed.push(Failure {
+                    path: rel.clone(),
+                    error: why.clone(),
+                });
+                // Nothing is lost: a page indexed before keeps its documents and record.
+                if let Some(e) = old_files.get(rel) {
+                    files.insert(rel.clone(), e.clone());
+                }
+            }
+        }
+    }
+    for (rel, e) in &old_files {
+        if !seen.contains(rel.as_str()) && e.status == Status::Indexed {
+            writer.delete_term(Term::from_field_text(fields.page, rel));
+            summary.removed += 1;
+        }
+    }
+
+    let manifest = Manifest {
+        updated: now_rfc3339(),
+        files,
+        ..Manifest::new()
+    };
+    let name = manifest.save(dir, unique_number())?;
+    let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
+    let payload = serde_json::to_string(&Payload {
+        format: super::manifest::INDEX_FORMAT,
+        manifest: name.clone(),
+        corpus: corpus_abs.to_string_lossy().into_owned(),
+    })
+    .map_err(|e| IndexError::Io {
+        path: dir.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    let mut prepared = writer.prepare_commit().map_err(tantivy_err)?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(tantivy_err)?;
+    writer.wait_merging_threads().map_err(tantivy_err)?;
+    Manifest::remove_others(dir, &[&name, &old_manifest_name(dir, &name)]);
+
+    let (pages, articles, comments) = manifest.counts();
+    summary.pages = pages;
+    summary.articles = articles;
+    summary.comments = comments;
+    summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The newest manifest file other than `current` (the one readers may still hold).
+fn old_manifest_name(dir: &Path, current: &str) -> String {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("manifest-") && n.ends_with(".json") && n != current)
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_by_key(|n| manifest_number(n));
+    names.pop().unwrap_or_default()
+}
+
+fn manifest_number(name: &str) -> u64 {
+    name.trim_start_matches("manifest-")
+        .trim_end_matches(".json")
+        .parse()
+        .unwrap_or(0)
+}
+
+/// A number that grows from run to run (nanoseconds since the epoch).
+fn unique_number() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Makes the index directory, refusing one that holds other files (a wrong `--index` must not
+/// scatter index files among the user's own).
+fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
+    if dir.exists() {
+        let foreign = fs::read_dir(dir)
+            .map_err(|e| IndexError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            })?
+            .flatten()
+            .any(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                !(n.starts_with('.') || n.starts_with("manifest-") && n.ends_with(".json"))
+            });
+        if foreign {
+            return Err(IndexError::Foreign {
+                dir: dir.to_path_buf(),
+            });
+        }
+        return Ok(());
+    }
+    fs::create_dir_all(dir).map_err(|e| IndexError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })
+}
+
+/// Walks the corpus: files in name order, hidden files and folders and the `NAME_files/`
+/// folders browsers save beside a page left out, symlinks to folders not followed.
+fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
+    let walker = ignore::WalkBuilder::new(corpus)
+        .hidden(true)
+        .ignore(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .parents(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && e.depth() > 0 && e.file_name().to_string_lossy().ends_with("_files"))
+        })
+        .build();
+    let mut out = Vec::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                // An unreadable folder inside the corpus is reported per file below; only the
+                // corpus itself failing to open stops the run.
+                if out.is_empty() && !corpus.exists() {
+                    return Err(IndexError::Corpus {
+                        dir: corpus.to_path_buf(),
+                        reason: e.to_string(),
+                    });
+                }
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        if ft.is_dir() {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let rel = abs
+            .strip_prefix(corpus)
+            .unwrap_or(&abs)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        // Symlinks are followed to files; one that leads nowhere is read (and fails) below.
+        let meta = fs::metadata(&abs).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            continue;
+        }
+        let (size, mtime_ns) = meta.map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
+        let ext = abs
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        out.push(Found {
+            rel,
+            abs,
+            size,
+            mtime_ns,
+            is_page: PAGE_EXTENSIONS.contains(&ext.as_str()),
+        });
+    }
+    Ok(out)
+}
+
+fn mtime_ns(m: &fs::Metadata) -> i128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// Decides what one file needs and does it: nothing, a read and hash, or a full extraction
+/// whose documents replace the page's old ones.
+fn process(
+    f: &Found,
+    old: Option<&Entry>,
+    reextract: bool,
+    config: &IndexConfig,
+    fields: &Fields,
+    writer: &IndexWriter<TantivyDocument>,
+    add_error: &Mutex<Option<TantivyError>>,
+) -> Outcome {
+    let entry = |hash: String, status: Status, comments: u32, site: Option<String>| Entry {
+        size: f.size,
+        mtime_ns: f.mtime_ns,
+        hash,
+        status,
+        comments,
+        site,
+    };
+    let was_indexed = old.is_some_and(|e| e.status == Status::Indexed);
+    let delete_old = || {
+        if was_indexed {
+            writer.delete_term(Term::from_field_text(fields.page, &f.rel));
+        }
+    };
+    if !f.is_page {
+        delete_old();
+        return Outcome::Skipped(
+            entry(String::new(), Status::Skipped, 0, None),
+            "not a page".into(),
+        );
+    }
+    if let Some(o) = old {
+        if !reextract && !config.verify && o.size == f.size && o.mtime_ns == f.mtime_ns {
+            return unchanged_or_skipped(o.clone());
+        }
+    }
+    let bytes = match read_capped(&f.abs, config.ingest.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(io_reason(&e)),
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if let Some(o) = old {
+        if !reextract && o.hash == hash {
+            return unchanged_or_skipped(Entry {
+                size: f.size,
+                mtime_ns: f.mtime_ns,
+                ..o.clone()
+            });
+        }
+    }
+    match ingest::extract(&f.rel, &bytes, &config.ingest) {
+        Ok(page) => {
+            let docs = schema::documents(fields, &f.rel, &page);
+            delete_old();
+            for doc in docs {
+                if let Err(e) = writer.add_document(doc) {
+                    let mut slot = add_error.lock().unwrap_or_else(|p| p.into_inner());
+                    slot.get_or_insert(e);
+                    return Outcome::Failed("the index refused the page".into());
+                }
+            }
+            let e = entry(
+                hash,
+                Status::Indexed,
+                page.comments.len() as u32,
+                page.site.clone(),
+            );
+            if old.is_some() {
+                Outcome::Updated(e)
+            } else {
+                Outcome::Added(e)
+            }
+        }
+        Err(err) => {
+            delete_old();
+            let why = skip_reason(&err);
+            Outcome::Skipped(entry(hash, Status::Skipped, 0, None), why)
+        }
+    }
+}
+
+fn unchanged_or_skipped(e: Entry) -> Outcome {
+    match e.status {
+        Status::Indexed => Outcome::Unchanged(e),
+        Status::Skipped => Outcome::Skipped(e, "not a page (unchanged)".into()),
+    }
+}
+
+fn skip_reason(err: &IngestError) -> String {
+    err.reason()
+}
+
+fn read_capped(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(cap as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "cannot be opened (missing, or a broken symlink)".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "is a directory".into(),
+        _ if e.raw_os_error() == Some(40) => "symlink loop".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,156 @@
+//! The manifest: what the index holds for each file of the corpus (size, mtime, content hash,
+//! document counts), and the index-format and extractor versions it was built with.
+//!
+//! Owns the record and its storage. A manifest is written to a new file before each commit and
+//! the commit's payload names it, so the committed index and its manifest always agree: an
+//! interrupted run leaves the previous pair in place.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::IndexError;
+
+/// Version of the on-disk layout (schema + manifest). An index of another format must be rebuilt.
+pub const INDEX_FORMAT: u32 = 1;
+
+/// Version of the ingest stage's output. When extraction changes, every page is re-extracted.
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x1");
+
+/// What happened to a file the last time it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Indexed: its documents are in the index.
+    Indexed,
+    /// Not a page (empty, binary, redirect, not a page extension).
+    Skipped,
+}
+
+/// One file's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Size in bytes when last read.
+    pub size: u64,
+    /// Modification time (nanoseconds since the epoch) when last read.
+    pub mtime_ns: i128,
+    /// BLAKE3 hash of the bytes that were read (hex).
+    pub hash: String,
+    /// Whether the file is indexed or skipped.
+    pub status: Status,
+    /// Comments indexed for it (its article is one more document).
+    pub comments: u32,
+    /// The page's site, for `stats`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Layout version, [`INDEX_FORMAT`] when written by this build.
+    pub format: u32,
+    /// Extractor version the documents were made with.
+    pub extractor: String,
+    /// When the index was last committed (RFC 3339, UTC).
+    pub updated: String,
+    /// Files by path relative to the corpus root.
+    pub files: BTreeMap<String, Entry>,
+}
+
+impl Manifest {
+    /// An empty manifest for a new index.
+    pub fn new() -> Manifest {
+        Manifest {
+            format: INDEX_FORMAT,
+            extractor: EXTRACTOR_VERSION.to_string(),
+            updated: String::new(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    /// Pages, articles (one per indexed page) and comments the index holds.
+    pub fn counts(&self) -> (u64, u64, u64) {
+        let mut pages = 0;
+        let mut comments = 0;
+        for e in self.files.values().filter(|e| e.status == Status::Indexed) {
+            pages += 1;
+            comments += u64::from(e.comments);
+        }
+        (pages, pages, comments)
+    }
+
+    /// Distinct site names among indexed pages.
+    pub fn sites(&self) -> usize {
+        let mut sites: Vec<&str> = self
+            .files
+            .values()
+            .filter(|e| e.status == Status::Indexed)
+            .filter_map(|e| e.site.as_deref())
+            .collect();
+        sites.sort_unstable();
+        sites.dedup();
+        sites.len()
+    }
+
+    /// Reads the manifest file named by a commit payload.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when the file is missing or unreadable.
+    pub fn load(index_dir: &Path, name: &str) -> Result<Manifest, IndexError> {
+        let path = index_dir.join(name);
+        let bytes = fs::read(&path).map_err(|e| IndexError::Damaged {
+            dir: index_dir.to_path_buf(),
+            reason: format!("manifest {name}: {e}"),
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| IndexError::Damaged {
+            dir: index_dir.to_path_buf(),
+            reason: format!("manifest {name}: {e}"),
+        })
+    }
+
+    /// Writes the manifest to a new file `manifest-<n>.json` and returns its name.
+    ///
+    /// # Errors
+    /// [`IndexError::Io`] when the file cannot be written.
+    pub fn save(&self, index_dir: &Path, n: u64) -> Result<String, IndexError> {
+        let name = format!("manifest-{n}.json");
+        let path = index_dir.join(&name);
+        let io = |e: std::io::Error| IndexError::Io {
+            path: path.clone(),
+            source: e,
+        };
+        let mut file = fs::File::create(&path).map_err(io)?;
+        let json = serde_json::to_vec(self).map_err(|e| io(std::io::Error::other(e)))?;
+        file.write_all(&json).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok(name)
+    }
+
+    /// Removes manifest files other than those in `keep` (left by earlier or interrupted runs;
+    /// the previous one is kept for readers that opened it just before the commit).
+    pub fn remove_others(index_dir: &Path, keep: &[&str]) {
+        let Ok(dir) = fs::read_dir(index_dir) else {
+            return;
+        };
+        for entry in dir.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("manifest-")
+                && name.ends_with(".json")
+                && !keep.contains(&name.as_ref())
+            {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Manifest::new()
+    }
+}

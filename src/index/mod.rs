@@ -1,0 +1,116 @@
+//! Index: the corpus walked, its pages extracted in parallel and written into a tantivy index,
+//! kept current incrementally.
+//!
+//! Owns the on-disk index (schema, manifest, commits) and all of thresh's threads. It never
+//! parses queries or prints: `search` reads what it writes, the CLI reports what it returns.
+
+pub mod build;
+pub mod error;
+pub mod manifest;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+
+pub use build::{Failure, IndexConfig, Progress, Summary, build};
+pub use error::IndexError;
+pub use manifest::Manifest;
+pub use schema::Fields;
+
+/// What a commit's payload records: the layout version and the manifest that goes with it.
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    format: u32,
+    manifest: String,
+    /// The corpus folder the index was built from (absolute), so hits can show openable paths.
+    corpus: String,
+}
+
+/// An opened index.
+pub struct Opened {
+    /// The tantivy index, analyzers registered.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    /// The manifest file its last commit names.
+    manifest_name: String,
+    /// The index directory.
+    pub dir: PathBuf,
+    /// The corpus folder the index was built from.
+    pub corpus: PathBuf,
+}
+
+impl Opened {
+    /// Loads the manifest of the last commit.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when it cannot be read.
+    pub fn manifest(&self) -> Result<Manifest, IndexError> {
+        Manifest::load(&self.dir, &self.manifest_name)
+    }
+}
+
+/// True when `dir` holds a tantivy index (committed at least once).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// Opens an existing index for reading (search, show, stats) or as the base of an update.
+///
+/// # Errors
+/// [`IndexError::Missing`] when there is none, [`IndexError::Foreign`] when the directory holds
+/// another kind of index, [`IndexError::Format`] for another layout version,
+/// [`IndexError::Damaged`] when its files cannot be read.
+pub fn open(dir: &Path) -> Result<Opened, IndexError> {
+    if !exists(dir) {
+        return Err(IndexError::Missing {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let damaged = |reason: String| IndexError::Damaged {
+        dir: dir.to_path_buf(),
+        reason,
+    };
+    let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
+    let metas = index.load_metas().map_err(|e| damaged(e.to_string()))?;
+    let payload: Payload = metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .ok_or_else(|| IndexError::Foreign {
+            dir: dir.to_path_buf(),
+        })?;
+    if payload.format != manifest::INDEX_FORMAT {
+        return Err(IndexError::Format {
+            dir: dir.to_path_buf(),
+            found: payload.format,
+            expected: manifest::INDEX_FORMAT,
+        });
+    }
+    let fields = schema::fields_of(&index.schema()).ok_or_else(|| IndexError::Foreign {
+        dir: dir.to_path_buf(),
+    })?;
+    schema::register_analyzers(&index);
+    Ok(Opened {
+        index,
+        fields,
+        manifest_name: payload.manifest,
+        dir: dir.to_path_buf(),
+        corpus: PathBuf::from(payload.corpus),
+    })
+}
+
+/// Bytes the index's files take on disk.
+pub fn size_on_disk(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,220 @@
+//! The index's fields and analyzers: the contract between `index` (which writes documents) and
+//! `search` (which queries them). Every field name and tokenizer choice lives here.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{DateTime, Index, TantivyDocument};
+
+use crate::ingest::{Page, Stamp};
+
+/// Name of the analyzer for page text.
+pub const TEXT_ANALYZER: &str = "thresh_text";
+
+/// Tokens longer than this many bytes are dropped (base64 blobs, long URLs).
+const MAX_TOKEN_BYTES: usize = 60;
+
+/// Document kinds.
+pub const KIND_ARTICLE: &str = "article";
+/// Document kinds.
+pub const KIND_COMMENT: &str = "comment";
+
+/// The fields, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Page path relative to the corpus root: every document of a page carries it, so a page's
+    /// documents are replaced or removed with one term.
+    pub page: Field,
+    /// `article` or `comment`.
+    pub kind: Field,
+    /// 0 for the article, 1 + the comment's position for a comment: ties are broken on it.
+    pub pos: Field,
+    /// The page's title, analysed, on the article document only: a comment does not match its
+    /// page's title words.
+    pub title: Field,
+    /// The page's title as stored text, on every document (for display).
+    pub page_title: Field,
+    /// The article body, or the comment text (analysed, stored).
+    pub body: Field,
+    /// The page's site name (stored).
+    pub site: Field,
+    /// Lower-cased site name and URL host, for `--site` and `site:` (exact terms).
+    pub site_key: Field,
+    /// The page's URL (stored).
+    pub url: Field,
+    /// The article's author, or the comment's (stored).
+    pub author: Field,
+    /// Lower-cased author name, for `--author` and `author:` (exact term).
+    pub author_key: Field,
+    /// The hit's own date as ISO text (stored, for display).
+    pub date_text: Field,
+    /// The hit's own date (indexed, for `--since` / `--until`).
+    pub date: Field,
+    /// The whole page model as JSON, on the article document only (for `thresh show`).
+    pub page_json: Field,
+}
+
+/// Builds the schema.
+pub fn build() -> (Schema, Fields) {
+    let mut b = SchemaBuilder::new();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        page: b.add_text_field("page", STRING | STORED | FAST),
+        kind: b.add_text_field("kind", STRING | STORED),
+        pos: b.add_u64_field("pos", STORED | FAST | INDEXED),
+        title: b.add_text_field("title", text.clone()),
+        page_title: b.add_text_field("page_title", STORED),
+        body: b.add_text_field("body", text),
+        site: b.add_text_field("site", STORED),
+        site_key: b.add_text_field("site_key", STRING),
+        url: b.add_text_field("url", STORED),
+        author: b.add_text_field("author", STORED),
+        author_key: b.add_text_field("author_key", STRING),
+        date_text: b.add_text_field("date_text", STORED),
+        date: b.add_date_field("date", INDEXED | FAST),
+        page_json: b.add_text_field("page_json", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Resolves the fields of an opened index, which must have this schema.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let f = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        page: f("page")?,
+        kind: f("kind")?,
+        pos: f("pos")?,
+        title: f("title")?,
+        page_title: f("page_title")?,
+        body: f("body")?,
+        site: f("site")?,
+        site_key: f("site_key")?,
+        url: f("url")?,
+        author: f("author")?,
+        author_key: f("author_key")?,
+        date_text: f("date_text")?,
+        date: f("date")?,
+        page_json: f("page_json")?,
+    })
+}
+
+/// Registers the analyzers the schema names. Must be called on every opened index.
+pub fn register_analyzers(index: &Index) {
+    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    index.tokenizers().register(TEXT_ANALYZER, analyzer);
+}
+
+/// The lower-cased key a name is filtered by.
+pub fn key_of(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+fn to_datetime(s: &Stamp) -> DateTime {
+    let date = s.date();
+    let time = s.time().unwrap_or(chrono::NaiveTime::MIN);
+    let naive = chrono::NaiveDateTime::new(date, time);
+    let secs = naive.and_utc().timestamp() - i64::from(s.offset_secs().unwrap_or(0));
+    DateTime::from_timestamp_secs(secs)
+}
+
+/// The documents of a page: its article, then each comment, all carrying the page's path,
+/// title, site and URL.
+pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument> {
+    let mut docs = Vec::with_capacity(1 + page.comments.len());
+    let common = |doc: &mut TantivyDocument| {
+        doc.add_text(f.page, rel_path);
+        if let Some(t) = &page.title {
+            doc.add_text(f.page_title, t);
+        }
+        if let Some(s) = &page.site {
+            doc.add_text(f.site, s);
+            doc.add_text(f.site_key, key_of(s));
+        }
+        if let Some(u) = &page.url {
+            doc.add_text(f.url, u);
+            if let Some(h) = host_of(u) {
+                doc.add_text(f.site_key, h.trim_start_matches("www."));
+                doc.add_text(f.site_key, h);
+            }
+        }
+    };
+    let dated = |doc: &mut TantivyDocument, stamp: Option<&Stamp>| {
+        if let Some(s) = stamp {
+            doc.add_text(f.date_text, s.to_string());
+            doc.add_date(f.date, to_datetime(s));
+        }
+    };
+    let mut article = TantivyDocument::default();
+    common(&mut article);
+    article.add_text(f.kind, KIND_ARTICLE);
+    if let Some(t) = &page.title {
+        article.add_text(f.title, t);
+    }
+    article.add_u64(f.pos, 0);
+    article.add_text(f.body, &page.body);
+    if let Some(a) = &page.author {
+        article.add_text(f.author, a);
+        article.add_text(f.author_key, key_of(a));
+    }
+    dated(
+        &mut article,
+        page.published.as_ref().or(page.captured.as_ref()),
+    );
+    let mut stored = page.clone();
+    stored.path = rel_path.to_string();
+    if let Ok(json) = serde_json::to_string(&stored) {
+        article.add_text(f.page_json, json);
+    }
+    docs.push(article);
+    for (i, c) in page.comments.iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        common(&mut doc);
+        doc.add_text(f.kind, KIND_COMMENT);
+        doc.add_u64(f.pos, i as u64 + 1);
+        doc.add_text(f.body, &c.text);
+        if let Some(a) = &c.author {
+            doc.add_text(f.author, a);
+            doc.add_text(f.author_key, key_of(a));
+        }
+        dated(&mut doc, c.posted.as_ref());
+        docs.push(doc);
+    }
+    docs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            host_of("https://www.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(host_of("not a url"), None);
+    }
+}

@@ -1,0 +1,334 @@
+//! `thresh index`, `search`, `show`, `stats` end to end on the seeds, in a temporary folder.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{repo, s, thresh};
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("corpus")).unwrap();
+    for name in ["000_6ff71d627275b5c3.txt", "003_09faf8b8a5b91584.txt"] {
+        fs::copy(
+            repo().join("corpus").join(name),
+            dir.path().join("corpus").join(name),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn index_json(dir: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["index", "--json"];
+    args.extend_from_slice(extra);
+    let run = thresh(dir, &args);
+    assert!(run.code() == 0 || run.code() == 1, "{}", run.stderr());
+    run.json_lines().remove(0)
+}
+
+fn hits(dir: &Path, query: &[&str]) -> Vec<Value> {
+    let mut args = vec!["search", "--json", "-n", "50"];
+    args.extend_from_slice(query);
+    thresh(dir, &args).json_lines()
+}
+
+fn counts(v: &Value) -> [u64; 8] {
+    [
+        "pages",
+        "articles",
+        "comments",
+        "added",
+        "updated",
+        "removed",
+        "unchanged",
+        "skipped",
+    ]
+    .map(|k| v[k].as_u64().unwrap_or(u64::MAX))
+}
+
+#[test]
+fn index_search_add_change_remove() {
+    let dir = setup();
+    let d = dir.path();
+    assert_eq!(counts(&index_json(d, &[])), [2, 2, 16, 2, 0, 0, 0, 0]);
+
+    let h = hits(d, &["billboard"]);
+    assert_eq!(s(&h[0], "kind"), "article");
+    assert_eq!(s(&h[0], "page"), "000_6ff71d627275b5c3.txt");
+    assert_eq!(s(&h[0], "path"), "corpus/000_6ff71d627275b5c3.txt");
+    assert!(
+        h.iter()
+            .all(|x| s(x, "snippet").to_lowercase().contains("billboard")
+                || s(x, "kind") == "article")
+    );
+
+    let h = hits(d, &["\"theme song\""]);
+    let pages: Vec<&str> = h.iter().map(|x| s(x, "page")).collect();
+    assert!(pages.contains(&"003_09faf8b8a5b91584.txt"));
+    assert!(
+        h.iter()
+            .any(|x| s(x, "kind") == "comment" && s(x, "author") == "queenhinata")
+    );
+    for x in &h {
+        for r in x["highlights"].as_array().unwrap() {
+            let (a, b) = (
+                r[0].as_u64().unwrap() as usize,
+                r[1].as_u64().unwrap() as usize,
+            );
+            let word = &s(x, "snippet")[a..b];
+            assert!(
+                ["theme", "song"].contains(&word.to_lowercase().as_str()),
+                "{word}"
+            );
+        }
+    }
+
+    let h = hits(d, &["kind:comment", "mixtape"]);
+    assert!(!h.is_empty());
+    assert!(h.iter().all(|x| s(x, "kind") == "comment"));
+    assert_eq!(s(&h[0], "author"), "katheli");
+    assert_eq!(h[0]["comment"].as_u64(), Some(0));
+    assert_eq!(s(&h[0], "date"), "2018-03-08T12:00:00Z");
+
+    // Nothing changed: nothing is re-read.
+    assert_eq!(counts(&index_json(d, &[])), [2, 2, 16, 0, 0, 0, 2, 0]);
+
+    // Add a page.
+    fs::write(
+        d.join("corpus/new.html"),
+        "<html><head><title>Kimchi recipe | Seoul Kitchen</title></head><body><article><p>Kimchi is a fermented cabbage dish, salted and seasoned with chilli, garlic and ginger, and left to ripen for days.</p></article></body></html>",
+    )
+    .unwrap();
+    assert_eq!(counts(&index_json(d, &[])), [3, 3, 16, 1, 0, 0, 2, 0]);
+    let h = hits(d, &["kimchi"]);
+    assert_eq!(s(&h[0], "page"), "new.html");
+    assert_eq!(s(&h[0], "site"), "Seoul Kitchen");
+
+    // Change it: the old words go, the new ones come.
+    fs::write(
+        d.join("corpus/new.html"),
+        "<html><head><title>Bibimbap recipe</title></head><body><article><p>Bibimbap is rice topped with vegetables, beef, a fried egg and gochujang, mixed together just before eating.</p></article></body></html>",
+    )
+    .unwrap();
+    assert_eq!(counts(&index_json(d, &[])), [3, 3, 16, 0, 1, 0, 2, 0]);
+    assert!(hits(d, &["kimchi"]).is_empty());
+    assert_eq!(s(&hits(d, &["gochujang"])[0], "page"), "new.html");
+
+    // Remove a page: its article and all its comments leave the index.
+    fs::remove_file(d.join("corpus/000_6ff71d627275b5c3.txt")).unwrap();
+    assert_eq!(counts(&index_json(d, &[])), [2, 2, 0, 0, 0, 1, 2, 0]);
+    assert!(hits(d, &["mixtape"]).is_empty());
+    thresh(d, &["search", "mixtape"]).assert_exit_code(1);
+}
+
+#[test]
+fn show_and_stats() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    let run = thresh(d, &["show", "--json", "000_6ff71d627275b5c3.txt"]);
+    run.assert_exit_code(0);
+    let page = &run.json_lines()[0];
+    assert_eq!(page["comments"].as_array().unwrap().len(), 16);
+    assert_eq!(s(page, "captured"), "2018-12-13T13:17:00Z");
+    thresh(d, &["show", "nope.txt"]).assert_exit_code(2);
+
+    let run = thresh(d, &["stats", "--json"]);
+    run.assert_exit_code(0);
+    let st = &run.json_lines()[0];
+    assert_eq!(st["pages"].as_u64(), Some(2));
+    assert_eq!(st["comments"].as_u64(), Some(16));
+    assert_eq!(st["sites"].as_u64(), Some(1));
+    assert!(st["bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn first_search_builds_the_default_index() {
+    let dir = setup();
+    let run = thresh(dir.path(), &["search", "billboard"]);
+    run.assert_exit_code(0);
+    assert!(run.stderr().contains("building"), "{}", run.stderr());
+    assert!(
+        run.stdout().starts_with("1. Mini BTS Round-Up Post"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        !run.stdout().contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn query_words_with_hyphens_and_options_after_them() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    let all = thresh(d, &["search", "theme", "--json"]).json_lines();
+    let without = thresh(d, &["search", "theme", "-japanese", "--json"]).json_lines();
+    assert!(!without.is_empty());
+    assert!(without.len() < all.len());
+    assert!(
+        without
+            .iter()
+            .all(|x| !s(x, "snippet").to_lowercase().contains("japanese"))
+    );
+}
+
+#[test]
+fn filters_and_paging() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    let by = thresh(d, &["search", "--json", "--author", "MEGGICCHI", "drama"]).json_lines();
+    assert!(!by.is_empty());
+    assert!(by.iter().all(|x| s(x, "author") == "meggicchi"));
+    let site = thresh(d, &["search", "--json", "--site", "abs-cbn", "song"]).json_lines();
+    assert!(
+        !site.is_empty()
+            && site
+                .iter()
+                .all(|x| s(x, "page") == "003_09faf8b8a5b91584.txt")
+    );
+    let day = thresh(
+        d,
+        &[
+            "search",
+            "--json",
+            "--since",
+            "2018-03-09",
+            "--until",
+            "2018-03-09",
+            "drama",
+        ],
+    )
+    .json_lines();
+    assert!(!day.is_empty());
+    assert!(day.iter().all(|x| s(x, "date").starts_with("2018-03-09")));
+    // Paging is stable: page two continues page one.
+    let all = thresh(d, &["search", "--json", "-n", "8", "the"]).json_lines();
+    let p1 = thresh(d, &["search", "--json", "-n", "4", "the"]).json_lines();
+    let p2 = thresh(d, &["search", "--json", "-n", "4", "--offset", "4", "the"]).json_lines();
+    let key = |v: &Value| (s(v, "page").to_string(), v["comment"].as_u64());
+    let joined: Vec<_> = p1.iter().chain(&p2).map(key).collect();
+    assert_eq!(joined, all.iter().map(key).collect::<Vec<_>>());
+    assert_eq!(p2[0]["rank"].as_u64(), Some(5));
+}
+
+#[test]
+fn bad_options_and_missing_indexes_exit_2() {
+    let dir = setup();
+    let d = dir.path();
+    thresh(d, &["search", "--index", "nowhere", "x"]).assert_exit_code(2);
+    let run = thresh(d, &["search", "--index", "nowhere", "x"]);
+    assert!(run.stderr().contains("thresh index"), "{}", run.stderr());
+    index_json(d, &[]);
+    thresh(d, &["search", "--kind", "video", "x"]).assert_exit_code(2);
+    let run = thresh(d, &["search", "--since", "March", "x"]);
+    run.assert_exit_code(2);
+    assert!(run.stderr().contains("--since"), "{}", run.stderr());
+    // A stray quote is read as text, with a note.
+    let run = thresh(d, &["search", "\"theme", "song"]);
+    run.assert_exit_code(0);
+    assert!(run.stderr().contains("quote"));
+}
+
+#[test]
+fn damaged_and_locked_indexes_say_what_to_do() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    // Locked: another writer holds the index.
+    {
+        let index = tantivy::Index::open_in_dir(d.join("index")).unwrap();
+        let _writer: tantivy::IndexWriter = index.writer(20_000_000).unwrap();
+        let run = thresh(d, &["index"]);
+        run.assert_exit_code(2);
+        assert!(run.stderr().contains("locked"), "{}", run.stderr());
+        // Searching while a writer holds the index sees the last commit.
+        thresh(d, &["search", "billboard"]).assert_exit_code(0);
+    }
+    fs::write(d.join("index/meta.json"), "{ not json").unwrap();
+    let run = thresh(d, &["search", "billboard"]);
+    run.assert_exit_code(2);
+    assert!(run.stderr().contains("--rebuild"), "{}", run.stderr());
+    // A rebuild recovers.
+    fs::remove_dir_all(d.join("index")).unwrap();
+    assert_eq!(counts(&index_json(d, &["--rebuild"]))[0], 2);
+}
+
+#[test]
+fn jobs_do_not_change_results() {
+    let a = setup();
+    let b = setup();
+    index_json(a.path(), &["--jobs", "1"]);
+    index_json(b.path(), &["--jobs", "4"]);
+    for q in ["billboard", "theme song", "drama"] {
+        let strip = |v: Vec<Value>| -> Vec<(String, Option<u64>, String)> {
+            v.iter()
+                .map(|x| {
+                    (
+                        s(x, "page").into(),
+                        x["comment"].as_u64(),
+                        s(x, "snippet").into(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            strip(hits(a.path(), &[q])),
+            strip(hits(b.path(), &[q])),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn junk_is_skipped_or_reported_and_a_failing_page_keeps_its_documents() {
+    let dir = setup();
+    let d = dir.path();
+    let c = d.join("corpus");
+    fs::write(c.join("empty.html"), "").unwrap();
+    fs::write(c.join("blob.html"), [0u8, 1, 2, 3, 0, 255]).unwrap();
+    fs::write(c.join("notes.pdf"), "%PDF-1.4").unwrap();
+    fs::write(
+        c.join("redirect.html"),
+        "<meta http-equiv=\"refresh\" content=\"0; url=https://example.com/\">Redirecting…",
+    )
+    .unwrap();
+    fs::create_dir(c.join("page_files")).unwrap();
+    fs::write(
+        c.join("page_files/inner.html"),
+        "<p>asset of a saved page, never indexed on its own</p>",
+    )
+    .unwrap();
+    fs::create_dir(c.join(".hidden")).unwrap();
+    fs::write(c.join(".hidden/secret.html"), "<p>hidden folder</p>").unwrap();
+    std::os::unix::fs::symlink("loop.html", c.join("loop.html")).unwrap();
+    let big = "word ".repeat(20 * 1024 * 1024);
+    fs::write(c.join("huge.txt"), &big).unwrap();
+    drop(big);
+    let run = thresh(d, &["index", "--json"]);
+    run.assert_exit_code(1);
+    let v = &run.json_lines()[0];
+    assert_eq!(v["pages"].as_u64(), Some(3), "{v}");
+    assert_eq!(v["skipped"].as_u64(), Some(4), "{v}");
+    let failed = v["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(s(&failed[0], "path"), "loop.html");
+    assert!(run.stderr().contains("loop.html"));
+
+    // A page indexed before that now cannot be read keeps its documents.
+    fs::remove_file(c.join("003_09faf8b8a5b91584.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        "003_09faf8b8a5b91584.txt",
+        c.join("003_09faf8b8a5b91584.txt"),
+    )
+    .unwrap();
+    let run = thresh(d, &["index", "--json"]);
+    run.assert_exit_code(1);
+    assert_eq!(run.json_lines()[0]["pages"].as_u64(), Some(3));
+    assert!(!hits(d, &["jirisan"]).is_empty());
+}
