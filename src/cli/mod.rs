@@ -285,13 +285,32 @@ fn index_page(opened: &index::Opened, page: &str) -> Result<Option<Page>, tantiv
         Term::from_field_text(f.page, page),
         IndexRecordOption::Basic,
     );
-    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(10_000))? {
+    let mut skeleton: Option<Page> = None;
+    let mut texts: Vec<(u64, String)> = Vec::new();
+    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(1_000_000))? {
         let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+        let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string();
         if let Some(json) = doc.get_first(f.page_json).and_then(|v| v.as_str()) {
-            return Ok(serde_json::from_str(json).ok());
+            skeleton = serde_json::from_str(json).ok();
+        }
+        texts.push((pos, body));
+    }
+    let Some(mut page) = skeleton else {
+        return Ok(None);
+    };
+    for (pos, text) in texts {
+        if pos == 0 {
+            page.body = text;
+        } else if let Some(c) = page.comments.get_mut(pos as usize - 1) {
+            c.text = text;
         }
     }
-    Ok(None)
+    Ok(Some(page))
 }
 
 fn stats_cmd(a: StatsArgs) -> Result<u8> {

@@ -26,7 +26,7 @@ use super::{Payload, exists};
 use crate::ingest::{self, IngestConfig, IngestError, PAGE_EXTENSIONS};
 
 /// Memory tantivy's writer may use for its in-memory segments, across its threads.
-const WRITER_HEAP_BYTES: usize = 96 * 1024 * 1024;
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
 /// Smallest heap tantivy accepts per indexing thread.
 const WRITER_HEAP_PER_THREAD_MIN: usize = 16 * 1024 * 1024;

@@ -54,7 +54,8 @@ pub struct Fields {
     pub date_text: Field,
     /// The hit's own date (indexed, for `--since` / `--until`).
     pub date: Field,
-    /// The whole page model as JSON, on the article document only (for `thresh show`).
+    /// The page model as JSON without its texts (those are in `body` of the page's documents),
+    /// on the article document only: `thresh show` rebuilds the page from it.
     pub page_json: Field,
 }
 
@@ -183,8 +184,11 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
         &mut article,
         page.published.as_ref().or(page.captured.as_ref()),
     );
+    // The texts are stored once, in `body`; the skeleton carries the rest of the page model.
     let mut stored = page.clone();
     stored.path = rel_path.to_string();
+    stored.body.clear();
+    stored.comments.iter_mut().for_each(|c| c.text.clear());
     if let Ok(json) = serde_json::to_string(&stored) {
         article.add_text(f.page_json, json);
     }

@@ -13,7 +13,7 @@ use std::cell::{Ref, RefCell};
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use html5ever::{Attribute, QualName, local_name, ns};
 
 use super::names::{self, Names};
 
@@ -238,7 +238,6 @@ impl Dom {
                 children: Vec::new(),
                 data: NodeData::Document,
             }]),
-            names: RefCell::new(vec![QualName::new(None, ns!(), LocalName::from(""))]),
         };
         let opts = html5ever::ParseOpts::default();
         let mut dom = html5ever::parse_document(sink, opts).one(StrTendril::from(html));
@@ -354,24 +353,23 @@ impl Iterator for Descendants<'_> {
 
 struct Sink {
     nodes: RefCell<Vec<Node>>,
-    /// Element names by node, kept apart so `elem_name` can lend one out.
-    names: RefCell<Vec<QualName>>,
+}
+
+/// The name lent out for nodes that are not elements (the tree builder never asks for one).
+fn no_name() -> &'static QualName {
+    static EMPTY: std::sync::OnceLock<QualName> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| QualName::new(None, ns!(), local_name!("")))
 }
 
 impl Sink {
-    fn push(&self, data: NodeData, name: QualName) -> NodeId {
+    fn push(&self, data: NodeData) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Node {
             parent: None,
             children: Vec::new(),
             data,
         });
-        self.names.borrow_mut().push(name);
         nodes.len() - 1
-    }
-
-    fn empty_name() -> QualName {
-        QualName::new(None, ns!(), local_name!(""))
     }
 
     fn detach(nodes: &mut [Node], id: NodeId) {
@@ -406,7 +404,7 @@ impl Sink {
                     }
                 }
                 drop(nodes);
-                let id = self.push(NodeData::Text(text), Self::empty_name());
+                let id = self.push(NodeData::Text(text));
                 let mut nodes = self.nodes.borrow_mut();
                 nodes[id].parent = Some(parent);
                 let kids = &mut nodes[parent].children;
@@ -438,7 +436,10 @@ impl TreeSink for Sink {
     }
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> Ref<'a, QualName> {
-        Ref::map(self.names.borrow(), |names| &names[*target])
+        Ref::map(self.nodes.borrow(), |nodes| match &nodes[*target].data {
+            NodeData::Element { name, .. } => name,
+            _ => no_name(),
+        })
     }
 
     fn create_element(
@@ -447,21 +448,15 @@ impl TreeSink for Sink {
         attrs: Vec<Attribute>,
         _flags: ElementFlags,
     ) -> NodeId {
-        self.push(
-            NodeData::Element {
-                name: name.clone(),
-                attrs,
-            },
-            name,
-        )
+        self.push(NodeData::Element { name, attrs })
     }
 
     fn create_comment(&self, text: StrTendril) -> NodeId {
-        self.push(NodeData::Comment(text), Self::empty_name())
+        self.push(NodeData::Comment(text))
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
-        self.push(NodeData::Other, Self::empty_name())
+        self.push(NodeData::Other)
     }
 
     fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {

@@ -103,6 +103,9 @@ const TABLE_PARTS: &[&str] = &[
 /// A page with a refresh and less text than this is a redirect stub.
 const REDIRECT_STUB_CHARS: u32 = 500;
 
+/// Largest article block (in nodes) rendered with html2text; bigger ones use the plain renderer.
+const HTML2TEXT_MAX_NODES: usize = 20_000;
+
 /// Text rendering width: wide enough that html2text never wraps a paragraph.
 const RENDER_WIDTH: usize = 100_000;
 
@@ -848,6 +851,21 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
 /// Renders the live parts of the chosen nodes to text with html2text, by copying them into
 /// html2text's own tree (no second parse).
 fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String {
+    let plain = || {
+        main.iter()
+            .map(|&r| comments::block_text(dom, dead, r, &[]))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    // html2text copies the subtree into its own tree and then a render tree: for the rare huge
+    // block (a source listing of many thousand elements) the plain renderer keeps memory flat.
+    let elements: usize = main
+        .iter()
+        .map(|&r| dom.descendants(r).take(HTML2TEXT_MAX_NODES + 1).count())
+        .sum();
+    if elements > HTML2TEXT_MAX_NODES {
+        return plain();
+    }
     let sink = html2text::RcDom::default();
     let doc = sink.get_document();
     let html_el = sink.create_element(qual("html"), vec![], ElementFlags::default());
@@ -901,11 +919,7 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
     let expected: u32 = main.iter().map(|&r| text_len[r]).sum();
     match rendered {
         Ok(Some(text)) if weighted_non_space(&text) * 10 >= expected as usize * 6 => text,
-        _ => main
-            .iter()
-            .map(|&r| comments::block_text(dom, dead, r, &[]))
-            .collect::<Vec<_>>()
-            .join("\n\n"),
+        _ => plain(),
     }
 }
 
