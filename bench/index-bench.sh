@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Whole-corpus benchmark on the Rust documentation every machine has: thresh's full index,
+# no-change and 10-touched re-index, search latency per whole process, side by side with the
+# Python peer pipeline (selectolax + tantivy, no boilerplate removal), Recoll and ripgrep, so the
+# figures are ratios measured in one run. Not a test: timings never gate anything.
+#
+# Usage: bench/index-bench.sh [CORPUS]   (default: the toolchain's HTML docs)
+# Needs (installed here when missing and possible): recollcmd, ripgrep, python3 venv with
+# selectolax + tantivy. ../shared/bench/peer_index.py is the Python peer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+src=${1:-"$(rustc --print sysroot)/share/doc/rust/html"}
+queries="$repo/bench/queries-rustdoc.txt"
+peer="$repo/../shared/bench/peer_index.py"
+work=$(mktemp -d "${TMPDIR:-/tmp}/thresh-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet
+thresh="$repo/target/release/thresh"
+
+if [ "$(id -u)" = 0 ]; then
+    need=()
+    command -v recollindex >/dev/null || need+=(recollcmd)
+    command -v rg >/dev/null || need+=(ripgrep)
+    if [ ${#need[@]} -gt 0 ]; then
+        (apt-get update -qq && apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 || true
+    fi
+fi
+venv="$repo/target/bench-venv"
+if [ -f "$peer" ] && [ ! -x "$venv/bin/python" ]; then
+    (python3 -m venv "$venv" && "$venv/bin/pip" install -q selectolax tantivy) >/dev/null 2>&1 || true
+fi
+
+# A private copy, so that touching pages does not touch the toolchain.
+corpus="$work/corpus"
+cp -r "$src" "$corpus"
+files=$(find "$corpus" -type f -name '*.html' | wc -l)
+echo "corpus: $src ($files HTML files, $(du -sh "$corpus" | cut -f1))" >&2
+
+# Runs a command under /usr/bin/time; prints "seconds peak_kb".
+timed() {
+    local log="$work/time.log"
+    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>"$work/stderr.log" || true
+    tail -n 1 "$log"
+}
+
+# Whole-process latency of each query: p50 and p95 in milliseconds.
+latency() { # command prefix ...; the query is appended as one argument
+    local out="$work/lat.txt"
+    : >"$out"
+    while IFS= read -r q; do
+        [ -z "$q" ] && continue
+        for _ in 1 2 3; do
+            local t0 t1
+            t0=$(date +%s%N)
+            "$@" "$q" >/dev/null 2>&1 || true
+            t1=$(date +%s%N)
+            echo $(((t1 - t0) / 1000)) >>"$out"
+        done
+    done <"$queries"
+    python3 - "$out" <<'EOF'
+import statistics, sys
+v = sorted(int(x) / 1000 for x in open(sys.argv[1]) if x.strip())
+q = statistics.quantiles(v, n=100)
+print(f"{q[49]:.1f} {q[94]:.1f}")
+EOF
+}
+
+row() { printf '| %-46s | %14s | %14s |\n' "$1" "$2" "$3"; }
+
+ix="$work/thresh-index"
+read -r full_s full_kb < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
+pages=$("$thresh" stats --index "$ix" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"])')
+ix_size=$(du -sm "$ix" | cut -f1)
+read -r same_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
+find "$corpus" -name '*.html' -path '*std*' | head -n 10 | xargs touch
+read -r touch_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
+find "$corpus" -name '*.html' -path '*core*' | head -n 10 | while read -r f; do echo '<p>edited</p>' >>"$f"; done
+read -r edit_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
+read -r t_p50 t_p95 < <(latency "$thresh" search --index "$ix" -n 10)
+
+peer_s=- peer_kb=- peer_mb=-
+if [ -x "$venv/bin/python" ] && [ -f "$peer" ]; then
+    read -r peer_s peer_kb < <(timed "$venv/bin/python" "$peer" index-tantivy --corpus "$corpus" --dir "$work/peer-ix" --threads 2)
+    peer_mb=$(du -sm "$work/peer-ix" | cut -f1)
+fi
+
+rec_s=- rec_kb=- r_p50=- r_p95=-
+if command -v recollindex >/dev/null; then
+    conf="$work/recoll"
+    mkdir -p "$conf"
+    printf 'topdirs = %s\nnoaspell = 1\nindexstemminglanguages = english\n' "$corpus" >"$conf/recoll.conf"
+    read -r rec_s rec_kb < <(timed recollindex -c "$conf" -z)
+    read -r r_p50 r_p95 < <(latency recollq -c "$conf" -n 10 -q)
+fi
+
+rg_p50=- rg_p95=-
+if command -v rg >/dev/null; then
+    read -r rg_p50 rg_p95 < <(latency rg -i -l -F "$corpus" -e)
+fi
+
+ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('-' if '-' in (a,b) else f'{float(a)/float(b):.2f}x')" "$1" "$2"; }
+
+row "measure" "thresh" "peer"
+printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..16})"
+row "full index, wall s" "$full_s" "python $peer_s"
+row "  thresh / python pipeline" "$(ratio "$full_s" "$peer_s")" ""
+row "  thresh / recoll" "$(ratio "$full_s" "$rec_s")" "recoll $rec_s"
+row "pages indexed (pages/s)" "$pages ($(python3 -c "print(round($pages/$full_s))"))" "$files files"
+row "peak RSS, MB" "$((full_kb / 1024))" "python $((${peer_kb/-/0} / 1024)), recoll $((${rec_kb/-/0} / 1024))"
+row "index size, MB" "$ix_size" "python $peer_mb"
+row "re-index, nothing changed, s" "$same_s" ""
+row "re-index, 10 pages touched, s" "$touch_s" ""
+row "re-index, 10 pages edited, s" "$edit_s" ""
+row "search p50 / p95, ms (whole process)" "$t_p50 / $t_p95" "recoll $r_p50 / $r_p95"
+row "grep p50 / p95, ms (ripgrep -l)" "" "$rg_p50 / $rg_p95"
