@@ -74,9 +74,12 @@ read -r full_s full_kb < <(timed "$thresh" index "$corpus" --index "$ix" --quiet
 pages=$("$thresh" stats --index "$ix" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"])')
 ix_size=$(du -sm "$ix" | cut -f1)
 read -r same_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
-find "$corpus" -name '*.html' -path '*std*' | head -n 10 | xargs touch
+# (`|| true`: head closing the pipe early is not a failure)
+{ find "$corpus" -name '*.html' | sort | head -n 10 || true; } >"$work/touched.txt"
+xargs -r touch <"$work/touched.txt"
 read -r touch_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
-find "$corpus" -name '*.html' -path '*core*' | head -n 10 | while read -r f; do echo '<p>edited</p>' >>"$f"; done
+{ find "$corpus" -name '*.html' | sort | tail -n 10 || true; } >"$work/edited.txt"
+while read -r f; do echo '<p>edited</p>' >>"$f"; done <"$work/edited.txt"
 read -r edit_s _ < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
 read -r t_p50 t_p95 < <(latency "$thresh" search --index "$ix" -n 10)
 
