@@ -28,6 +28,9 @@ use crate::ingest::{self, IngestConfig, IngestError, PAGE_EXTENSIONS};
 /// Memory tantivy's writer may use for its in-memory segments, across its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
+/// Pages larger than this are extracted one at a time.
+const BIG_PAGE_BYTES: usize = 1024 * 1024;
+
 /// Smallest heap tantivy accepts per indexing thread.
 const WRITER_HEAP_PER_THREAD_MIN: usize = 16 * 1024 * 1024;
 
@@ -96,6 +99,19 @@ pub trait Progress: Sync {
 impl Progress for () {
     fn start(&self, _total: u64) {}
     fn advance(&self) {}
+}
+
+/// What every file of a run shares.
+struct Run<'a> {
+    /// Re-extract even when the bytes are unchanged (new extractor, `--rebuild`).
+    reextract: bool,
+    config: &'a IndexConfig,
+    fields: &'a Fields,
+    writer: &'a IndexWriter<TantivyDocument>,
+    /// The first error the writer returned; the run fails with it before committing.
+    add_error: Mutex<Option<TantivyError>>,
+    /// Held while a page over `BIG_PAGE_BYTES` is extracted.
+    big_page: Mutex<()>,
 }
 
 /// One file found by the walk.
@@ -180,28 +196,31 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             path: dir.clone(),
             source: std::io::Error::other(e),
         })?;
-    let add_error: Mutex<Option<TantivyError>> = Mutex::new(None);
+    let run = Run {
+        reextract,
+        config,
+        fields: &fields,
+        writer: &writer,
+        add_error: Mutex::new(None),
+        big_page: Mutex::new(()),
+    };
     let handled = AtomicU64::new(0);
     let outcomes: Vec<(String, Outcome)> = pool.install(|| {
         found
             .par_iter()
             .map(|f| {
-                let outcome = process(
-                    f,
-                    old_files.get(&f.rel),
-                    reextract,
-                    config,
-                    &fields,
-                    &writer,
-                    &add_error,
-                );
+                let outcome = process(f, old_files.get(&f.rel), &run);
                 handled.fetch_add(1, Ordering::Relaxed);
                 progress.advance();
                 (f.rel.clone(), outcome)
             })
             .collect()
     });
-    if let Some(e) = add_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    let add_error = run
+        .add_error
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = add_error {
         return Err(tantivy_err(e));
     }
 
@@ -419,15 +438,14 @@ fn mtime_ns(m: &fs::Metadata) -> i128 {
 
 /// Decides what one file needs and does it: nothing, a read and hash, or a full extraction
 /// whose documents replace the page's old ones.
-fn process(
-    f: &Found,
-    old: Option<&Entry>,
-    reextract: bool,
-    config: &IndexConfig,
-    fields: &Fields,
-    writer: &IndexWriter<TantivyDocument>,
-    add_error: &Mutex<Option<TantivyError>>,
-) -> Outcome {
+fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
+    let Run {
+        reextract,
+        config,
+        fields,
+        writer,
+        ..
+    } = *run;
     let entry = |hash: String, status: Status, comments: u32, site: Option<String>| Entry {
         size: f.size,
         mtime_ns: f.mtime_ns,
@@ -468,13 +486,17 @@ fn process(
             });
         }
     }
+    // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
+    // or more while they are parsed; one at a time keeps the peak bounded whatever `jobs` is.
+    let _big = (bytes.len() > BIG_PAGE_BYTES)
+        .then(|| run.big_page.lock().unwrap_or_else(|p| p.into_inner()));
     match ingest::extract(&f.rel, &bytes, &config.ingest) {
         Ok(page) => {
             let docs = schema::documents(fields, &f.rel, &page);
             delete_old();
             for doc in docs {
                 if let Err(e) = writer.add_document(doc) {
-                    let mut slot = add_error.lock().unwrap_or_else(|p| p.into_inner());
+                    let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
                     slot.get_or_insert(e);
                     return Outcome::Failed("the index refused the page".into());
                 }

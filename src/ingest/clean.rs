@@ -6,6 +6,8 @@
 //! names a site.
 
 use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
 /// Whole lines that mark an ad slot, in the languages pages come in. A line that is exactly one
@@ -441,16 +443,40 @@ pub fn is_notice_line(line: &str) -> bool {
         return false;
     }
     let lower = line.to_lowercase();
-    if COOKIE_WORDS.iter().any(|w| contains_word(&lower, w))
-        && CONSENT_CUES.iter().any(|c| lower.contains(c))
+    // Cheap first: most lines hold none of the phrases at all.
+    let m = matchers();
+    if m.cookie.is_match(&lower)
+        && COOKIE_WORDS.iter().any(|w| contains_word(&lower, w))
+        && m.consent.is_match(&lower)
     {
         return true;
     }
     // Longer lines that merely mention one of these phrases are usually prose about them.
-    line.len() <= 400 && NOTICE_PHRASES.iter().any(|p| lower.contains(p))
+    line.len() <= 400 && m.notice.is_match(&lower)
         || lower.starts_with('©')
         || lower.starts_with("copyright ©")
         || lower.starts_with("(c) ") && lower.len() < 120
+}
+
+/// The phrase lists compiled into automata, once: one pass over a line per list.
+struct Matchers {
+    cookie: AhoCorasick,
+    consent: AhoCorasick,
+    notice: AhoCorasick,
+}
+
+fn matchers() -> &'static Matchers {
+    static M: OnceLock<Matchers> = OnceLock::new();
+    M.get_or_init(|| {
+        let build = |words: &[&str]| {
+            AhoCorasick::new(words).expect("invariant: phrase lists are valid automaton patterns")
+        };
+        Matchers {
+            cookie: build(COOKIE_WORDS),
+            consent: build(CONSENT_CUES),
+            notice: build(NOTICE_PHRASES),
+        }
+    })
 }
 
 /// Openings of in-article pointers to other stories ("Read more: …", "Lea también: …"). A short

@@ -244,10 +244,11 @@ impl Dom {
         dom.names = dom
             .nodes
             .iter()
-            .enumerate()
-            .map(|(id, _)| {
-                let class = dom.attr(id, "class").map_or(0, names::classify);
-                class | dom.attr(id, "id").map_or(0, names::classify)
+            .map(|n| match &n.data {
+                NodeData::Element { attrs, .. } => {
+                    names::of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value)))
+                }
+                _ => 0,
             })
             .collect();
         dom

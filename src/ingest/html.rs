@@ -37,39 +37,6 @@ const LIGHT_DROP_TAGS: &[&str] = &[
 /// most of its text is links).
 const WEAK_CHROME_MAX_CHARS: u32 = 300;
 
-/// Roles of chrome landmarks.
-const CHROME_ROLES: &[&str] = &[
-    "navigation",
-    "banner",
-    "complementary",
-    "contentinfo",
-    "search",
-    "dialog",
-    "alertdialog",
-    "menu",
-    "menubar",
-    "toolbar",
-    "tablist",
-    "tooltip",
-    "alert",
-];
-
-/// Words in an `aria-label` that mark chrome.
-const CHROME_LABELS: &[&str] = &[
-    "advert",
-    "share",
-    "cookie",
-    "consent",
-    "breadcrumb",
-    "navigation",
-    "related",
-    "social",
-    "newsletter",
-    "menu",
-    "sponsor",
-    "footer",
-];
-
 /// An element with a chrome name is kept anyway when it holds more than this share of the
 /// page's text: it is a wrapper (`page-with-sidebar`), not the chrome itself.
 const WRAPPER_TEXT_SHARE: f32 = 0.5;
@@ -95,6 +62,33 @@ const SIBLING_SHARE: f32 = 0.2;
 /// … or at least this absolute score.
 const SIBLING_MIN_SCORE: f32 = 10.0;
 
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the current thread as inside a call whose panics are caught and handled (html2text's
+/// layout). A panic hook can ask [`panics_are_handled`] to stay silent for those.
+struct QuietPanics;
+
+impl QuietPanics {
+    fn enter() -> QuietPanics {
+        QUIET.with(|q| q.set(true));
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        QUIET.with(|q| q.set(false));
+    }
+}
+
+/// True while the current thread runs a step whose panics ingest catches and recovers from, so
+/// that a panic hook need not report them.
+pub fn panics_are_handled() -> bool {
+    QUIET.with(|q| q.get())
+}
+
 /// Elements html2text lays out only inside a `<table>`.
 const TABLE_PARTS: &[&str] = &[
     "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col",
@@ -104,7 +98,7 @@ const TABLE_PARTS: &[&str] = &[
 const REDIRECT_STUB_CHARS: u32 = 500;
 
 /// Largest article block (in nodes) rendered with html2text; bigger ones use the plain renderer.
-const HTML2TEXT_MAX_NODES: usize = 20_000;
+const HTML2TEXT_MAX_NODES: usize = 5_000;
 
 /// Text rendering width: wide enough that html2text never wraps a paragraph.
 const RENDER_WIDTH: usize = 100_000;
@@ -348,35 +342,16 @@ impl<'a> Cleaner<'a> {
     }
 
     fn is_hidden(&self, id: NodeId) -> bool {
-        let dom = self.dom;
-        if dom.attr(id, "hidden").is_some() || dom.attr(id, "aria-hidden") == Some("true") {
-            return true;
-        }
-        dom.attr(id, "style").is_some_and(|style| {
-            let s: String = style
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            s.contains("display:none") || s.contains("visibility:hidden")
-        })
+        has(self.dom.names(id), names::HIDDEN)
     }
 
     fn is_chrome_by_attributes(&self, id: NodeId, tag: &str) -> bool {
         let dom = self.dom;
-        if self.is_hidden(id) {
+        if has(
+            dom.names(id),
+            names::HIDDEN | names::CHROME_ROLE | names::CHROME_LABEL,
+        ) {
             return true;
-        }
-        if let Some(role) = dom.attr(id, "role") {
-            if CHROME_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
-                return true;
-            }
-        }
-        if let Some(label) = dom.attr(id, "aria-label") {
-            let l = label.to_lowercase();
-            if CHROME_LABELS.iter().any(|w| l.contains(w)) {
-                return true;
-            }
         }
         if matches!(tag, "article") {
             return false;
@@ -908,6 +883,7 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
         .no_link_wrapping();
     // html2text has layout paths that panic on shapes it does not expect; a page must never
     // take the run down, so such a page falls back to the plain block renderer.
+    let _quiet = QuietPanics::enter();
     let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         config
             .dom_to_render_tree(&sink)

@@ -529,6 +529,80 @@ const SECTION_EXCLUDE_WORDS: &[&str] = &[
 /// Names of forum posts (vBulletin, XenForo and similar).
 const FORUM_POST_WORDS: &[&str] = &["postcontainer", "postbit", "forum-post", "topic-post"];
 
+/// Roles of chrome landmarks.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "complementary",
+    "contentinfo",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+    "tablist",
+    "tooltip",
+    "alert",
+];
+
+/// Words in an `aria-label` that mark chrome.
+const CHROME_LABELS: &[&str] = &[
+    "advert",
+    "share",
+    "cookie",
+    "consent",
+    "breadcrumb",
+    "navigation",
+    "related",
+    "social",
+    "newsletter",
+    "menu",
+    "sponsor",
+    "footer",
+];
+
+/// The element is hidden (`hidden`, `aria-hidden="true"`, `display:none`, `visibility:hidden`).
+pub const HIDDEN: Names = 1 << 28;
+/// The element's `role` is a chrome landmark (navigation, banner, dialog…).
+pub const CHROME_ROLE: Names = 1 << 29;
+/// The element's `aria-label` names chrome (share, advert, cookie…).
+pub const CHROME_LABEL: Names = 1 << 30;
+
+/// What an element's attributes say, in one pass over them: the lists its class and id words
+/// fall in, and whether it is hidden or labelled as chrome.
+pub fn of_attributes<'a>(attrs: impl Iterator<Item = (&'a str, &'a str)>) -> Names {
+    let mut bits = 0;
+    for (name, value) in attrs {
+        match name {
+            "class" | "id" => bits |= classify(value),
+            "hidden" => bits |= HIDDEN,
+            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => bits |= HIDDEN,
+            "style" => {
+                let s: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                if s.contains("display:none") || s.contains("visibility:hidden") {
+                    bits |= HIDDEN;
+                }
+            }
+            "role" if CHROME_ROLES.contains(&value.trim().to_ascii_lowercase().as_str()) => {
+                bits |= CHROME_ROLE
+            }
+            "aria-label" => {
+                let l = value.to_lowercase();
+                if CHROME_LABELS.iter().any(|w| l.contains(w)) {
+                    bits |= CHROME_LABEL;
+                }
+            }
+            _ => {}
+        }
+    }
+    bits
+}
+
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
     (CHROME_WORDS, CHROME),
