@@ -280,7 +280,7 @@ fn index_page(opened: &index::Opened, page: &str) -> Result<Option<Page>, tantiv
     use tantivy::schema::{IndexRecordOption, Term, Value};
     let f = opened.fields;
     let page = page.trim_start_matches("./");
-    let searcher = opened.index.reader()?.searcher();
+    let searcher = opened.reader()?.searcher();
     let q = TermQuery::new(
         Term::from_field_text(f.page, page),
         IndexRecordOption::Basic,

@@ -43,6 +43,18 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// A reader of the last commit. It does not watch for later commits (a search is one
+    /// process, one query): no watcher thread is started.
+    ///
+    /// # Errors
+    /// Tantivy errors when the segments cannot be opened.
+    pub fn reader(&self) -> tantivy::Result<tantivy::IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+    }
+
     /// Loads the manifest of the last commit.
     ///
     /// # Errors

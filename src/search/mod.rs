@@ -31,6 +31,9 @@ use query::{Clause, Parsed, Scope};
 /// How much more a title match weighs than a body match.
 const TITLE_BOOST: Score = 2.0;
 
+/// Bytes of a long text the snippet is cut from (around the first query term).
+const SNIPPET_WINDOW_BYTES: usize = 4096;
+
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 180;
 
@@ -125,10 +128,14 @@ pub struct Results {
 pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Results, QueryError> {
     let parsed = query::parse(text);
     let f = opened.fields;
-    let reader = opened.index.reader()?;
+    let reader = opened.reader()?;
     let searcher = reader.searcher();
     let analyzer = opened.index.tokenizer_for_field(f.body)?;
-    let mut builder = Builder { f, analyzer };
+    let mut builder = Builder {
+        f,
+        analyzer,
+        positive_terms: Vec::new(),
+    };
 
     let filters = filters(&builder, &parsed, config)?;
     let excluded: Vec<Box<dyn Query>> = parsed
@@ -140,6 +147,11 @@ pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Resul
         .clauses
         .iter()
         .filter_map(|c| builder.clause(c))
+        .collect();
+    builder.positive_terms = parsed
+        .clauses
+        .iter()
+        .flat_map(|c| builder.clause_tokens(c))
         .collect();
     let wanted = config.offset + config.limit;
 
@@ -193,6 +205,7 @@ pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Resul
     };
     let mut generator = SnippetGenerator::create(&searcher, &*snippet_query, f.body)?;
     generator.set_max_num_chars(SNIPPET_CHARS);
+    let finder = term_finder(&builder.positive_terms);
     let mut hits = Vec::with_capacity(page.len());
     for (i, r) in page.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(r.addr)?;
@@ -200,6 +213,7 @@ pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Resul
             &f,
             &doc,
             &generator,
+            finder.as_ref(),
             config.offset + i + 1,
             r.score,
         ));
@@ -218,7 +232,9 @@ struct Ranked {
     pos: u64,
 }
 
-/// The best `n` documents for a query, ties ordered by page path then position.
+/// The best `n` documents for a query, ties ordered by page path then position. The tie keys
+/// come from fast fields (columns), not from the stored documents, which would have to be
+/// decompressed block by block.
 fn top(
     searcher: &Searcher,
     query: &dyn Query,
@@ -227,13 +243,23 @@ fn top(
 ) -> Result<Vec<Ranked>, QueryError> {
     let found = searcher.search(query, &TopDocs::with_limit(n.max(1)))?;
     let mut out = Vec::with_capacity(found.len());
+    let page_name = searcher.schema().get_field_name(f.page).to_string();
+    let pos_name = searcher.schema().get_field_name(f.pos).to_string();
     for (score, addr) in found {
-        let doc: TantivyDocument = searcher.doc(addr)?;
+        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+        let pos = fast.u64(&pos_name)?.first(addr.doc_id).unwrap_or(0);
+        let mut page = String::new();
+        if let Some(col) = fast.str(&page_name)? {
+            if let Some(ord) = col.term_ords(addr.doc_id).next() {
+                col.ord_to_str(ord, &mut page)
+                    .map_err(|e| QueryError::Tantivy(e.into()))?;
+            }
+        }
         out.push(Ranked {
             addr,
             score,
-            page: text_of(&doc, f.page).unwrap_or_default(),
-            pos: doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0),
+            page,
+            pos,
         });
     }
     out.sort_by(|a, b| {
@@ -251,17 +277,48 @@ fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A case-insensitive automaton for the query's terms, to find where in a long text the
+/// snippet should come from.
+fn term_finder(terms: &[String]) -> Option<aho_corasick::AhoCorasick> {
+    if terms.is_empty() {
+        return None;
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(terms)
+        .ok()
+}
+
+/// Text around the first place a query term occurs: the snippet generator tokenizes all it is
+/// given, and a reference page can hold hundreds of kilobytes of text.
+fn snippet_window<'a>(body: &'a str, finder: Option<&aho_corasick::AhoCorasick>) -> &'a str {
+    if body.len() <= SNIPPET_WINDOW_BYTES {
+        return body;
+    }
+    let at = finder.and_then(|f| f.find(body)).map_or(0, |m| m.start());
+    let mut start = at.saturating_sub(SNIPPET_WINDOW_BYTES / 4);
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + SNIPPET_WINDOW_BYTES).min(body.len());
+    while !body.is_char_boundary(end) {
+        end += 1;
+    }
+    &body[start..end]
+}
+
 fn make_hit(
     f: &Fields,
     doc: &TantivyDocument,
     generator: &SnippetGenerator,
+    finder: Option<&aho_corasick::AhoCorasick>,
     rank: usize,
     score: Score,
 ) -> Hit {
     let kind = text_of(doc, f.kind).unwrap_or_else(|| KIND_ARTICLE.into());
     let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
     let body = text_of(doc, f.body).unwrap_or_default();
-    let snippet = generator.snippet_from_doc(doc);
+    let snippet = generator.snippet(snippet_window(&body, finder));
     let (mut text, mut ranges) = (
         snippet.fragment().to_string(),
         snippet.highlighted().to_vec(),
@@ -304,9 +361,19 @@ fn make_hit(
 struct Builder {
     f: Fields,
     analyzer: tantivy::tokenizer::TextAnalyzer,
+    /// Tokens of the positive clauses built so far (for placing snippets).
+    positive_terms: Vec<String>,
 }
 
 impl Builder {
+    /// The analyzed tokens of a clause (all alternatives of an OR).
+    fn clause_tokens(&mut self, c: &Clause) -> Vec<String> {
+        match c {
+            Clause::Any(list) => list.iter().flat_map(|c| self.clause_tokens(c)).collect(),
+            Clause::Word { text, .. } | Clause::Phrase { text, .. } => self.tokens(text),
+        }
+    }
+
     fn tokens(&mut self, text: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
