@@ -169,18 +169,7 @@ fn find_forum_posts(dom: &Dom, dead: &[bool]) -> Vec<NodeId> {
 }
 
 fn is_schema_comment(dom: &Dom, n: NodeId) -> bool {
-    // React apps mark comments for their tests: `data-testid="comment"`.
-    if ["data-testid", "data-test-id"]
-        .iter()
-        .any(|a| dom.attr(n, a) == Some("comment"))
-    {
-        return true;
-    }
-    dom.attr(n, "itemtype")
-        .is_some_and(|t| t.ends_with("/Comment") || t.ends_with("/UserComments"))
-        || dom
-            .attr(n, "itemprop")
-            .is_some_and(|p| p.split_whitespace().any(|w| w == "comment"))
+    has(dom.names(n), names::MARKED_COMMENT)
 }
 
 /// Outermost live elements named as comment sections (nested sections belong to the outer).

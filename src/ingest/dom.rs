@@ -99,7 +99,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
     let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() / 2);
     let mut stripped = Stripped::default();
-    let mut stack: Vec<(String, bool)> = Vec::new(); // (name, dropped)
+    let mut stack: Vec<(&str, bool)> = Vec::new(); // (name as written, dropped)
     let mut depth = 0usize;
     let mut copied = 0usize;
     let mut i = 0usize;
@@ -120,15 +120,16 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
         if j == name_start || !b[name_start].is_ascii_alphabetic() {
             continue;
         }
-        let name = html[name_start..j].to_ascii_lowercase();
+        let name = &html[name_start..j];
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
         let gt = tag_end(b, j);
         let self_closing = gt > 0 && b[gt - 1] == b'/';
         let tag_stop = (gt + 1).min(b.len());
-        if !end_tag && STRIPPED.contains(&name.as_str()) {
+        if !end_tag && is(STRIPPED) {
             // Skip to the matching end tag (these never nest in a way that matters here).
-            let close = format!("</{name}");
+            let close = format!("</{}", name.to_ascii_lowercase());
             let body_end = find_ci(b, close.as_bytes(), tag_stop).unwrap_or(b.len());
-            if name == "script" {
+            if name.eq_ignore_ascii_case("script") {
                 let tag = html[lt..tag_stop].to_ascii_lowercase();
                 if tag.contains("ld+json") {
                     stripped.json_ld.push(html[tag_stop..body_end].to_string());
@@ -140,7 +141,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             i = after;
             continue;
         }
-        if VOID.contains(&name.as_str()) || AUTO_CLOSED.contains(&name.as_str()) || self_closing {
+        if self_closing || is(VOID) || is(AUTO_CLOSED) {
             i = tag_stop;
             continue;
         }
@@ -149,7 +150,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
                 .iter()
                 .rev()
                 .take(END_TAG_LOOKBACK)
-                .position(|(n, _)| *n == name);
+                .position(|(n, _)| n.eq_ignore_ascii_case(name));
             if let Some(k) = found {
                 let at = stack.len() - 1 - k;
                 let dropped = stack[at].1;
@@ -178,23 +179,11 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
+    memchr::memchr(needle, hay)
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if from >= hay.len() {
-        return None;
-    }
-    let first = needle[0];
-    let mut i = from;
-    while let Some(off) = memchr(first, &hay[i..]) {
-        let at = i + off;
-        if hay[at..].starts_with(needle) {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
 /// Case-insensitive `find` for an ASCII needle given in lower case.
@@ -241,13 +230,15 @@ impl Dom {
         };
         let opts = html5ever::ParseOpts::default();
         let mut dom = html5ever::parse_document(sink, opts).one(StrTendril::from(html));
+        let mut class_cache = std::collections::HashMap::new();
         dom.names = dom
             .nodes
             .iter()
             .map(|n| match &n.data {
-                NodeData::Element { attrs, .. } => {
-                    names::of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value)))
-                }
+                NodeData::Element { attrs, .. } => names::of_attributes(
+                    attrs.iter().map(|a| (&*a.name.local, &*a.value)),
+                    &mut class_cache,
+                ),
                 _ => 0,
             })
             .collect();

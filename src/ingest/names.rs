@@ -569,13 +569,39 @@ pub const CHROME_ROLE: Names = 1 << 29;
 /// The element's `aria-label` names chrome (share, advert, cookie…).
 pub const CHROME_LABEL: Names = 1 << 30;
 
+/// The element is marked as a comment: schema.org `Comment` microdata, or `data-testid="comment"`
+/// (React apps mark comments for their tests).
+pub const MARKED_COMMENT: Names = 1 << 31;
+
 /// What an element's attributes say, in one pass over them: the lists its class and id words
 /// fall in, and whether it is hidden or labelled as chrome.
-pub fn of_attributes<'a>(attrs: impl Iterator<Item = (&'a str, &'a str)>) -> Names {
+pub fn of_attributes<'a>(
+    attrs: impl Iterator<Item = (&'a str, &'a str)>,
+    class_cache: &mut HashMap<String, Names>,
+) -> Names {
     let mut bits = 0;
     for (name, value) in attrs {
         match name {
-            "class" | "id" => bits |= classify(value),
+            // Pages repeat the same class values thousands of times (syntax highlighting, list
+            // items): each distinct value is split and looked up once per page.
+            "class" => {
+                bits |= match class_cache.get(value) {
+                    Some(&b) => b,
+                    None => {
+                        let b = classify(value);
+                        class_cache.insert(value.to_string(), b);
+                        b
+                    }
+                }
+            }
+            "id" => bits |= classify(value),
+            "itemtype" if value.ends_with("/Comment") || value.ends_with("/UserComments") => {
+                bits |= MARKED_COMMENT
+            }
+            "itemprop" if value.split_whitespace().any(|w| w == "comment") => {
+                bits |= MARKED_COMMENT
+            }
+            "data-testid" | "data-test-id" if value == "comment" => bits |= MARKED_COMMENT,
             "hidden" => bits |= HIDDEN,
             "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => bits |= HIDDEN,
             "style" => {
