@@ -332,3 +332,38 @@ fn junk_is_skipped_or_reported_and_a_failing_page_keeps_its_documents() {
     assert_eq!(run.json_lines()[0]["pages"].as_u64(), Some(3));
     assert!(!hits(d, &["jirisan"]).is_empty());
 }
+
+#[test]
+fn a_killed_run_leaves_the_last_commit_and_the_next_run_completes() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    // Enough pages that the run is still extracting when it is killed.
+    let c = d.join("corpus/bulk");
+    fs::create_dir(&c).unwrap();
+    let para = "The committee met again on Thursday to discuss the harbour plans, which residents have opposed for years. ".repeat(40);
+    for i in 0..4000 {
+        fs::write(c.join(format!("p{i}.html")), format!("<html><head><title>Harbour page {i}</title></head><body><article><p>{para}</p><p>zebrafish{i}</p></article></body></html>")).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args(["index", "--quiet", "--jobs", "1"])
+        .current_dir(d)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let status = child.wait().unwrap();
+    if !status.success() {
+        // Killed mid-run: the last committed index is intact and searchable.
+        thresh(d, &["search", "billboard"]).assert_exit_code(0);
+        let st = thresh(d, &["stats", "--json"]).json_lines().remove(0);
+        assert_eq!(st["pages"].as_u64(), Some(2));
+    }
+    // The next run completes the work.
+    let v = index_json(d, &[]);
+    assert_eq!(v["pages"].as_u64(), Some(4002));
+    assert_eq!(
+        s(&hits(d, &["zebrafish3999"])[0], "page"),
+        "bulk/p3999.html"
+    );
+}
