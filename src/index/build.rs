@@ -158,9 +158,12 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             source: other,
         },
     };
+    let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
+    let mut same_corpus = false;
     let (index, fields, old) = if exists(dir) {
         let opened = super::open(dir)?;
         let manifest = opened.manifest()?;
+        same_corpus = opened.corpus == corpus_abs;
         (opened.index, opened.fields, manifest)
     } else {
         create_dir_for_index(dir)?;
@@ -268,13 +271,24 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         }
     }
 
+    // Nothing changed at all: the last commit already says all there is to say.
+    if !config.rebuild && !reextract && same_corpus && files == old_files && summary.removed == 0 {
+        drop(writer);
+        let (pages, articles, comments) = Manifest::tally(&files);
+        summary.pages = pages;
+        summary.articles = articles;
+        summary.comments = comments;
+        summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
+        summary.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
     let manifest = Manifest {
         updated: now_rfc3339(),
         files,
         ..Manifest::new()
     };
     let name = manifest.save(dir, unique_number())?;
-    let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
     let payload = serde_json::to_string(&Payload {
         format: super::manifest::INDEX_FORMAT,
         manifest: name.clone(),

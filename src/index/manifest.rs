@@ -74,9 +74,14 @@ impl Manifest {
 
     /// Pages, articles (one per indexed page) and comments the index holds.
     pub fn counts(&self) -> (u64, u64, u64) {
+        Manifest::tally(&self.files)
+    }
+
+    /// Pages, articles and comments of a set of file records.
+    pub fn tally(files: &BTreeMap<String, Entry>) -> (u64, u64, u64) {
         let mut pages = 0;
         let mut comments = 0;
-        for e in self.files.values().filter(|e| e.status == Status::Indexed) {
+        for e in files.values().filter(|e| e.status == Status::Indexed) {
             pages += 1;
             comments += u64::from(e.comments);
         }
