@@ -34,6 +34,9 @@ const TITLE_BOOST: Score = 2.0;
 /// Bytes of a long text the snippet is cut from (around the first query term).
 const SNIPPET_WINDOW_BYTES: usize = 4096;
 
+/// Words compared to tell whether a snippet starts or ends its text.
+const EDGE_WORDS: usize = 6;
+
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 180;
 
@@ -329,9 +332,21 @@ fn make_hit(
         ranges.clear();
     }
     let mut shift = 0;
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let starts_body = flat(&body).starts_with(&flat(&text));
-    let ends_body = flat(&body).ends_with(&flat(&text));
+    // Whether the snippet is the start or the end of the text: compare the first and last
+    // words only (the text can be long, the snippet is short).
+    let edge_words = |s: &str, from_end: bool| -> Vec<String> {
+        let words = s.split_whitespace();
+        let v: Vec<&str> = if from_end {
+            let mut v: Vec<&str> = words.rev().take(EDGE_WORDS).collect();
+            v.reverse();
+            v
+        } else {
+            words.take(EDGE_WORDS).collect()
+        };
+        v.into_iter().map(str::to_string).collect()
+    };
+    let starts_body = edge_words(&body, false) == edge_words(&text, false);
+    let ends_body = edge_words(&body, true) == edge_words(&text, true);
     if !starts_body {
         text.insert(0, '…');
         shift = '…'.len_utf8();
