@@ -87,6 +87,14 @@ const AUTO_CLOSED: &[&str] = &[
 /// never article text, and skipping them here saves the parser most of a modern page's bytes.
 const STRIPPED: &[&str] = &["script", "style", "svg", "noscript", "template", "math"];
 
+/// Elements the cleaner always removes that are cut here too, unless one holds a large share of
+/// the page (a page wrapped in a `<nav>` is still read): site navigation, drop-down lists and
+/// buttons are a large share of a page's markup and never its text.
+const CUT_WHEN_SMALL: &[&str] = &["nav", "select", "button"];
+
+/// A `CUT_WHEN_SMALL` element is cut only when it is less than this share of the page's bytes.
+const CUT_MAX_SHARE: f32 = 0.25;
+
 /// How many open elements an end tag may look back through to find its start tag. Bounded so
 /// that a flood of stray end tags costs linear time.
 const END_TAG_LOOKBACK: usize = 64;
@@ -141,6 +149,17 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             i = after;
             continue;
         }
+        if !end_tag && !self_closing && is(CUT_WHEN_SMALL) {
+            if let Some(close) = matching_close(b, name, tag_stop) {
+                if ((close - lt) as f32) < b.len() as f32 * CUT_MAX_SHARE {
+                    out.push_str(&html[copied..lt]);
+                    let after = find(b, b">", close).map_or(b.len(), |e| e + 1);
+                    copied = after;
+                    i = after;
+                    continue;
+                }
+            }
+        }
         if self_closing || is(VOID) || is(AUTO_CLOSED) {
             i = tag_stop;
             continue;
@@ -184,6 +203,36 @@ fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
+}
+
+/// Where the end tag matching an element opened just before `from` starts, counting nested
+/// elements of the same name. `None` when it is never closed.
+fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
+    let n = name.len();
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(off) = memchr(b'<', b.get(i..)?) {
+        let at = i + off;
+        let closing = b.get(at + 1) == Some(&b'/');
+        let start = if closing { at + 2 } else { at + 1 };
+        let matches_name = b.len() >= start + n
+            && b[start..start + n].eq_ignore_ascii_case(name.as_bytes())
+            && !b
+                .get(start + n)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-');
+        if matches_name {
+            if closing {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            } else {
+                depth += 1;
+            }
+        }
+        i = at + 1;
+    }
+    None
 }
 
 /// Case-insensitive `find` for an ASCII needle given in lower case.
@@ -561,6 +610,19 @@ mod tests {
         );
         assert_eq!(out, "<p>a</p><p>b</p>");
         assert_eq!(s.json_ld, vec!["{\"a\":1}".to_string()]);
+    }
+
+    #[test]
+    fn guard_cuts_small_navigation_but_not_a_page_wrapped_in_nav() {
+        let page = format!(
+            "<nav><a>Home</a><nav><a>Sub</a></nav></nav><p>{}</p>",
+            "text ".repeat(100)
+        );
+        let (out, _) = guard(&page, 100);
+        assert!(out.starts_with("<p>"), "{out}");
+        let wrapped = format!("<nav><p>{}</p></nav>", "text ".repeat(100));
+        let (out, _) = guard(&wrapped, 100);
+        assert_eq!(out, wrapped);
     }
 
     #[test]
