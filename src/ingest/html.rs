@@ -53,6 +53,11 @@ const ALTERNATIVE_SHARE: f32 = 0.75;
 /// How many alternatives make the best candidate one part of a larger article (Readability: 3).
 const MIN_ALTERNATIVES: usize = 2;
 
+/// How far above the article block its container (where a lead is looked for) may be.
+const LEAD_SEARCH_LEVELS: usize = 6;
+/// A lead is at least this many characters.
+const MIN_LEAD_CHARS: usize = 40;
+
 /// A container's name counts fully from this many characters of text, in proportion below.
 const NAME_WEIGHT_FULL_CHARS: f32 = 500.0;
 
@@ -152,7 +157,8 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     for &root in &found.sections {
         outside_comments[root] = true;
     }
-    let main = c.choose_main();
+    let mut main = c.choose_main();
+    c.add_lead(&mut main);
     c.prune_inside(&main);
     if page.author.is_none() {
         page.author = find_author(&dom, &c.dead, &main, &outside_comments);
@@ -522,6 +528,46 @@ impl<'a> Cleaner<'a> {
             }
         }
         chosen
+    }
+
+    /// Prepends the article's lead paragraph when the template keeps it outside the chosen block
+    /// (a `standfirst` or `intro` element above it in the same article container).
+    fn add_lead(&self, main: &mut Vec<NodeId>) {
+        let dom = self.dom;
+        let Some(&first) = main.first() else {
+            return;
+        };
+        let container = dom
+            .ancestors(first)
+            .take(LEAD_SEARCH_LEVELS)
+            .find(|&a| dom.tag(a) == "article" || has(dom.names(a), names::ARTICLE_MARKER))
+            .or_else(|| dom.ancestors(first).nth(1));
+        let Some(container) = container else {
+            return;
+        };
+        let mut leads = Vec::new();
+        let mut iter = dom.descendants(container);
+        while let Some(id) = iter.next() {
+            if id == first {
+                break;
+            }
+            if self.dead[id] {
+                iter.skip_children_of(id);
+                continue;
+            }
+            if has(dom.names(id), names::LEAD)
+                && self.text_len[id] as usize >= MIN_LEAD_CHARS
+                && self.link_density(id) < 0.3
+                && !dom.ancestors(first).any(|a| a == id)
+            {
+                leads.push(id);
+                iter.skip_children_of(id);
+            }
+        }
+        if !leads.is_empty() {
+            leads.extend(main.iter().copied());
+            *main = leads;
+        }
     }
 
     fn tag_base(&self, id: NodeId) -> f32 {

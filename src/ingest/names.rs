@@ -629,8 +629,44 @@ pub fn of_attributes<'a>(
     bits
 }
 
+/// Names of an article's lead paragraph (standfirst), which templates often set apart from the
+/// body container, in several languages.
+const LEAD_WORDS: &[&str] = &[
+    "lead",
+    "lede",
+    "intro",
+    "introduction",
+    "perex",
+    "standfirst",
+    "summary",
+    "abstract",
+    "excerpt",
+    "deck",
+    "dek",
+    "subtitle",
+    "subheadline",
+    "sub-headline",
+    "vorspann",
+    "bajada",
+    "chapo",
+    "chapeau",
+    "entradilla",
+    "sommario",
+    "article-lead",
+    "article-intro",
+    "field-intro",
+    "teaser-text",
+    "intro-text",
+    "lead-text",
+    "summary-text",
+];
+
+/// Bit of the `LEAD_WORDS` list.
+pub const LEAD: Names = 1 << 27;
+
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
+    (LEAD_WORDS, LEAD),
     (CHROME_WORDS, CHROME),
     (WEAK_CHROME_WORDS, WEAK_CHROME),
     (CONTENT_WORDS, CONTENT),
