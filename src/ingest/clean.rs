@@ -202,6 +202,45 @@ const WIDGET_LABELS: &[&str] = &[
     "reply to this",
     "expand all",
     "collapse all",
+    "ähnliche beiträge",
+    "verwandte beiträge",
+    "related posts",
+    "related articles",
+    "related stories",
+    "you may also like",
+    "you might also like",
+    "gefällt mir",
+    "wird geladen",
+    "chargement",
+    "cargando",
+    "caricamento",
+    "zurück",
+    "zurück zur listenansicht",
+    "zurück zur übersicht",
+    "weiterlesen",
+    "mehr lesen",
+    "mehr themen",
+    "permalien",
+    "quellen ausblenden",
+    "quellen anzeigen",
+    "abonnieren",
+    "jetzt abonnieren",
+    "newsletter",
+    "kontakt",
+    "contact",
+    "impressum",
+    "datenschutz",
+    "ansprechpartner",
+    "ansprechpartnerin",
+    "telefon",
+    "e-mail adresse",
+    "drucken",
+    "teilen",
+    "tags",
+    "schlagworte",
+    "themen",
+    "mots-clés",
+    "etiquetas",
 ];
 
 /// Sentences of cookie and consent notices. A line needs a cookie word *and* one of these cues,
@@ -334,6 +373,17 @@ const NOTICE_PHRASES: &[&str] = &[
     "cancel reply",
     "notify me of",
     "required fields are marked",
+    "nicht eingeloggt",
+    "not logged in",
+    "alle angaben ohne gewähr",
+    "do not necessarily reflect",
+    "nicht notwendigerweise die",
+    "download the app",
+    "app herunterladen",
+    "laden sie sich",
+    "lesen sie weiter",
+    "continue reading",
+    "wählen sie ihren zugang",
 ];
 
 /// Stub lines of an empty comment section: they are not comments.
@@ -520,6 +570,16 @@ const RELATED_CUES: &[&str] = &[
     "czytaj także:",
     "czytaj też:",
     "czytaj również:",
+    "zum weiterlesen:",
+    "mehr zum thema",
+    "mehr themen:",
+    "weitere beiträge",
+    "weitere tourentipps",
+    "weitere infos",
+    "ver más:",
+    "más información:",
+    "plus d'infos",
+    "en savoir plus",
 ];
 
 /// Lines of in-article links to other stories are at most this long.
@@ -535,9 +595,70 @@ pub fn is_related_link_line(line: &str) -> bool {
     RELATED_CUES.iter().any(|c| lower.starts_with(c))
 }
 
+/// Openings of picture credits (`Foto: Jane Doe/dpa`, `Credit: Getty Images`).
+const CREDIT_PREFIXES: &[&str] = &[
+    "foto:",
+    "fotos:",
+    "photo:",
+    "photos:",
+    "bild:",
+    "bilder:",
+    "credit:",
+    "credits:",
+    "crédits photos",
+    "crédit photo",
+    "image:",
+    "images:",
+    "abbildung:",
+    "quelle:",
+    "(quelle:",
+    "(foto:",
+    "(bild:",
+    "(photo:",
+    "photo credit",
+    "fotografía:",
+    "foto de",
+    "imagen:",
+];
+
+/// Picture agencies and stock libraries: a short line naming one is a credit.
+const PICTURE_AGENCIES: &[&str] = &[
+    "getty images",
+    "istock",
+    "shutterstock",
+    "thinkstock",
+    "unsplash",
+    "pixabay",
+    "pexels",
+    "imago images",
+    "picture alliance",
+    "picture-alliance",
+    "bestimage",
+    "alamy",
+    "adobe stock",
+];
+
+/// Credits are short; a longer line is a sentence that mentions a photo.
+const CREDIT_MAX_CHARS: usize = 100;
+
+/// True for a picture credit line.
+pub fn is_credit_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.chars().count() > CREDIT_MAX_CHARS {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || t.chars().count() <= CREDIT_MAX_CHARS / 2
+            && PICTURE_AGENCIES.iter().any(|a| lower.contains(a))
+}
+
 /// True for any line that is boilerplate on its own, wherever it stands.
 pub fn is_boilerplate_line(line: &str) -> bool {
-    is_label_line(line) || is_notice_line(line) || is_related_link_line(line)
+    is_label_line(line)
+        || is_notice_line(line)
+        || is_related_link_line(line)
+        || is_credit_line(line)
 }
 
 /// `word` occurs in `hay` with non-letters (or the ends) on both sides.
@@ -668,6 +789,15 @@ mod tests {
         assert!(is_notice_line("It looks like you're using an ad blocker"));
         assert!(is_notice_line(
             "Please consider supporting us by disabling your ad blocker on our website."
+        ));
+    }
+
+    #[test]
+    fn picture_credits_are_boilerplate() {
+        assert!(is_boilerplate_line("Foto: Jane Doe/dpa"));
+        assert!(is_boilerplate_line("Augusta National/Getty Images"));
+        assert!(!is_boilerplate_line(
+            "The photo agency said on Tuesday that its archive of Getty Images prints would be digitised over the next two years."
         ));
     }
 
