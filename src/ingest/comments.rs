@@ -34,23 +34,40 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
     let sections = find_sections(dom, dead);
     let mut seen: HashSet<NodeId> = HashSet::new();
     for &section in &sections {
-        let items = find_items(dom, dead, section);
+        let families = find_items(dom, dead, section);
         // A section named like a list that holds one comment's parts is that comment
         // (`div.commentsCon` around one author, date and text).
-        let items = if items.is_empty() && has_comment_meta(dom, dead, section) {
-            vec![(vec![section], None)]
+        let families = if families.is_empty() && has_comment_meta(dom, dead, section) {
+            vec![vec![(vec![section], None)]]
         } else {
-            items
+            families
         };
-        let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
-        for (group, depth) in items {
-            if !seen.insert(group[0]) {
-                continue;
+        // The best-ranked family whose comments mostly have words or an author; a family
+        // that yields empty shells (avatars, counters) gives way to the next.
+        let mut chosen: Vec<Comment> = Vec::new();
+        for items in families {
+            let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
+            let comments: Vec<Comment> = items
+                .iter()
+                .filter(|(g, _)| !seen.contains(&g[0]))
+                .filter_map(|(g, depth)| read_comment(dom, dead, g, *depth, &set, captured))
+                .collect();
+            let substantial = comments
+                .iter()
+                .filter(|c| !c.text.is_empty() || c.author.is_some())
+                .count();
+            if substantial * 2 > comments.len() {
+                for (g, _) in &items {
+                    seen.insert(g[0]);
+                }
+                chosen = comments;
+                break;
             }
-            if let Some(c) = read_comment(dom, dead, &group, depth, &set, captured) {
-                found.comments.push(c);
+            if chosen.is_empty() {
+                chosen = comments;
             }
         }
+        found.comments.extend(chosen);
     }
     found.sections = sections;
     if !found.comments.is_empty() {
@@ -223,7 +240,7 @@ type FamilyRank = (usize, usize, std::cmp::Reverse<usize>);
 /// A family of comment candidates: tag and digit-free class.
 type FamilyKey = (String, String);
 
-fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Option<u32>)> {
+fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>, Option<u32>)>> {
     // Candidates: elements named like a comment, schema.org comments, or ids like comment-123.
     let mut families: HashMap<FamilyKey, Vec<NodeId>> = HashMap::new();
     let mut iter = dom.descendants(section);
@@ -294,12 +311,10 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
             families.entry(key).or_default().push(id);
         }
     }
-    // The family of single comments: the largest; among equals, the outermost (WordPress nests
+    // Families of single comments, best first: the ones whose members most often carry an
+    // author or a time; then the largest; among equals, the outermost (WordPress nests
     // `article.comment-body` inside each `li.comment`).
-    // The family of single comments: the one whose members most often carry an author or a
-    // time; then the largest; among equals, the outermost (WordPress nests
-    // `article.comment-body` inside each `li.comment`).
-    let mut best: Option<(FamilyRank, &FamilyKey, &Vec<NodeId>)> = None;
+    let mut ranked: Vec<(FamilyRank, &FamilyKey, &Vec<NodeId>)> = Vec::new();
     for (k, members) in &families {
         if !members.iter().any(|&m| has_text(dom, dead, m)) {
             continue;
@@ -309,19 +324,30 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<(Vec<NodeId>, Op
             .filter(|&&m| has_comment_meta(dom, dead, m))
             .count();
         let depth = dom.ancestors(members[0]).count();
-        let rank = (with_meta, members.len(), std::cmp::Reverse(depth));
-        let better = match &best {
-            None => true,
-            Some((br, bk, _)) => rank > *br || rank == *br && k < bk,
-        };
-        if better {
-            best = Some((rank, k, members));
-        }
+        ranked.push((
+            (with_meta, members.len(), std::cmp::Reverse(depth)),
+            k,
+            members,
+        ));
     }
-    let best = best.map(|(_, k, m)| (k, m));
-    let Some((_, members)) = best else {
-        return Vec::new();
-    };
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    ranked
+        .into_iter()
+        .take(MAX_FAMILIES_TRIED)
+        .map(|(_, _, members)| items_of(dom, dead, section, members))
+        .collect()
+}
+
+/// How many candidate families a section's comments are read with before giving up.
+const MAX_FAMILIES_TRIED: usize = 3;
+
+/// The comments of one family, each as its node group with its depth.
+fn items_of(
+    dom: &Dom,
+    dead: &[bool],
+    section: NodeId,
+    members: &[NodeId],
+) -> Vec<(Vec<NodeId>, Option<u32>)> {
     if matches!(dom.tag(members[0]), "dt" | "dd") {
         return definition_groups(dom, dead, members);
     }
