@@ -105,6 +105,10 @@ const REDIRECT_STUB_CHARS: u32 = 500;
 /// Largest article block (in nodes) rendered with html2text; bigger ones use the plain renderer.
 const HTML2TEXT_MAX_NODES: usize = 5_000;
 
+/// Lines of at least this many words are kept only once per body (repeated captions and pull
+/// quotes); shorter ones (a refrain, "Yes.") may repeat.
+const REPEAT_MIN_WORDS: usize = 6;
+
 /// Text rendering width: wide enough that html2text never wraps a paragraph.
 const RENDER_WIDTH: usize = 100_000;
 
@@ -968,6 +972,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
     let mut out: Vec<&str> = Vec::new();
     let mut prev_norm = String::new();
     let mut seen_text = false;
+    let mut seen_lines: std::collections::HashSet<String> = std::collections::HashSet::new();
     for raw in rendered.lines() {
         // html2text marks headings with `#`s; the heading's words are what the body keeps.
         let line = raw.trim();
@@ -983,6 +988,10 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
         }
         let norm = clean::normalize(line);
         if clean::is_boilerplate_line(line) || norm == prev_norm {
+            continue;
+        }
+        // A caption or pull quote printed again further down is kept once.
+        if norm.split(' ').count() >= REPEAT_MIN_WORDS && !seen_lines.insert(norm.clone()) {
             continue;
         }
         if !seen_text && !title_norm.is_empty() && norm == title_norm {

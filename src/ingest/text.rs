@@ -28,6 +28,8 @@ const MAX_GAP_LINES: usize = 8;
 /// A block whose prose is at least this share of the best block's is kept too (articles broken
 /// by an inline gallery or ad slot).
 const SECONDARY_BLOCK_SHARE: f32 = 0.25;
+/// Lines of at least this many words are kept once per body.
+const REPEAT_MIN_WORDS: usize = 6;
 /// Short lines kept just above the first prose line (headings, a standfirst).
 const LEAD_LINES: usize = 2;
 
@@ -635,15 +637,21 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
             }
         }
     }
-    // A caption printed twice, or any line repeated right after itself, is kept once.
+    // A caption printed twice, or any line repeated right after itself, is kept once; so is a
+    // longer line (a caption, a pull quote) repeated further down.
     let mut prev: Option<String> = None;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for i in 0..n {
         if !keep[i] {
             continue;
         }
         let norm = clean::normalize(lines[i]);
-        if prev.as_deref() == Some(norm.as_str()) {
+        let long = norm.split(' ').count() >= REPEAT_MIN_WORDS;
+        if prev.as_deref() == Some(norm.as_str()) || long && seen.contains(&norm) {
             keep[i] = false;
+        }
+        if long {
+            seen.insert(norm.clone());
         }
         prev = Some(norm);
     }
