@@ -571,12 +571,12 @@ fn parse_relative(toks: &[Tok], whole: bool) -> Option<Duration> {
             Tok::Word(w) => {
                 let unit = match w.trim_end_matches('s') {
                     "sec" | "second" | "sekunde" | "sekunden" | "segundo" => Duration::seconds(1),
-                    "min" | "minute" | "minuten" | "minuto" => Duration::minutes(1),
-                    "hour" | "hr" | "stunde" | "stunden" | "hora" => Duration::hours(1),
-                    "day" | "tag" | "tagen" | "día" | "dia" => Duration::days(1),
-                    "week" | "wk" | "woche" | "wochen" | "semana" => Duration::weeks(1),
+                    "m" | "min" | "minute" | "minuten" | "minuto" => Duration::minutes(1),
+                    "h" | "hour" | "hr" | "stunde" | "stunden" | "hora" => Duration::hours(1),
+                    "d" | "day" | "tag" | "tagen" | "día" | "dia" => Duration::days(1),
+                    "w" | "week" | "wk" | "woche" | "wochen" | "semana" => Duration::weeks(1),
                     "month" | "monat" | "monaten" | "mes" | "mese" => Duration::days(30),
-                    "year" | "yr" | "jahr" | "jahren" | "año" | "ano" => Duration::days(365),
+                    "y" | "year" | "yr" | "jahr" | "jahren" | "año" | "ano" => Duration::days(365),
                     _ => continue,
                 };
                 return Some(unit * n? as i32);

@@ -26,8 +26,8 @@ const NEAR_STOPWORDS: f32 = 0.12;
 /// How many non-prose lines may separate two prose lines before they are separate blocks.
 const MAX_GAP_LINES: usize = 8;
 /// A block whose prose is at least this share of the best block's is kept too (articles broken
-/// by an inline gallery or ad slot).
-const SECONDARY_BLOCK_SHARE: f32 = 0.25;
+/// by an inline gallery or ad slot); smaller blocks of prose further away are teaser lists.
+const SECONDARY_BLOCK_SHARE: f32 = 0.6;
 /// Lines of at least this many words are kept once per body.
 const REPEAT_MIN_WORDS: usize = 6;
 /// Short lines kept just above the first prose line (headings, a standfirst).
@@ -543,7 +543,7 @@ fn read_article(lines: &[&str], page: &mut Page) {
         if used[i] || (!n.is_empty() && title_forms.contains(&n)) {
             used[i] = true;
             class[i] = Class::Bad;
-        } else if !l.trim().is_empty() && l.trim().len() < 80 && Stamp::parse(l).is_some() {
+        } else if !l.trim().is_empty() && l.trim().len() < 80 && parse_when(l, true).is_some() {
             if page.published.is_none() && i < lines.len() / 2 + 1 {
                 page.published = Stamp::parse(l);
             }
