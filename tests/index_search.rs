@@ -367,3 +367,31 @@ fn a_killed_run_leaves_the_last_commit_and_the_next_run_completes() {
         "bulk/p3999.html"
     );
 }
+
+#[test]
+fn verify_hashes_files_whose_size_and_mtime_did_not_change() {
+    let dir = setup();
+    let d = dir.path();
+    let page = d.join("corpus/x.html");
+    let html = |word: &str| {
+        format!(
+            "<html><head><title>Notes</title></head><body><article><p>The harbour committee met on Thursday and talked about {word} for an hour and a half, then adjourned.</p></article></body></html>"
+        )
+    };
+    fs::write(&page, html("seaweeds")).unwrap();
+    index_json(d, &[]);
+    let mtime = fs::metadata(&page).unwrap().modified().unwrap();
+    // Same size, same mtime, different bytes.
+    fs::write(&page, html("starfish")).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&page)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let v = index_json(d, &[]);
+    assert_eq!(v["updated"].as_u64(), Some(0), "not read without --verify");
+    let v = index_json(d, &["--verify"]);
+    assert_eq!(v["updated"].as_u64(), Some(1));
+    assert_eq!(s(&hits(d, &["starfish"])[0], "page"), "x.html");
+}
