@@ -274,14 +274,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     // Nothing changed at all: the last commit already says all there is to say.
     if !config.rebuild && !reextract && same_corpus && files == old_files && summary.removed == 0 {
         drop(writer);
-        let (pages, articles, comments) = Manifest::tally(&files);
-        summary.pages = pages;
-        summary.articles = articles;
-        summary.comments = comments;
-        summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
-        summary.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
-        summary.seconds = started.elapsed().as_secs_f64();
-        return Ok(summary);
+        return Ok(finish(summary, &files, started));
     }
     let manifest = Manifest {
         updated: now_rfc3339(),
@@ -303,15 +296,19 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     prepared.commit().map_err(tantivy_err)?;
     writer.wait_merging_threads().map_err(tantivy_err)?;
     Manifest::remove_others(dir, &[&name, &old_manifest_name(dir, &name)]);
+    Ok(finish(summary, &manifest.files, started))
+}
 
-    let (pages, articles, comments) = manifest.counts();
+/// Completes a run's summary: what the index holds now, lists in path order, the time taken.
+fn finish(mut summary: Summary, files: &BTreeMap<String, Entry>, started: Instant) -> Summary {
+    let (pages, articles, comments) = Manifest::tally(files);
     summary.pages = pages;
     summary.articles = articles;
     summary.comments = comments;
     summary.failed.sort_by(|a, b| a.path.cmp(&b.path));
     summary.skipped_files.sort_by(|a, b| a.path.cmp(&b.path));
     summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    summary
 }
 
 /// The newest manifest file other than `current` (the one readers may still hold).

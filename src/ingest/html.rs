@@ -373,7 +373,7 @@ impl<'a> Cleaner<'a> {
         {
             return false;
         }
-        has(words, names::CHROME)
+        has(words, names::ANY_CHROME)
             || has(words, names::WEAK_CHROME)
                 && (self.text_len[id] < WEAK_CHROME_MAX_CHARS || self.link_density(id) > 0.5)
     }
@@ -384,7 +384,7 @@ impl<'a> Cleaner<'a> {
         if has(words, names::CONTENT) {
             w += NAME_WEIGHT;
         }
-        if has(words, names::CHROME)
+        if has(words, names::ANY_CHROME)
             || has(words, names::WEAK_CHROME)
             || has(words, names::COMMENT_SECTION | names::COMMENT_NAME)
         {

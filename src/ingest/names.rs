@@ -56,30 +56,12 @@ pub const FORUM_POST: Names = 1 << 19;
 /// prompts, navigation, recommendation blocks. Matched as whole words of the name (split at
 /// `-`, `_`, spaces and camelCase), so `header` does not match `ad` nor `thread` `read`.
 const CHROME_WORDS: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "advert",
-    "adverts",
-    "advertisement",
-    "advertising",
-    "adsense",
-    "adslot",
-    "adunit",
-    "adbox",
-    "adcontainer",
-    "adwrapper",
     "adblock",
-    "dfp",
-    "gpt",
     "sponsor",
-    "sponsored",
     "sponsors",
     "promo",
     "promos",
     "promoted",
-    "outbrain",
-    "taboola",
     "zergnet",
     "revcontent",
     "cookie",
@@ -663,6 +645,9 @@ const LEAD_WORDS: &[&str] = &[
 
 /// Bit of the `LEAD_WORDS` list.
 pub const LEAD: Names = 1 << 27;
+
+/// Chrome of any kind: the chrome words and the ad-slot words.
+pub const ANY_CHROME: Names = CHROME | AD;
 
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
