@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time as precise as the page gave it: a date, maybe a time, maybe a zone.
@@ -557,10 +557,10 @@ fn parse_relative(toks: &[Tok], whole: bool) -> Option<Duration> {
     if words.len() <= 3 && words.windows(2).any(|p| p == ["just", "now"]) {
         return Some(Duration::zero());
     }
-    let ago_at = words
-        .iter()
-        .position(|w| *w == "ago" || *w == "vor" || *w == "hace")?;
-    let _ = ago_at;
+    // A relative time says "ago" (or "vor …", "hace …").
+    if !words.iter().any(|w| matches!(*w, "ago" | "vor" | "hace")) {
+        return None;
+    }
     let mut n: Option<i64> = None;
     for t in toks {
         match t {
@@ -813,11 +813,6 @@ fn named_month_date(toks: &[Tok], i: usize) -> Option<((i32, u32, u32), usize)> 
         }
     }
     None
-}
-
-/// The year of a stamp, for callers that compare dates coarsely.
-pub fn year_of(stamp: &Stamp) -> i32 {
-    stamp.date().year()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod query;
 
 use std::ops::Bound;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -573,7 +573,6 @@ fn period(option: &str, s: &str) -> Result<(DateTime, DateTime), QueryError> {
                 .map_or(0, |t| t.and_utc().timestamp()),
         )
     };
-    let _ = start.year();
     Ok((ts(start), ts(end)))
 }
 
