@@ -129,7 +129,17 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             continue;
         }
         let name = &html[name_start..j];
-        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        // Lower-case once into a small buffer; longer names are none of the listed ones.
+        let mut lower_buf = [0u8; 16];
+        let lower: &str = if name.len() <= lower_buf.len() {
+            for (d, c) in lower_buf.iter_mut().zip(name.bytes()) {
+                *d = c.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&lower_buf[..name.len()]).unwrap_or("")
+        } else {
+            ""
+        };
+        let is = |list: &[&str]| list.contains(&lower);
         let gt = tag_end(b, j);
         let self_closing = gt > 0 && b[gt - 1] == b'/';
         let tag_stop = (gt + 1).min(b.len());

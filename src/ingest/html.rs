@@ -660,9 +660,23 @@ impl<'a> Cleaner<'a> {
             }
         }
         for id in kill {
-            self.dead[id] = true;
+            self.remove(id);
         }
-        self.measure();
+    }
+
+    /// Marks a live element dead and takes its counts off its ancestors (cheaper than a new
+    /// `measure` when a few elements go).
+    fn remove(&mut self, id: NodeId) {
+        if self.dead[id] || self.dom.ancestors(id).any(|a| self.dead[a]) {
+            return;
+        }
+        self.dead[id] = true;
+        let (t, l, c) = (self.text_len[id], self.link_len[id], self.commas[id]);
+        for a in self.dom.ancestors(id) {
+            self.text_len[a] = self.text_len[a].saturating_sub(t);
+            self.link_len[a] = self.link_len[a].saturating_sub(l);
+            self.commas[a] = self.commas[a].saturating_sub(c);
+        }
     }
 
     fn is_conditional_chrome(&self, id: NodeId, tag: &str) -> bool {
@@ -730,7 +744,7 @@ impl<'a> Cleaner<'a> {
             }
         }
         for id in kill {
-            self.dead[id] = true;
+            self.remove(id);
         }
     }
 
