@@ -58,6 +58,11 @@ const LEAD_SEARCH_LEVELS: usize = 6;
 /// A lead is at least this many characters.
 const MIN_LEAD_CHARS: usize = 40;
 
+/// How far above the chosen block same-class sibling parts are looked for.
+const SPLIT_SEARCH_LEVELS: usize = 3;
+/// A same-class sibling joins the article with at least this much text.
+const SPLIT_PART_MIN_CHARS: usize = 200;
+
 /// A container's name counts fully from this many characters of text, in proportion below.
 const NAME_WEIGHT_FULL_CHARS: f32 = 500.0;
 
@@ -495,6 +500,36 @@ impl<'a> Cleaner<'a> {
             } else {
                 break;
             }
+        }
+        // An article cut into sections of one template (`section.outer` × 3, each holding part
+        // of the text): the chosen block's ancestor and its same-class siblings with prose.
+        let mut anc = top;
+        for _ in 0..SPLIT_SEARCH_LEVELS {
+            let Some(p) = dom.nodes[anc].parent else {
+                break;
+            };
+            if !dom.is_element(p) || matches!(dom.tag(p), "body" | "html") {
+                break;
+            }
+            if let Some(class) = dom.attr(anc, "class").filter(|c| !c.trim().is_empty()) {
+                let parts: Vec<NodeId> = dom.nodes[p]
+                    .children
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        k == anc
+                            || !self.dead[k]
+                                && dom.tag(k) == dom.tag(anc)
+                                && dom.attr(k, "class") == Some(class)
+                                && self.text_len[k] as usize >= SPLIT_PART_MIN_CHARS
+                                && self.link_density(k) < 0.3
+                    })
+                    .collect();
+                if parts.len() > 1 {
+                    return parts;
+                }
+            }
+            anc = p;
         }
         let Some(parent) = dom.nodes[top].parent else {
             return vec![top];
