@@ -5,7 +5,7 @@ mod args;
 mod output;
 
 use std::fs;
-use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -344,14 +344,6 @@ fn stats_cmd(a: StatsArgs) -> Result<u8> {
 
 // ----------------------------------------------------------------------------- extract
 
-/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
-fn read_capped(path: &str, cap: usize) -> io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(cap as u64).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 fn extract(a: ExtractArgs) -> Result<u8> {
     let mut paths = a.files.clone();
     if let Some(list) = &a.files_from {
@@ -378,8 +370,8 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     for path in &paths {
-        let result = read_capped(path, config.max_file_bytes)
-            .map_err(|e| output::io_reason(&e))
+        let result = index::read_capped(Path::new(path), config.max_file_bytes)
+            .map_err(|e| index::io_reason(&e))
             .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.reason()));
         match result {
             Ok(page) => {

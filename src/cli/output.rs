@@ -71,16 +71,6 @@ pub fn sanitize_block(s: &str) -> String {
         .collect()
 }
 
-/// A short reason for an I/O error, without the OS error number.
-pub fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::IsADirectory => "is a directory".into(),
-        _ => e.to_string(),
-    }
-}
-
 /// The summary line of an index run.
 pub fn summary_line(s: &thresh::index::Summary) -> String {
     format!(

@@ -8,10 +8,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -23,7 +21,7 @@ use super::error::IndexError;
 use super::manifest::{EXTRACTOR_VERSION, Entry, Manifest, Status};
 use super::schema::{self, Fields};
 use super::{Payload, exists};
-use crate::ingest::{self, IngestConfig, IngestError, PAGE_EXTENSIONS};
+use crate::ingest::{self, IngestConfig, PAGE_EXTENSIONS};
 
 /// Memory tantivy's writer may use for its in-memory segments, across its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -207,13 +205,11 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         add_error: Mutex::new(None),
         big_page: Mutex::new(()),
     };
-    let handled = AtomicU64::new(0);
     let outcomes: Vec<(String, Outcome)> = pool.install(|| {
         found
             .par_iter()
             .map(|f| {
                 let outcome = process(f, old_files.get(&f.rel), &run);
-                handled.fetch_add(1, Ordering::Relaxed);
                 progress.advance();
                 (f.rel.clone(), outcome)
             })
@@ -483,9 +479,9 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
             return unchanged_or_skipped(o.clone());
         }
     }
-    let bytes = match read_capped(&f.abs, config.ingest.max_file_bytes) {
+    let bytes = match super::read_capped(&f.abs, config.ingest.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed(io_reason(&e)),
+        Err(e) => return Outcome::Failed(super::io_reason(&e)),
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
     if let Some(o) = old {
@@ -526,7 +522,7 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         }
         Err(err) => {
             delete_old();
-            let why = skip_reason(&err);
+            let why = err.reason();
             Outcome::Skipped(entry(hash, Status::Skipped, 0, None), why)
         }
     }
@@ -536,27 +532,5 @@ fn unchanged_or_skipped(e: Entry) -> Outcome {
     match e.status {
         Status::Indexed => Outcome::Unchanged(e),
         Status::Skipped => Outcome::Skipped(e, "not a page (unchanged)".into()),
-    }
-}
-
-fn skip_reason(err: &IngestError) -> String {
-    err.reason()
-}
-
-fn read_capped(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(cap as u64).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "cannot be opened (missing, or a broken symlink)".into(),
-        ErrorKind::PermissionDenied => "permission denied".into(),
-        ErrorKind::IsADirectory => "is a directory".into(),
-        _ if e.raw_os_error() == Some(40) => "symlink loop".into(),
-        _ => e.to_string(),
     }
 }

@@ -114,6 +114,31 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
     })
 }
 
+/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
+///
+/// # Errors
+/// The I/O error of opening or reading it.
+pub fn read_capped(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(cap as u64).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A one-line reason for a file that cannot be read, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file (or a broken symlink)".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "is a directory".into(),
+        // ELOOP: a symlink that leads back to itself.
+        _ if e.raw_os_error() == Some(40) => "symlink loop".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Bytes the index's files take on disk.
 pub fn size_on_disk(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
