@@ -8,5 +8,6 @@ mod util;
 mod cli_extract;
 mod comment_systems;
 mod index_search;
+mod ranking;
 mod robustness;
 mod seeds;

@@ -105,6 +105,12 @@ pub struct SearchArgs {
     /// Every word required (no partial matches after the full ones).
     #[arg(long)]
     pub all: bool,
+    /// When nothing is found, search again with the suggested spelling.
+    #[arg(long)]
+    pub fuzzy: bool,
+    /// Sentences per snippet (default: 2 for articles, 1 for comments).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub snippets: Option<u8>,
     /// Print one JSON object per hit (JSON Lines).
     #[arg(long)]
     pub json: bool,
@@ -147,11 +153,19 @@ pub struct StatsArgs {
 
 /// Long options of `search` that take a value.
 const SEARCH_VALUE_OPTIONS: &[&str] = &[
-    "--index", "--limit", "--offset", "--kind", "--site", "--author", "--since", "--until",
+    "--index",
+    "--limit",
+    "--offset",
+    "--kind",
+    "--site",
+    "--author",
+    "--since",
+    "--until",
     "--color",
+    "--snippets",
 ];
 /// Long options of `search` that are flags.
-const SEARCH_FLAGS: &[&str] = &["--all", "--json", "--help"];
+const SEARCH_FLAGS: &[&str] = &["--all", "--fuzzy", "--json", "--help"];
 
 /// `thresh search billboard -japanese --json`: once the query has begun, words starting with a
 /// single `-` are query words, but a known `--option` still counts as an option. Moves those
@@ -182,6 +196,15 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
             }
         } else if SEARCH_FLAGS.contains(&a.as_str()) {
             options.push(a.clone());
+        } else if a == "-n"
+            && tail
+                .get(i + 1)
+                .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        {
+            // `-n 5` anywhere is the limit: excluding the one-letter word `n` means nothing.
+            options.push(a.clone());
+            options.push(tail[i + 1].clone());
+            i += 1;
         } else if !started && a.starts_with('-') && a.len() > 1 {
             // Short options before the query (`-n 5`) stay options.
             options.push(a.clone());
@@ -223,6 +246,10 @@ mod tests {
         assert_eq!(
             reorder_search_options(v("thresh search -n 5 --kind comment mixtape")),
             v("thresh search -n 5 --kind comment -- mixtape")
+        );
+        assert_eq!(
+            reorder_search_options(v("thresh search billboard -n 3 -n")),
+            v("thresh search -n 3 -- billboard -n")
         );
     }
 }

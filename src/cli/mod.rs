@@ -202,6 +202,8 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         since: a.since.clone(),
         until: a.until.clone(),
         all: a.all,
+        snippets: a.snippets.map(usize::from),
+        fuzzy: a.fuzzy,
     };
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {
@@ -211,6 +213,14 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     };
     if !results.ignored.is_empty() {
         eprintln!("thresh: read as plain text: {}", results.ignored.join(", "));
+    }
+    if let Some(better) = &results.suggestion {
+        let better = output::sanitize(better);
+        if results.corrected {
+            eprintln!("thresh: nothing found; showing hits for: {better}");
+        } else {
+            eprintln!("thresh: nothing found; did you mean: {better} (or search with --fuzzy)");
+        }
     }
     let color = match a.color {
         Color::Always => true,

@@ -158,6 +158,11 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     };
     let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
     let mut same_corpus = false;
+    if exists(dir) && matches!(super::open(dir), Err(IndexError::Format { .. })) {
+        // An index this version cannot read is rebuilt from the corpus: its files are
+        // thresh's own (the commit payload said so), and nothing in them can be reused.
+        clear_old_format(dir)?;
+    }
     let (index, fields, old) = if exists(dir) {
         let opened = super::open(dir)?;
         let manifest = opened.manifest()?;
@@ -342,6 +347,24 @@ fn now_rfc3339() -> String {
 
 /// Makes the index directory, refusing one that holds other files (a wrong `--index` must not
 /// scatter index files among the user's own).
+/// Removes the files of an index of another format: every visible file, and tantivy's list of
+/// managed files. Hidden files (a `.gitignore`, lock files) stay.
+fn clear_old_format(dir: &Path) -> Result<(), IndexError> {
+    let io = |e: std::io::Error| IndexError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    for entry in fs::read_dir(dir).map_err(io)?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && (!name.starts_with('.') || name == ".managed.json") {
+            fs::remove_file(entry.path()).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
 fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
     if dir.exists() {
         let foreign = fs::read_dir(dir)

@@ -22,7 +22,7 @@ pub enum IndexError {
     },
     /// The index was written by another version of thresh's index format.
     #[error(
-        "index at {dir} has format {found}, this thresh writes {expected}; run `thresh index --rebuild`"
+        "index at {dir} has format {found}, this thresh reads {expected}; run `thresh index` to rebuild it"
     )]
     Format {
         /// The index directory.

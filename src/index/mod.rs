@@ -4,6 +4,7 @@
 //! Owns the on-disk index (schema, manifest, commits) and all of thresh's threads. It never
 //! parses queries or prints: `search` reads what it writes, the CLI reports what it returns.
 
+pub mod analysis;
 pub mod build;
 pub mod error;
 pub mod manifest;

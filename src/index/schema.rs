@@ -5,18 +5,13 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
     TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
 use tantivy::{DateTime, Index, TantivyDocument};
 
+use super::analysis::{self, LANGS};
 use crate::ingest::{Page, Stamp};
 
-/// Name of the analyzer for page text.
-pub const TEXT_ANALYZER: &str = "thresh_text";
-
-/// Tokens longer than this many bytes are dropped (base64 blobs, long URLs).
-const MAX_TOKEN_BYTES: usize = 60;
+/// How many analyses (languages) there are: each has its own title and body field.
+pub const LANG_COUNT: usize = LANGS.len();
 
 /// Document kinds.
 pub const KIND_ARTICLE: &str = "article";
@@ -33,13 +28,19 @@ pub struct Fields {
     pub kind: Field,
     /// 0 for the article, 1 + the comment's position for a comment: ties are broken on it.
     pub pos: Field,
-    /// The page's title, analysed, on the article document only: a comment does not match its
-    /// page's title words.
-    pub title: Field,
+    /// The page's title, analysed in the page's language (one field per analysis), on the
+    /// article document only: a comment does not match its page's title words. Each language
+    /// has its own field so that terms, document frequencies and lengths of one language's
+    /// stems never mix with another's, and a query is analysed once per language present.
+    pub titles: [Field; LANG_COUNT],
     /// The page's title as stored text, on every document (for display).
     pub page_title: Field,
-    /// The article body, or the comment text (analysed, stored).
+    /// The article body, or the comment text, as stored text (for display and snippets).
     pub body: Field,
+    /// The same text analysed in the page's language (one field per analysis, like `titles`).
+    pub bodies: [Field; LANG_COUNT],
+    /// The code of the analysis the document's text went through ([`analysis::LANGS`]).
+    pub lang: Field,
     /// The page's site name (stored).
     pub site: Field,
     /// Lower-cased site name and URL host, for `--site` and `site:` (exact terms).
@@ -62,20 +63,26 @@ pub struct Fields {
 /// Builds the schema.
 pub fn build() -> (Schema, Fields) {
     let mut b = SchemaBuilder::new();
-    let text = TextOptions::default()
-        .set_indexing_options(
+    let analysed = |lang: usize| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(TEXT_ANALYZER)
+                .set_tokenizer(&analysis::analyzer_name(lang))
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
-        .set_stored();
+    };
+    let titles =
+        std::array::from_fn(|l| b.add_text_field(&format!("title_{}", LANGS[l].code), analysed(l)));
+    let bodies =
+        std::array::from_fn(|l| b.add_text_field(&format!("body_{}", LANGS[l].code), analysed(l)));
     let fields = Fields {
         page: b.add_text_field("page", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         pos: b.add_u64_field("pos", STORED | FAST | INDEXED),
-        title: b.add_text_field("title", text.clone()),
+        titles,
         page_title: b.add_text_field("page_title", STORED),
-        body: b.add_text_field("body", text),
+        body: b.add_text_field("body", STORED),
+        bodies,
+        lang: b.add_text_field("lang", STRING | STORED),
         site: b.add_text_field("site", STORED),
         site_key: b.add_text_field("site_key", STRING),
         url: b.add_text_field("url", STORED),
@@ -91,13 +98,22 @@ pub fn build() -> (Schema, Fields) {
 /// Resolves the fields of an opened index, which must have this schema.
 pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let f = |name: &str| schema.get_field(name).ok();
+    let per_lang = |prefix: &str| -> Option<[Field; LANG_COUNT]> {
+        let v: Vec<Field> = LANGS
+            .iter()
+            .map(|l| f(&format!("{prefix}_{}", l.code)))
+            .collect::<Option<_>>()?;
+        v.try_into().ok()
+    };
     Some(Fields {
         page: f("page")?,
         kind: f("kind")?,
         pos: f("pos")?,
-        title: f("title")?,
+        titles: per_lang("title")?,
         page_title: f("page_title")?,
         body: f("body")?,
+        bodies: per_lang("body")?,
+        lang: f("lang")?,
         site: f("site")?,
         site_key: f("site_key")?,
         url: f("url")?,
@@ -111,12 +127,11 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
 
 /// Registers the analyzers the schema names. Must be called on every opened index.
 pub fn register_analyzers(index: &Index) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build();
-    index.tokenizers().register(TEXT_ANALYZER, analyzer);
+    for l in 0..LANG_COUNT {
+        index
+            .tokenizers()
+            .register(&analysis::analyzer_name(l), analysis::analyzer(l, true));
+    }
 }
 
 /// The lower-cased key a name is filtered by.
@@ -145,8 +160,10 @@ fn to_datetime(s: &Stamp) -> DateTime {
 /// title, site and URL.
 pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument> {
     let mut docs = Vec::with_capacity(1 + page.comments.len());
+    let lang = analysis::lang_index(page.lang.as_deref());
     let common = |doc: &mut TantivyDocument| {
         doc.add_text(f.page, rel_path);
+        doc.add_text(f.lang, LANGS[lang].code);
         if let Some(t) = &page.title {
             doc.add_text(f.page_title, t);
         }
@@ -172,10 +189,11 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
     common(&mut article);
     article.add_text(f.kind, KIND_ARTICLE);
     if let Some(t) = &page.title {
-        article.add_text(f.title, t);
+        article.add_text(f.titles[lang], t);
     }
     article.add_u64(f.pos, 0);
     article.add_text(f.body, &page.body);
+    article.add_text(f.bodies[lang], &page.body);
     if let Some(a) = &page.author {
         article.add_text(f.author, a);
         article.add_text(f.author_key, key_of(a));
@@ -199,6 +217,7 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
         doc.add_text(f.kind, KIND_COMMENT);
         doc.add_u64(f.pos, i as u64 + 1);
         doc.add_text(f.body, &c.text);
+        doc.add_text(f.bodies[lang], &c.text);
         if let Some(a) = &c.author {
             doc.add_text(f.author, a);
             doc.add_text(f.author_key, key_of(a));

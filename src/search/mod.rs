@@ -3,42 +3,54 @@
 //! Owns query building, ranking and snippets over the index that `index` writes. It never walks
 //! files or prints.
 //!
-//! Ranking: BM25 over title and body, the title boosted. Plain words rank "soft AND": hits that
-//! contain every clause come first; when there are fewer of them than asked for, hits with some
-//! of the clauses follow, so a long question typed as a sentence still gets ranked answers. Ties
-//! are broken by page path, then comment position, so paging is stable.
+//! Ranking (see `rank`): BM25 over title and body in the page's language, the title boosted,
+//! plus a bonus for query words close together. Plain words rank "soft AND": hits that contain
+//! every content word come first; when there are fewer of them than asked for, hits with some
+//! of them follow, so a long question typed as a sentence still gets ranked answers. Ties are
+//! broken by page path, then comment position, so paging is stable. A query that finds nothing
+//! gets a "did you mean", and with `fuzzy` is run again with it.
 
 pub mod query;
+pub mod rank;
+pub mod snippet;
+pub mod suggest;
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    RegexQuery, TermQuery,
-};
+use tantivy::query::{Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Score, Searcher, TantivyDocument};
 use thiserror::Error;
 
+use crate::index::analysis;
 use crate::index::schema::{self, Fields, KIND_ARTICLE, KIND_COMMENT};
 use crate::index::{IndexError, Opened};
-use query::{Clause, Parsed, Scope};
+use query::{Clause, Parsed};
 
-/// How much more a title match weighs than a body match.
-const TITLE_BOOST: Score = 2.0;
+/// Fragments in an article hit's snippet unless asked otherwise: two sentences show how the
+/// page uses the words, in more than one place when it does.
+pub const ARTICLE_FRAGMENTS: usize = 2;
 
-/// Bytes of a long text the snippet is cut from (around the first query term).
-const SNIPPET_WINDOW_BYTES: usize = 4096;
+/// Fragments in a comment hit's snippet: comments are short, one sentence (or the whole
+/// comment) says it.
+pub const COMMENT_FRAGMENTS: usize = 1;
 
-/// Words compared to tell whether a snippet starts or ends its text.
-const EDGE_WORDS: usize = 6;
+/// Most characters of one fragment: about two lines of a terminal.
+const FRAGMENT_CHARS: usize = 160;
 
-/// Snippet length in characters.
-const SNIPPET_CHARS: usize = 180;
+/// Words shorter than this get no "did you mean": one or two letters are near everything.
+const MIN_SUGGEST_CHARS: usize = 3;
+
+/// Documents read to find how pages write a suggested stem.
+const SURFACE_DOCS: usize = 3;
+
+/// Bytes of a document scanned for that word.
+const SURFACE_SCAN_BYTES: usize = 64 * 1024;
 
 /// Extra hits fetched beyond the page asked for, so that ties at the page's edge are ordered by
 /// path and position, not by arrival.
@@ -83,6 +95,10 @@ pub struct QueryConfig {
     pub until: Option<String>,
     /// Every word required (no partial matches after the full ones).
     pub all: bool,
+    /// Fragments per snippet (default: 2 for an article, 1 for a comment).
+    pub snippets: Option<usize>,
+    /// When nothing is found, search again with the suggested words.
+    pub fuzzy: bool,
 }
 
 /// One hit: an article or a comment.
@@ -121,6 +137,11 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// Parts of the query that were read as text or dropped.
     pub ignored: Vec<String>,
+    /// When nothing was found: the query with its unknown words replaced by the nearest ones
+    /// the index holds.
+    pub suggestion: Option<String>,
+    /// True when the hits are for `suggestion` (asked with `fuzzy`), not for the query typed.
+    pub corrected: bool,
 }
 
 /// Runs a query against an opened index.
@@ -133,98 +154,99 @@ pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Resul
     let f = opened.fields;
     let reader = opened.reader()?;
     let searcher = reader.searcher();
-    let analyzer = opened.index.tokenizer_for_field(f.body)?;
-    let mut builder = Builder {
-        f,
-        analyzer,
-        positive_terms: Vec::new(),
-    };
-
-    let filters = filters(&builder, &parsed, config)?;
-    let excluded: Vec<Box<dyn Query>> = parsed
-        .excluded
-        .iter()
-        .filter_map(|c| builder.clause(c))
-        .collect();
-    let positives: Vec<Box<dyn Query>> = parsed
-        .clauses
-        .iter()
-        .filter_map(|c| builder.clause(c))
-        .collect();
-    builder.positive_terms = parsed
-        .clauses
-        .iter()
-        .flat_map(|c| builder.clause_tokens(c))
-        .collect();
-    let wanted = config.offset + config.limit;
-
-    let assemble = |occur: Occur, clauses: &[Box<dyn Query>]| -> Box<dyn Query> {
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if clauses.is_empty() {
-            parts.push((Occur::Must, Box::new(AllQuery)));
-        } else {
-            let group: Vec<(Occur, Box<dyn Query>)> =
-                clauses.iter().map(|c| (occur, c.box_clone())).collect();
-            parts.push((Occur::Must, Box::new(BooleanQuery::new(group))));
+    let filters = filters(&f, &parsed, config)?;
+    let mut results = run(&searcher, f, &parsed, &filters, config)?;
+    results.ignored = parsed.ignored.clone();
+    if results.hits.is_empty() {
+        if let Some(better) = suggestion(&searcher, f, &parsed, text) {
+            if config.fuzzy {
+                let reparsed = query::parse(&better);
+                let mut again = run(&searcher, f, &reparsed, &filters, config)?;
+                again.ignored = results.ignored;
+                again.corrected = !again.hits.is_empty();
+                results = again;
+            }
+            results.suggestion = Some(better);
         }
-        for flt in &filters {
-            parts.push((Occur::Must, flt.box_clone()));
-        }
-        for ex in &excluded {
-            parts.push((Occur::MustNot, ex.box_clone()));
-        }
-        Box::new(BooleanQuery::new(parts))
-    };
+    }
+    Ok(results)
+}
 
-    if positives.is_empty() && !parsed.clauses.is_empty() {
+/// Runs the tiers of a parsed query and cuts the snippets of the page of hits asked for.
+fn run(
+    searcher: &Searcher,
+    f: Fields,
+    parsed: &Parsed,
+    filters: &[Box<dyn Query>],
+    config: &QueryConfig,
+) -> Result<Results, QueryError> {
+    let builder = rank::Builder::new(searcher, f);
+    let long_query = builder.content_words(parsed) >= rank::FEEDBACK_MIN_WORDS;
+    let mut plan = builder.plan(parsed, filters, config.all, &[]);
+    if !plan.has_text && !parsed.clauses.is_empty() {
         // Every word was dropped by the analyzer (only punctuation, say): nothing can match.
-        return Ok(Results {
-            hits: Vec::new(),
-            ignored: parsed.ignored,
-        });
+        return Ok(Results::default());
     }
-    let full = assemble(Occur::Must, &positives);
-    let mut ranked = top(&searcher, &*full, wanted + TIE_MARGIN, &f)?;
-    ranked.truncate(wanted);
-    if ranked.len() < wanted && !config.all && positives.len() > 1 {
-        let partial = assemble(Occur::Should, &positives);
-        let have: std::collections::HashSet<DocAddress> = ranked.iter().map(|r| r.addr).collect();
-        let more = top(&searcher, &*partial, wanted + have.len() + TIE_MARGIN, &f)?;
-        ranked.extend(more.into_iter().filter(|r| !have.contains(&r.addr)));
-        ranked.truncate(wanted);
+    if long_query && rank::FEEDBACK_WEIGHT > 0.0 {
+        let first = ranked_tiers(searcher, &plan, rank::FEEDBACK_DOCS, &f)?;
+        let top: Vec<(f32, DocAddress)> = first.iter().map(|r| (r.score, r.addr)).collect();
+        let feedback = rank::feedback_terms(searcher, f, &top, &plan.matchers);
+        if !feedback.is_empty() {
+            plan = rank::Builder::new(searcher, f).plan(parsed, filters, config.all, &feedback);
+        }
     }
-    let page: Vec<Ranked> = ranked.into_iter().skip(config.offset).collect();
-
-    // Snippets from the text clauses only (filters and exclusions highlight nothing).
-    let snippet_query: Box<dyn Query> = if positives.is_empty() {
-        Box::new(EmptyQuery)
-    } else {
-        Box::new(BooleanQuery::new(
-            positives
-                .iter()
-                .map(|c| (Occur::Should, c.box_clone()))
-                .collect(),
-        ))
-    };
-    let mut generator = SnippetGenerator::create(&searcher, &*snippet_query, f.body)?;
-    generator.set_max_num_chars(SNIPPET_CHARS);
-    let finder = term_finder(&builder.positive_terms);
-    let mut hits = Vec::with_capacity(page.len());
-    for (i, r) in page.into_iter().enumerate() {
+    let wanted = config.offset + config.limit;
+    let ranked = ranked_tiers(searcher, &plan, wanted, &f)?;
+    let mut analyzers: HashMap<String, TextAnalyzer> = HashMap::new();
+    let mut hits = Vec::new();
+    for (i, r) in ranked.into_iter().skip(config.offset).enumerate() {
         let doc: TantivyDocument = searcher.doc(r.addr)?;
+        let lang = text_of(&doc, f.lang).unwrap_or_else(|| rank::lang_code(0).to_string());
+        let l = analysis::LANGS
+            .iter()
+            .position(|x| x.code == lang)
+            .unwrap_or(analysis::PLAIN);
+        let analyzer = analyzers
+            .entry(lang.clone())
+            .or_insert_with(|| snippet::analyzer_for(&lang));
         hits.push(make_hit(
             &f,
             &doc,
-            &generator,
-            finder.as_ref(),
+            analyzer,
+            &plan.matchers[l],
+            config,
             config.offset + i + 1,
             r.score,
         ));
     }
     Ok(Results {
         hits,
-        ignored: parsed.ignored,
+        ..Results::default()
     })
+}
+
+/// The best `wanted` hits of a plan: each tier's hits after the tiers before it.
+fn ranked_tiers(
+    searcher: &Searcher,
+    plan: &rank::Plan,
+    wanted: usize,
+    f: &Fields,
+) -> Result<Vec<Ranked>, QueryError> {
+    let mut ranked: Vec<Ranked> = Vec::new();
+    let mut have: HashSet<DocAddress> = HashSet::new();
+    for tier in &plan.tiers {
+        if ranked.len() >= wanted {
+            break;
+        }
+        let more = top(searcher, &**tier, wanted + have.len() + TIE_MARGIN, f)?;
+        let before = ranked.len();
+        ranked.extend(more.into_iter().filter(|r| !have.contains(&r.addr)));
+        // Only this tier's hits past the page's end are dropped: earlier tiers rank first.
+        ranked.truncate(wanted.max(before));
+        have.extend(ranked[before..].iter().map(|r| r.addr));
+    }
+    ranked.truncate(wanted);
+    Ok(ranked)
 }
 
 /// A scored document with the keys ties are broken on.
@@ -280,80 +302,24 @@ fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A case-insensitive automaton for the query's terms, to find where in a long text the
-/// snippet should come from.
-fn term_finder(terms: &[String]) -> Option<aho_corasick::AhoCorasick> {
-    if terms.is_empty() {
-        return None;
-    }
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(terms)
-        .ok()
-}
-
-/// Text around the first place a query term occurs: the snippet generator tokenizes all it is
-/// given, and a reference page can hold hundreds of kilobytes of text.
-fn snippet_window<'a>(body: &'a str, finder: Option<&aho_corasick::AhoCorasick>) -> &'a str {
-    if body.len() <= SNIPPET_WINDOW_BYTES {
-        return body;
-    }
-    let at = finder.and_then(|f| f.find(body)).map_or(0, |m| m.start());
-    let mut start = at.saturating_sub(SNIPPET_WINDOW_BYTES / 4);
-    while !body.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (start + SNIPPET_WINDOW_BYTES).min(body.len());
-    while !body.is_char_boundary(end) {
-        end += 1;
-    }
-    &body[start..end]
-}
-
 fn make_hit(
     f: &Fields,
     doc: &TantivyDocument,
-    generator: &SnippetGenerator,
-    finder: Option<&aho_corasick::AhoCorasick>,
+    analyzer: &mut TextAnalyzer,
+    matcher: &snippet::Matcher,
+    config: &QueryConfig,
     rank: usize,
     score: Score,
 ) -> Hit {
     let kind = text_of(doc, f.kind).unwrap_or_else(|| KIND_ARTICLE.into());
     let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
     let body = text_of(doc, f.body).unwrap_or_default();
-    let snippet = generator.snippet(snippet_window(&body, finder));
-    let (mut text, mut ranges) = (
-        snippet.fragment().to_string(),
-        snippet.highlighted().to_vec(),
-    );
-    if text.trim().is_empty() {
-        // The match was in the title: show the opening of the text instead.
-        text = body.chars().take(SNIPPET_CHARS).collect();
-        ranges.clear();
-    }
-    let mut shift = 0;
-    // Whether the snippet is the start or the end of the text: compare the first and last
-    // words only (the text can be long, the snippet is short).
-    let edge_words = |s: &str, from_end: bool| -> Vec<String> {
-        let words = s.split_whitespace();
-        let v: Vec<&str> = if from_end {
-            let mut v: Vec<&str> = words.rev().take(EDGE_WORDS).collect();
-            v.reverse();
-            v
-        } else {
-            words.take(EDGE_WORDS).collect()
-        };
-        v.into_iter().map(str::to_string).collect()
-    };
-    let starts_body = edge_words(&body, false) == edge_words(&text, false);
-    let ends_body = edge_words(&body, true) == edge_words(&text, true);
-    if !starts_body {
-        text.insert(0, '…');
-        shift = '…'.len_utf8();
-    }
-    if !ends_body {
-        text.push('…');
-    }
+    let fragments = config.snippets.unwrap_or(if kind == KIND_COMMENT {
+        COMMENT_FRAGMENTS
+    } else {
+        ARTICLE_FRAGMENTS
+    });
+    let snip = snippet::snippet(&body, analyzer, matcher, fragments, FRAGMENT_CHARS);
     Hit {
         rank,
         score,
@@ -365,124 +331,136 @@ fn make_hit(
         url: text_of(doc, f.url),
         author: text_of(doc, f.author),
         date: text_of(doc, f.date_text),
-        snippet: text,
-        highlights: ranges
-            .iter()
-            .map(|r| [r.start + shift, r.end + shift])
-            .collect(),
+        snippet: snip.text,
+        highlights: snip.highlights,
     }
 }
 
-struct Builder {
-    f: Fields,
-    analyzer: tantivy::tokenizer::TextAnalyzer,
-    /// Tokens of the positive clauses built so far (for placing snippets).
-    positive_terms: Vec<String>,
-}
-
-impl Builder {
-    /// The analyzed tokens of a clause (all alternatives of an OR).
-    fn clause_tokens(&mut self, c: &Clause) -> Vec<String> {
+/// "Did you mean": the query with each word the index does not hold replaced by the nearest
+/// word it does (fewest edits, then most documents), or `None` when there is nothing to offer.
+fn suggestion(searcher: &Searcher, f: Fields, parsed: &Parsed, typed: &str) -> Option<String> {
+    let mut b = rank::Builder::new(searcher, f);
+    let mut out = typed.to_string();
+    let mut changed = false;
+    let mut words: Vec<&str> = Vec::new();
+    fn collect<'c>(c: &'c Clause, words: &mut Vec<&'c str>) {
         match c {
-            Clause::Any(list) => list.iter().flat_map(|c| self.clause_tokens(c)).collect(),
-            Clause::Word { text, .. } | Clause::Phrase { text, .. } => self.tokens(text),
-        }
-    }
-
-    fn tokens(&mut self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stream = self.analyzer.token_stream(text);
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    }
-
-    /// A clause as a query over title (boosted) and body, or `None` when no token survives.
-    fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
-        match c {
-            Clause::Any(list) => {
-                let parts: Vec<(Occur, Box<dyn Query>)> = list
-                    .iter()
-                    .filter_map(|c| self.clause(c))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
-                (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
-            }
             Clause::Word {
                 text,
-                scope,
-                prefix,
-            } => {
-                let toks = self.tokens(text);
-                if *prefix && toks.len() == 1 {
-                    let pattern = format!("{}.*", regex_escape(&toks[0]));
-                    return Some(self.per_field(*scope, |field| {
-                        RegexQuery::from_pattern(&pattern, field)
-                            .map(|q| Box::new(q) as Box<dyn Query>)
-                            .unwrap_or_else(|_| Box::new(EmptyQuery))
-                    }));
+                prefix: false,
+                ..
+            } => words.push(text),
+            Clause::Any(list) => list.iter().for_each(|c| collect(c, words)),
+            _ => {}
+        }
+    }
+    parsed.clauses.iter().for_each(|c| collect(c, &mut words));
+    for word in words {
+        let chars = word.chars().count();
+        if chars < MIN_SUGGEST_CHARS || word.chars().any(analysis::is_cjk) {
+            continue;
+        }
+        let mut best: Option<(suggest::Near, usize)> = None;
+        let mut known = false;
+        for &l in &b.langs().to_vec() {
+            let terms = b.terms(l, word);
+            let [(term, _)] = terms.as_slice() else {
+                continue;
+            };
+            let fields = [f.titles[l], f.bodies[l]];
+            let docs: u64 = fields
+                .iter()
+                .map(|&fl| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(fl, term))
+                        .unwrap_or(0)
+                })
+                .sum();
+            if docs > 0 {
+                known = true;
+                break;
+            }
+            let near = suggest::near_terms(searcher, &fields, term, suggest::edits_for(chars))
+                .unwrap_or_default();
+            if let Some(n) = near.into_iter().next() {
+                let better = best.as_ref().is_none_or(|(old, _)| {
+                    (n.edits, std::cmp::Reverse(n.docs)) < (old.edits, std::cmp::Reverse(old.docs))
+                });
+                if better {
+                    best = Some((n, l));
                 }
-                self.terms_query(toks, *scope)
-            }
-            Clause::Phrase { text, scope } => {
-                let toks = self.tokens(text);
-                self.terms_query(toks, *scope)
             }
         }
-    }
-
-    /// One token: a term query; several (a phrase, or a word the analyzer split): a phrase query.
-    fn terms_query(&self, toks: Vec<String>, scope: Scope) -> Option<Box<dyn Query>> {
-        if toks.is_empty() {
-            return None;
+        if known {
+            continue;
         }
-        Some(self.per_field(scope, |field| {
-            if toks.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &toks[0]),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new(
-                    toks.iter()
-                        .map(|t| Term::from_field_text(field, t))
-                        .collect(),
-                ))
-            }
-        }))
-    }
-
-    fn per_field(&self, scope: Scope, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
-        let title: Box<dyn Query> = Box::new(BoostQuery::new(make(self.f.title), TITLE_BOOST));
-        match scope {
-            Scope::Title => title,
-            Scope::Any => Box::new(BooleanQuery::new(vec![
-                (Occur::Should, title),
-                (Occur::Should, make(self.f.body)),
-            ])),
+        let Some((near, l)) = best else { continue };
+        let Some(surface) = surface_form(searcher, f, l, &near.term) else {
+            continue;
+        };
+        if surface != word.to_lowercase() {
+            out = replace_word(&out, word, &surface);
+            changed = true;
         }
     }
+    changed.then_some(out)
 }
 
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$#&-~\"@<>".contains(c) {
-            out.push('\\');
+/// A word as pages write it for an indexed term (a stem such as `receiv` becomes `receive`):
+/// the first word of a document holding the term that analyses to it.
+fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Option<String> {
+    let q = TermQuery::new(
+        Term::from_field_text(f.bodies[lang], term),
+        IndexRecordOption::Basic,
+    );
+    let mut analyzer = analysis::analyzer(lang, true);
+    for (_, addr) in searcher
+        .search(&q, &TopDocs::with_limit(SURFACE_DOCS))
+        .ok()?
+    {
+        let doc: TantivyDocument = searcher.doc(addr).ok()?;
+        let body = text_of(&doc, f.body).unwrap_or_default();
+        let found = analysis::terms(&mut analyzer, snippet_scan(&body))
+            .into_iter()
+            .find(|(t, _, _)| t == term);
+        if let Some((_, _, r)) = found {
+            return Some(body[r].to_lowercase());
         }
-        out.push(c);
     }
-    out
+    (lang == analysis::PLAIN).then(|| term.to_string())
+}
+
+/// The first stretch of a text that is scanned for a surface form.
+fn snippet_scan(body: &str) -> &str {
+    let mut end = body.len().min(SURFACE_SCAN_BYTES);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
+}
+
+/// The typed query with one word replaced (the first time it stands alone).
+fn replace_word(query: &str, word: &str, with: &str) -> String {
+    let mut from = 0;
+    while let Some(i) = query[from..].find(word) {
+        let at = from + i;
+        let before = query[..at].chars().next_back();
+        let after = query[at + word.len()..].chars().next();
+        let alone = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if alone(before) && alone(after) {
+            return format!("{}{}{}", &query[..at], with, &query[at + word.len()..]);
+        }
+        from = at + word.len();
+    }
+    query.to_string()
 }
 
 /// Filters from options and from `kind:`/`site:`/`author:` in the query.
 fn filters(
-    b: &Builder,
+    f: &Fields,
     parsed: &Parsed,
     config: &QueryConfig,
 ) -> Result<Vec<Box<dyn Query>>, QueryError> {
-    let f = b.f;
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let exact = |field: Field, value: &str| -> Box<dyn Query> {
         Box::new(TermQuery::new(

@@ -1,5 +1,6 @@
 //! The query language, read leniently: words, `"exact phrases"`, `OR`, `-excluded`, `prefix*`,
-//! and the fields `title:`, `author:`, `site:`, `kind:`.
+//! `typo~1` (any word within one or two edits), `"near words"~3` (a phrase whose words may stand
+//! that many positions apart), and the fields `title:`, `author:`, `site:`, `kind:`.
 //!
 //! Owns turning what a person typed into clauses; building tantivy queries from them and
 //! ranking are left to `search`. Nothing a person types is an error: stray quotes, colons and
@@ -25,13 +26,17 @@ pub enum Clause {
         scope: Scope,
         /// `word*`: any word starting with it.
         prefix: bool,
+        /// `word~N`: words within N edits match too (ranked after the word itself).
+        fuzzy: Option<u8>,
     },
-    /// `"an exact phrase"`.
+    /// `"an exact phrase"`, or `"words near each other"~N`.
     Phrase {
         /// The phrase text.
         text: String,
         /// Where it may match.
         scope: Scope,
+        /// How many positions apart its words may stand (0: exactly as typed).
+        slop: u32,
     },
     /// `a OR b`: any of these.
     Any(Vec<Clause>),
@@ -58,8 +63,13 @@ pub struct Parsed {
 enum Tok {
     /// A bare word (may carry `-`, a `field:` prefix or a trailing `*`).
     Word(String),
-    /// A quoted phrase, with the `-` or `field:` written before its opening quote.
-    Quoted { prefix: String, text: String },
+    /// A quoted phrase, with the `-` or `field:` written before its opening quote and the
+    /// `~N` after its closing one.
+    Quoted {
+        prefix: String,
+        text: String,
+        slop: u32,
+    },
     /// The `OR` operator.
     Or,
 }
@@ -102,9 +112,20 @@ fn lex(input: &str, ignored: &mut Vec<String>) -> Vec<Tok> {
                     }
                     continue;
                 }
+                let mut slop = 0;
+                if chars.peek() == Some(&'~') {
+                    chars.next();
+                    let mut digits = String::new();
+                    while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                        digits.push(*d);
+                        chars.next();
+                    }
+                    slop = digits.parse::<u32>().unwrap_or(DEFAULT_SLOP).min(MAX_SLOP);
+                }
                 toks.push(Tok::Quoted {
                     prefix: std::mem::take(&mut word),
                     text,
+                    slop,
                 });
             }
             '(' | ')' | '[' | ']' | '{' | '}' => {
@@ -122,6 +143,31 @@ fn lex(input: &str, ignored: &mut Vec<String>) -> Vec<Tok> {
 }
 
 const FIELDS: &[&str] = &["title", "author", "site", "kind"];
+
+/// `"a phrase"~` without a number: words this far apart still match.
+const DEFAULT_SLOP: u32 = 3;
+
+/// The loosest phrase allowed: a wider window is just the words anywhere in a long text, and
+/// costs position checks for nothing.
+const MAX_SLOP: u32 = 50;
+
+/// Edits allowed by `word~` without a number: one typo.
+const DEFAULT_EDITS: u8 = 1;
+
+/// Most edits `word~N` allows: beyond two, a short word matches a large part of any vocabulary.
+const MAX_EDITS: u8 = 2;
+
+/// Splits `word~N` into the word and its edit distance.
+fn split_fuzzy(value: &str) -> (&str, Option<u8>) {
+    let Some((word, n)) = value.rsplit_once('~') else {
+        return (value, None);
+    };
+    if word.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) {
+        return (value, None);
+    }
+    let edits = n.parse::<u8>().unwrap_or(DEFAULT_EDITS).clamp(1, MAX_EDITS);
+    (word, Some(edits))
+}
 
 /// Parses a query leniently. Never fails.
 ///
@@ -148,7 +194,7 @@ pub fn parse(input: &str) -> Parsed {
         }
         let (negated, clause) = match tok {
             Tok::Or => continue,
-            Tok::Quoted { prefix, text } => {
+            Tok::Quoted { prefix, text, slop } => {
                 let negated = prefix.starts_with('-');
                 let field = prefix
                     .trim_start_matches('-')
@@ -164,6 +210,7 @@ pub fn parse(input: &str) -> Parsed {
                         Clause::Phrase {
                             text,
                             scope: Scope::Any,
+                            slop,
                         },
                     ),
                     "title" => (
@@ -171,6 +218,7 @@ pub fn parse(input: &str) -> Parsed {
                         Clause::Phrase {
                             text,
                             scope: Scope::Title,
+                            slop,
                         },
                     ),
                     "author" => {
@@ -192,6 +240,7 @@ pub fn parse(input: &str) -> Parsed {
                             Clause::Phrase {
                                 text,
                                 scope: Scope::Any,
+                                slop,
                             },
                         )
                     }
@@ -232,8 +281,10 @@ pub fn parse(input: &str) -> Parsed {
                 } else {
                     Scope::Any
                 };
-                let prefix =
-                    value.ends_with('*') && value.trim_end_matches('*').chars().count() >= 2;
+                let (value, fuzzy) = split_fuzzy(&value);
+                let prefix = fuzzy.is_none()
+                    && value.ends_with('*')
+                    && value.trim_end_matches('*').chars().count() >= 2;
                 let text = value.trim_end_matches('*').to_string();
                 if !text.chars().any(char::is_alphanumeric) {
                     p.ignored.push(format!("`{value}`"));
@@ -245,6 +296,7 @@ pub fn parse(input: &str) -> Parsed {
                         text,
                         scope,
                         prefix,
+                        fuzzy,
                     },
                 )
             }
@@ -285,6 +337,7 @@ mod tests {
             text: t.into(),
             scope: Scope::Any,
             prefix: false,
+            fuzzy: None,
         }
     }
 
@@ -297,7 +350,8 @@ mod tests {
                 word("billboard"),
                 Clause::Phrase {
                     text: "theme song".into(),
-                    scope: Scope::Any
+                    scope: Scope::Any,
+                    slop: 0,
                 }
             ]
         );
@@ -328,7 +382,8 @@ mod tests {
             vec![Clause::Word {
                 text: "jin".into(),
                 scope: Scope::Title,
-                prefix: false
+                prefix: false,
+                fuzzy: None,
             }]
         );
     }
@@ -354,5 +409,31 @@ mod tests {
             &parse("m*").clauses[0],
             Clause::Word { prefix: false, .. }
         ));
+    }
+
+    #[test]
+    fn tildes_make_fuzzy_words_and_sloppy_phrases() {
+        let q = parse("billbord~1 gaon~ \"theme song\"~2 \"ost drama\"~ x~9 ~5");
+        assert!(
+            matches!(&q.clauses[0], Clause::Word { text, fuzzy: Some(1), .. } if text == "billbord")
+        );
+        assert!(matches!(&q.clauses[1], Clause::Word { fuzzy: Some(1), .. }));
+        assert!(matches!(&q.clauses[2], Clause::Phrase { slop: 2, .. }));
+        assert!(matches!(
+            &q.clauses[3],
+            Clause::Phrase {
+                slop: DEFAULT_SLOP,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &q.clauses[4],
+            Clause::Word {
+                fuzzy: Some(MAX_EDITS),
+                ..
+            }
+        ));
+        // A tilde with nothing before it is text, not an operator.
+        assert!(matches!(&q.clauses[5], Clause::Word { text, fuzzy: None, .. } if text == "~5"));
     }
 }

@@ -1,0 +1,464 @@
+//! Text analysis: how page text and query text become index terms. The same code runs at index
+//! time and at query time, so that what a reader types meets what the page said.
+//!
+//! Owns tokenizing (words, and CJK runs as overlapping character bigrams), Unicode normalisation
+//! and folding, and stemming by language. Which field uses which analyzer is `schema`'s choice;
+//! building queries from the terms is `search`'s.
+//!
+//! Written by hand rather than chained from tantivy's stock filters because no stock tokenizer
+//! splits Hangul, kana and Han runs into bigrams with positions that line up with the words
+//! around them, and because stemming has to happen between normalisation and diacritic folding
+//! (the Snowball stemmers expect accented letters).
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Words longer than this many bytes are not indexed (base64 blobs, long URLs, hashes).
+pub const MAX_TOKEN_BYTES: usize = 60;
+
+/// A language thresh analyzes with its own stemmer; pages in any other language (or in none
+/// that could be told) are analyzed by [`PLAIN`], without stemming.
+#[derive(Debug, Clone, Copy)]
+pub struct Lang {
+    /// The ISO 639-1 code pages carry in `lang` (and the suffix of the fields).
+    pub code: &'static str,
+    stemmer: Option<Algorithm>,
+}
+
+/// Index of the unstemmed analysis in [`LANGS`].
+pub const PLAIN: usize = 0;
+
+/// Every analysis, [`PLAIN`] first: the languages the Snowball stemmers cover.
+pub const LANGS: [Lang; 19] = [
+    Lang {
+        code: "plain",
+        stemmer: None,
+    },
+    Lang {
+        code: "en",
+        stemmer: Some(Algorithm::English),
+    },
+    Lang {
+        code: "fr",
+        stemmer: Some(Algorithm::French),
+    },
+    Lang {
+        code: "de",
+        stemmer: Some(Algorithm::German),
+    },
+    Lang {
+        code: "es",
+        stemmer: Some(Algorithm::Spanish),
+    },
+    Lang {
+        code: "it",
+        stemmer: Some(Algorithm::Italian),
+    },
+    Lang {
+        code: "pt",
+        stemmer: Some(Algorithm::Portuguese),
+    },
+    Lang {
+        code: "nl",
+        stemmer: Some(Algorithm::Dutch),
+    },
+    Lang {
+        code: "sv",
+        stemmer: Some(Algorithm::Swedish),
+    },
+    Lang {
+        code: "da",
+        stemmer: Some(Algorithm::Danish),
+    },
+    Lang {
+        code: "no",
+        stemmer: Some(Algorithm::Norwegian),
+    },
+    Lang {
+        code: "fi",
+        stemmer: Some(Algorithm::Finnish),
+    },
+    Lang {
+        code: "hu",
+        stemmer: Some(Algorithm::Hungarian),
+    },
+    Lang {
+        code: "ro",
+        stemmer: Some(Algorithm::Romanian),
+    },
+    Lang {
+        code: "ru",
+        stemmer: Some(Algorithm::Russian),
+    },
+    Lang {
+        code: "tr",
+        stemmer: Some(Algorithm::Turkish),
+    },
+    Lang {
+        code: "el",
+        stemmer: Some(Algorithm::Greek),
+    },
+    Lang {
+        code: "ar",
+        stemmer: Some(Algorithm::Arabic),
+    },
+    Lang {
+        code: "ta",
+        stemmer: Some(Algorithm::Tamil),
+    },
+];
+
+/// Which analysis a page's `lang` selects: its stemmer's, else [`PLAIN`].
+pub fn lang_index(code: Option<&str>) -> usize {
+    let Some(code) = code else { return PLAIN };
+    let primary = code
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    // Norwegian Bokmål and Nynorsk share the Norwegian stemmer.
+    let primary = match primary.as_str() {
+        "nb" | "nn" => "no",
+        other => other,
+    };
+    LANGS
+        .iter()
+        .position(|l| l.code == primary)
+        .unwrap_or(PLAIN)
+}
+
+/// The stop words of a language, for queries only (pages are indexed whole, so phrases with
+/// them still match). `PLAIN` has none.
+pub fn stop_words(lang: usize) -> &'static [&'static str] {
+    match LANGS.get(lang) {
+        Some(l) if lang != PLAIN => stop_words::lookup(l.code).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// The analyzer for a language. `for_index` adds single-character terms inside CJK runs (so a
+/// one-character query finds them); a query uses bigrams only, so a two-or-more-character CJK
+/// word is matched as a phrase of its bigrams.
+pub fn analyzer(lang: usize, for_index: bool) -> TextAnalyzer {
+    let stemmer = LANGS.get(lang).and_then(|l| l.stemmer);
+    TextAnalyzer::builder(Words {
+        stemmer,
+        unigrams: for_index,
+    })
+    .filter(AsciiFoldingFilter)
+    .build()
+}
+
+/// The name an index analyzer is registered under.
+pub fn analyzer_name(lang: usize) -> String {
+    format!("thresh_{}", LANGS.get(lang).map_or("plain", |l| l.code))
+}
+
+/// Han, kana and Hangul: scripts written without spaces between words (Korean has spaces, but a
+/// word carries its particles, so bigrams find the stem inside it).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF        // Hangul jamo
+        | 0x3040..=0x30FF      // hiragana, katakana
+        | 0x3130..=0x318F      // Hangul compatibility jamo
+        | 0x31F0..=0x31FF      // katakana extensions
+        | 0x3400..=0x4DBF      // Han extension A
+        | 0x4E00..=0x9FFF      // Han
+        | 0xA960..=0xA97F      // Hangul jamo extended A
+        | 0xAC00..=0xD7AF      // Hangul syllables
+        | 0xF900..=0xFAFF      // Han compatibility
+        | 0xFF66..=0xFF9F      // half-width katakana
+        | 0x20000..=0x2FA1F) // Han extensions B and on
+}
+
+/// A character that continues a word: letters, digits and the marks that combine with them.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Scripts whose accents are folded away (`é` → `e`, `ё` → `е`): Latin, Greek, Cyrillic. In
+/// other scripts the marks are vowels or other letters and must stay.
+fn is_foldable(c: char) -> bool {
+    matches!(c as u32, 0..=0x052F | 0x1E00..=0x1FFF) || is_combining_mark(c)
+}
+
+/// The tokenizer: words are runs of letters and digits; CJK runs become overlapping bigrams.
+#[derive(Clone)]
+struct Words {
+    stemmer: Option<Algorithm>,
+    unigrams: bool,
+}
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            text,
+            cursor: 0,
+            position: 0,
+            stemmer: self.stemmer.map(Stemmer::create),
+            unigrams: self.unigrams,
+            run: Vec::new(),
+            run_at: 0,
+            run_bigram_next: false,
+            run_start_position: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+/// The token stream of [`Words`].
+pub struct WordStream<'a> {
+    text: &'a str,
+    cursor: usize,
+    /// The position the next word gets.
+    position: usize,
+    stemmer: Option<Stemmer>,
+    unigrams: bool,
+    /// The current CJK run: byte ranges of its characters.
+    run: Vec<(usize, usize)>,
+    /// Next character of the run to emit from.
+    run_at: usize,
+    /// Whether the bigram starting at `run_at` comes next (after its unigram).
+    run_bigram_next: bool,
+    run_start_position: usize,
+    token: Token,
+}
+
+impl WordStream<'_> {
+    /// Emits the next unigram or bigram of the current CJK run, if any is left.
+    fn next_in_run(&mut self) -> bool {
+        let n = self.run.len();
+        let i = self.run_at;
+        if i >= n {
+            return false;
+        }
+        // When indexing: the unigram at i, then the bigram at i. For a query: bigrams only,
+        // except a lone character.
+        let bigram = self.run_bigram_next || (!self.unigrams && n > 1);
+        let (from, to) = if bigram {
+            if i + 1 >= n {
+                self.run_at = n;
+                return false;
+            }
+            self.run_bigram_next = false;
+            self.run_at += 1;
+            (self.run[i].0, self.run[i + 1].1)
+        } else {
+            if self.unigrams && i + 1 < n {
+                self.run_bigram_next = true;
+            } else {
+                self.run_at += 1;
+            }
+            self.run[i]
+        };
+        {
+            self.token.text.clear();
+            for c in self.text[from..to].chars() {
+                if matches!(c as u32, 0xF900..=0xFAFF | 0xFF66..=0xFF9F) {
+                    self.token.text.extend(c.nfkc());
+                } else {
+                    self.token.text.push(c);
+                }
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.run_start_position + i;
+            self.token.position_length = 1;
+        }
+        true
+    }
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if self.next_in_run() {
+                return true;
+            }
+            let rest = &self.text[self.cursor..];
+            let Some((skip, first)) = rest
+                .char_indices()
+                .find(|&(_, c)| is_cjk(c) || is_word_char(c))
+            else {
+                self.cursor = self.text.len();
+                return false;
+            };
+            let start = self.cursor + skip;
+            if is_cjk(first) {
+                self.run.clear();
+                let mut end = start;
+                for (i, c) in self.text[start..].char_indices() {
+                    if !is_cjk(c) {
+                        break;
+                    }
+                    self.run.push((start + i, start + i + c.len_utf8()));
+                    end = start + i + c.len_utf8();
+                }
+                self.cursor = end;
+                self.run_at = 0;
+                self.run_bigram_next = false;
+                self.run_start_position = self.position;
+                self.position += self.run.len();
+                continue;
+            }
+            let end = self.text[start..]
+                .char_indices()
+                .find(|&(_, c)| is_cjk(c) || !is_word_char(c))
+                .map_or(self.text.len(), |(i, _)| start + i);
+            self.cursor = end;
+            let word = &self.text[start..end];
+            if word.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            normalize(word, self.stemmer.as_ref(), &mut self.token.text);
+            if self.token.text.is_empty() {
+                continue;
+            }
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+            self.token.position = self.position;
+            self.token.position_length = 1;
+            self.position += 1;
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// A word as a term: NFKC (full-width letters, ligatures), lower case, stemmed, then accents
+/// folded in the scripts that have them as accents. ASCII words take the short path.
+fn normalize(word: &str, stemmer: Option<&Stemmer>, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        for c in word.nfkc() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    if let Some(s) = stemmer {
+        if let Cow::Owned(stem) = s.stem(out) {
+            *out = stem;
+        }
+    }
+    if !out.is_ascii() && out.chars().all(is_foldable) {
+        let folded: String = out.nfd().filter(|c| !is_combining_mark(*c)).collect();
+        *out = folded;
+    }
+}
+
+/// The terms of a text as an analyzer makes them: (term, position, byte range).
+pub fn terms(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+) -> Vec<(String, usize, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.position, t.offset_from..t.offset_to));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lang: usize, for_index: bool, s: &str) -> Vec<String> {
+        terms(&mut analyzer(lang, for_index), s)
+            .into_iter()
+            .map(|(t, _, _)| t)
+            .collect()
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_folded() {
+        let en = lang_index(Some("en-GB"));
+        assert_eq!(texts(en, true, "Running Cafés"), vec!["run", "cafe"]);
+        assert_eq!(
+            texts(PLAIN, true, "Running Cafés"),
+            vec!["running", "cafes"]
+        );
+    }
+
+    #[test]
+    fn full_width_and_ligatures_are_normalised() {
+        assert_eq!(texts(PLAIN, true, "ＢＴＳ ﬁne"), vec!["bts", "fine"]);
+    }
+
+    #[test]
+    fn marks_stay_in_scripts_that_need_them() {
+        // Devanagari vowel signs are part of the word.
+        assert_eq!(texts(PLAIN, true, "हिन्दी"), vec!["हिन्दी"]);
+        assert_eq!(texts(PLAIN, true, "ёлка"), vec!["елка"]);
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams_with_unigrams_when_indexing() {
+        assert_eq!(
+            texts(PLAIN, true, "방탄소년"),
+            vec!["방", "방탄", "탄", "탄소", "소", "소년", "년"]
+        );
+        assert_eq!(
+            texts(PLAIN, false, "방탄소년"),
+            vec!["방탄", "탄소", "소년"]
+        );
+        assert_eq!(texts(PLAIN, false, "猫"), vec!["猫"]);
+    }
+
+    #[test]
+    fn positions_line_up_between_index_and_query() {
+        let idx = terms(&mut analyzer(PLAIN, true), "BTS가 東京 tour");
+        let q = terms(&mut analyzer(PLAIN, false), "東京 tour");
+        let pos = |v: &[(String, usize, std::ops::Range<usize>)], t: &str| {
+            v.iter().find(|x| x.0 == t).map(|x| x.1)
+        };
+        assert_eq!(pos(&idx, "bts"), Some(0));
+        assert_eq!(pos(&idx, "가"), Some(1));
+        assert_eq!(pos(&idx, "東京"), Some(2));
+        assert_eq!(pos(&idx, "tour"), Some(4));
+        // In the query the gap between the bigram and the next word is the same.
+        assert_eq!(
+            pos(&q, "tour").zip(pos(&q, "東京")).map(|(a, b)| a - b),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn offsets_point_at_the_original_text() {
+        let s = "Ａ café 東京都";
+        for (_, _, r) in terms(&mut analyzer(PLAIN, true), s) {
+            assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end));
+        }
+    }
+
+    #[test]
+    fn languages_map_to_stemmers() {
+        assert_eq!(LANGS[lang_index(Some("nb"))].code, "no");
+        assert_eq!(lang_index(Some("ko")), PLAIN);
+        assert_eq!(lang_index(None), PLAIN);
+        assert!(stop_words(lang_index(Some("en"))).contains(&"the"));
+        assert!(stop_words(PLAIN).is_empty());
+    }
+
+    #[test]
+    fn long_tokens_are_dropped() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(texts(PLAIN, true, &format!("a {long} b")), vec!["a", "b"]);
+    }
+}

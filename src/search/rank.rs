@@ -1,0 +1,576 @@
+//! Ranking: a parsed query as tantivy queries, in tiers, over the per-language fields.
+//!
+//! Owns every ranking constant. A query word is analysed once per language the index holds and
+//! looked up in that language's title and body fields; since each document's text lives in one
+//! language's fields, a document is scored by its own language's terms only.
+//!
+//! Tiers, run in order, each adding the hits the tiers before it did not find:
+//! 1. every content word (stop words of a question such as "what", "the" are optional);
+//! 2. the same with `word~N` words widened to their near terms (exact matches always first);
+//! 3. unless `--all`: any content word.
+//!
+//! Within a tier hits are ordered by BM25 (title weighted above body) plus a bonus for query
+//! words standing close together in the text.
+
+use std::collections::HashSet;
+
+use tantivy::Searcher;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::query::{Clause, Parsed, Scope};
+use super::snippet::Matcher;
+use super::suggest;
+use crate::index::Fields;
+use crate::index::analysis::{self, LANGS};
+use crate::index::schema::LANG_COUNT;
+
+/// Weight of a title match against 1 for a body match. A title word also counts in the body
+/// when the body repeats it, so the title adds its own BM25 on top: 1 doubles what the page's
+/// name says without drowning the body (2 and more ranked title-only pages of a collection
+/// too high on the ranking yardstick, `bench/rank-quality.sh`; 0.5 to 1.5 differ little).
+pub const TITLE_BOOST: f32 = 1.0;
+
+/// Weight of a stop word of the query ("what", "are", "the") next to content words: a question
+/// typed as a sentence is ranked on what it asks about. Zero: they are left out of the score
+/// (they still count inside a quoted phrase).
+pub const STOP_WORD_WEIGHT: f32 = 0.0;
+
+/// Weight of the bonus for two query words found near each other in the text (in the query's
+/// order, within [`PROXIMITY_SLOP`] positions), against 1 for a word's own BM25: pages that use
+/// the words together ("heat transfer", "boundary layer") are about the pair, not the words
+/// apart. Each pair adds its own bonus, so it is kept small: 0.5 let pairs outweigh the words.
+pub const PROXIMITY_WEIGHT: f32 = 0.15;
+
+/// How far apart (in positions) two query words may stand and still earn the proximity bonus:
+/// about a clause, so "transfer of heat in a slab" counts for "heat slab".
+pub const PROXIMITY_SLOP: u32 = 8;
+
+/// Weight of a feedback term against 1 for a query word. Feedback terms are words the best hits
+/// of a first pass share (pseudo-relevance feedback): a question typed in a person's words
+/// ("similarity laws for heated models") is widened with the words the matching pages use
+/// ("thermoelastic", "scaling"). They only reorder hits that already match the query's own
+/// words, never add pages. 0.3 to 0.5 rank alike on the yardstick; 0 loses about 0.01 nDCG@10.
+pub const FEEDBACK_WEIGHT: f32 = 0.4;
+
+/// Hits of the first pass that feedback terms are taken from.
+pub const FEEDBACK_DOCS: usize = 10;
+
+/// Feedback terms added.
+pub const FEEDBACK_TERMS: usize = 10;
+
+/// Feedback is used for queries of at least this many content words: a question or a pasted
+/// sentence, where the words typed are a sample of the topic. A short keyword query says
+/// exactly what it wants, and gets no second pass.
+pub const FEEDBACK_MIN_WORDS: usize = 5;
+
+/// Bytes of a hit read for feedback terms.
+const FEEDBACK_SCAN_BYTES: usize = 8 * 1024;
+
+/// Queries with more content words than this get no proximity bonus: every pair of words is a
+/// positional query (120 pairs for 16 words), and a pasted paragraph gains nothing from it.
+const MAX_PROXIMITY_WORDS: usize = 16;
+
+/// The tantivy queries of a search, in tier order, and what their snippets mark.
+pub struct Plan {
+    /// Queries run in order; each adds the hits the ones before did not find.
+    pub tiers: Vec<Box<dyn Query>>,
+    /// Per analysis language, what a hit's snippet marks.
+    pub matchers: Vec<Matcher>,
+    /// Whether the query had text clauses that survived analysis.
+    pub has_text: bool,
+}
+
+/// Builds queries for one searcher.
+pub struct Builder<'a> {
+    searcher: &'a Searcher,
+    f: Fields,
+    /// Languages the index holds documents in.
+    langs: Vec<usize>,
+    analyzers: Vec<Option<TextAnalyzer>>,
+    matchers: Vec<Matcher>,
+    stop_words: HashSet<&'static str>,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder over the languages present in the searcher's segments.
+    pub fn new(searcher: &'a Searcher, f: Fields) -> Self {
+        let langs: Vec<usize> = (0..LANG_COUNT)
+            .filter(|&l| {
+                searcher.segment_readers().iter().any(|s| {
+                    [f.bodies[l], f.titles[l]].iter().any(|&field| {
+                        s.inverted_index(field)
+                            .is_ok_and(|ii| ii.terms().num_terms() > 0)
+                    })
+                })
+            })
+            .collect();
+        let mut analyzers: Vec<Option<TextAnalyzer>> = (0..LANG_COUNT).map(|_| None).collect();
+        for &l in &langs {
+            analyzers[l] = Some(analysis::analyzer(l, false));
+        }
+        let stop_words = langs
+            .iter()
+            .flat_map(|&l| analysis::stop_words(l).iter().copied())
+            .collect();
+        Builder {
+            searcher,
+            f,
+            langs,
+            analyzers,
+            matchers: vec![Matcher::default(); LANG_COUNT],
+            stop_words,
+        }
+    }
+
+    /// The languages the index holds.
+    pub fn langs(&self) -> &[usize] {
+        &self.langs
+    }
+
+    /// The query terms of a text in one language: (term, position).
+    pub fn terms(&mut self, lang: usize, text: &str) -> Vec<(String, usize)> {
+        match self.analyzers.get_mut(lang).and_then(Option::as_mut) {
+            Some(a) => analysis::terms(a, text)
+                .into_iter()
+                .map(|(t, p, _)| (t, p))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether a clause is a lone stop word ("what", "the"): optional in a longer question.
+    fn is_stop_word(&self, c: &Clause) -> bool {
+        match c {
+            Clause::Word {
+                text,
+                prefix: false,
+                fuzzy: None,
+                scope: Scope::Any,
+            } => self.stop_words.contains(text.to_lowercase().as_str()),
+            _ => false,
+        }
+    }
+
+    /// The tiers of a parsed query, with `filters` required and `excluded` left out of each.
+    pub fn plan(
+        mut self,
+        parsed: &Parsed,
+        filters: &[Box<dyn Query>],
+        all_required: bool,
+        feedback: &[(usize, String)],
+    ) -> Plan {
+        let excluded: Vec<Box<dyn Query>> = parsed
+            .excluded
+            .iter()
+            .filter_map(|c| self.clause(c, false, false))
+            .collect();
+        let content: Vec<&Clause> = parsed
+            .clauses
+            .iter()
+            .filter(|c| !self.is_stop_word(c))
+            .collect();
+        // A query of stop words only ("the who") searches for them.
+        let (required, optional): (Vec<&Clause>, Vec<&Clause>) = if content.is_empty() {
+            (parsed.clauses.iter().collect(), Vec::new())
+        } else {
+            (
+                content,
+                parsed
+                    .clauses
+                    .iter()
+                    .filter(|c| self.is_stop_word(c))
+                    .collect(),
+            )
+        };
+        let exact: Vec<Box<dyn Query>> = required
+            .iter()
+            .filter_map(|c| self.clause(c, false, true))
+            .collect();
+        let has_fuzzy = required.iter().any(|c| has_fuzzy(c));
+        let widened: Vec<Box<dyn Query>> = if has_fuzzy {
+            required
+                .iter()
+                .filter_map(|c| self.clause(c, true, true))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut extras: Vec<Box<dyn Query>> = Vec::new();
+        if STOP_WORD_WEIGHT > 0.0 {
+            for c in &optional {
+                if let Some(q) = self.clause(c, false, true) {
+                    extras.push(Box::new(BoostQuery::new(q, STOP_WORD_WEIGHT)));
+                }
+            }
+        }
+        extras.extend(self.proximity(&required));
+        for (l, term) in feedback {
+            let q = TermQuery::new(
+                Term::from_field_text(self.f.bodies[*l], term),
+                IndexRecordOption::WithFreqs,
+            );
+            extras.push(Box::new(BoostQuery::new(Box::new(q), FEEDBACK_WEIGHT)));
+        }
+
+        let has_text = !exact.is_empty();
+        let assemble = |must: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+            let mut parts = must;
+            for e in &extras {
+                parts.push((Occur::Should, e.box_clone()));
+            }
+            for flt in filters {
+                parts.push((Occur::Must, flt.box_clone()));
+            }
+            for ex in &excluded {
+                parts.push((Occur::MustNot, ex.box_clone()));
+            }
+            Box::new(BooleanQuery::new(parts))
+        };
+        let every = |clauses: &[Box<dyn Query>]| -> Vec<(Occur, Box<dyn Query>)> {
+            clauses
+                .iter()
+                .map(|c| (Occur::Must, c.box_clone()))
+                .collect()
+        };
+        let any = |clauses: &[Box<dyn Query>]| -> Vec<(Occur, Box<dyn Query>)> {
+            vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::new(
+                    clauses
+                        .iter()
+                        .map(|c| (Occur::Should, c.box_clone()))
+                        .collect(),
+                )) as Box<dyn Query>,
+            )]
+        };
+        let mut tiers: Vec<Box<dyn Query>> = Vec::new();
+        if parsed.clauses.is_empty() {
+            tiers.push(assemble(vec![(Occur::Must, Box::new(AllQuery))]));
+        } else if has_text {
+            tiers.push(assemble(every(&exact)));
+            if has_fuzzy {
+                tiers.push(assemble(every(&widened)));
+            }
+            let loosest = if has_fuzzy { &widened } else { &exact };
+            if !all_required && loosest.len() > 1 {
+                tiers.push(assemble(any(loosest)));
+            }
+        }
+        Plan {
+            tiers,
+            matchers: self.matchers,
+            has_text,
+        }
+    }
+
+    /// A clause as a query over every language's fields, or `None` when no term survives
+    /// analysis. `widen`: `word~N` matches its near terms too. `mark`: snippets mark its terms.
+    pub fn clause(&mut self, c: &Clause, widen: bool, mark: bool) -> Option<Box<dyn Query>> {
+        match c {
+            Clause::Any(list) => {
+                let parts: Vec<(Occur, Box<dyn Query>)> = list
+                    .iter()
+                    .filter_map(|c| self.clause(c, widen, mark))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+            }
+            Clause::Word {
+                text,
+                scope,
+                prefix,
+                fuzzy,
+            } => self.per_lang(|b, l| {
+                let toks = b.terms(l, text);
+                if *prefix && toks.len() == 1 {
+                    let stem = &toks[0].0;
+                    if mark {
+                        b.matchers[l].prefixes.push(stem.clone());
+                    }
+                    let pattern = format!("{}.*", regex_escape(stem));
+                    return Some(b.per_field(*scope, l, |field| {
+                        RegexQuery::from_pattern(&pattern, field)
+                            .map(|q| Box::new(q) as Box<dyn Query>)
+                            .unwrap_or_else(|_| Box::new(EmptyQuery))
+                    }));
+                }
+                if let (Some(edits), true, 1) = (fuzzy, widen, toks.len()) {
+                    return b.near(l, *scope, &toks[0].0, *edits, mark);
+                }
+                b.terms_query(l, toks, *scope, 0, mark)
+            }),
+            Clause::Phrase { text, scope, slop } => self.per_lang(|b, l| {
+                let toks = b.terms(l, text);
+                b.terms_query(l, toks, *scope, *slop, mark)
+            }),
+        }
+    }
+
+    /// One query per language present, any of which may match.
+    fn per_lang(
+        &mut self,
+        mut make: impl FnMut(&mut Self, usize) -> Option<Box<dyn Query>>,
+    ) -> Option<Box<dyn Query>> {
+        let langs = self.langs.clone();
+        let parts: Vec<(Occur, Box<dyn Query>)> = langs
+            .into_iter()
+            .filter_map(|l| make(self, l))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        match parts.len() {
+            0 => None,
+            1 => parts.into_iter().next().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(parts))),
+        }
+    }
+
+    /// One term: a term query; several (a phrase, or a word the analyzer split, such as a CJK
+    /// word into bigrams): a phrase query with the analyzer's positions.
+    fn terms_query(
+        &mut self,
+        lang: usize,
+        toks: Vec<(String, usize)>,
+        scope: Scope,
+        slop: u32,
+        mark: bool,
+    ) -> Option<Box<dyn Query>> {
+        let first = toks.first()?.1;
+        if mark {
+            self.matchers[lang]
+                .terms
+                .extend(toks.iter().map(|(t, _)| t.clone()));
+        }
+        Some(self.per_field(scope, lang, |field| {
+            if toks.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &toks[0].0),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new_with_offset_and_slop(
+                    toks.iter()
+                        .map(|(t, p)| (p - first, Term::from_field_text(field, t)))
+                        .collect(),
+                    slop,
+                ))
+            }
+        }))
+    }
+
+    /// `word~N`: the index's terms within N edits, each scored as itself.
+    fn near(
+        &mut self,
+        lang: usize,
+        scope: Scope,
+        term: &str,
+        edits: u8,
+        mark: bool,
+    ) -> Option<Box<dyn Query>> {
+        let fields = [self.f.titles[lang], self.f.bodies[lang]];
+        let near = suggest::near_terms(self.searcher, &fields, term, edits).ok()?;
+        let parts: Vec<(Occur, Box<dyn Query>)> = near
+            .iter()
+            .filter_map(|n| self.terms_query(lang, vec![(n.term.clone(), 0)], scope, 0, mark))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+    }
+
+    /// The title (boosted) and body fields of a language, as the scope allows.
+    fn per_field(
+        &self,
+        scope: Scope,
+        lang: usize,
+        make: impl Fn(Field) -> Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        let title: Box<dyn Query> =
+            Box::new(BoostQuery::new(make(self.f.titles[lang]), TITLE_BOOST));
+        match scope {
+            Scope::Title => title,
+            Scope::Any => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, title),
+                (Occur::Should, make(self.f.bodies[lang])),
+            ])),
+        }
+    }
+
+    /// The proximity bonus: for pairs of single-word clauses, a sloppy phrase query over the
+    /// body.
+    fn proximity(&mut self, required: &[&Clause]) -> Vec<Box<dyn Query>> {
+        let words: Vec<&String> = required
+            .iter()
+            .filter_map(|c| match c {
+                Clause::Word {
+                    text,
+                    scope: Scope::Any,
+                    prefix: false,
+                    fuzzy: None,
+                } => Some(text),
+                _ => None,
+            })
+            .collect();
+        if words.len() < 2 || words.len() > MAX_PROXIMITY_WORDS {
+            return Vec::new();
+        }
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for l in self.langs.clone() {
+            let terms: Vec<Option<String>> = words
+                .iter()
+                .map(|w| {
+                    let t = self.terms(l, w);
+                    (t.len() == 1).then(|| t[0].0.clone())
+                })
+                .collect();
+            let mut pairs: Vec<(&String, &String)> = Vec::new();
+            for i in 0..terms.len() {
+                for j in i + 1..terms.len() {
+                    if let (Some(a), Some(b)) = (&terms[i], &terms[j]) {
+                        pairs.push((a, b));
+                    }
+                }
+            }
+            for (a, b) in pairs {
+                {
+                    if a == b {
+                        continue;
+                    }
+                    let field = self.f.bodies[l];
+                    let q = PhraseQuery::new_with_offset_and_slop(
+                        vec![
+                            (0, Term::from_field_text(field, a)),
+                            (1, Term::from_field_text(field, b)),
+                        ],
+                        PROXIMITY_SLOP,
+                    );
+                    out.push(Box::new(BoostQuery::new(Box::new(q), PROXIMITY_WEIGHT)));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Builder<'_> {
+    /// How many content words (not stop words) a query has.
+    pub fn content_words(&self, parsed: &Parsed) -> usize {
+        parsed
+            .clauses
+            .iter()
+            .filter(|c| matches!(c, Clause::Word { .. }) && !self.is_stop_word(c))
+            .count()
+    }
+}
+
+/// Feedback terms: the words the best hits of a first pass share, weighted by how much of
+/// each hit they make up, how high the hit ranked, and how rare they are in the index.
+pub fn feedback_terms(
+    searcher: &Searcher,
+    f: Fields,
+    top: &[(f32, tantivy::DocAddress)],
+    matchers: &[Matcher],
+) -> Vec<(usize, String)> {
+    use tantivy::schema::Value;
+    let Some(best) = top.first().map(|t| t.0).filter(|s| *s > 0.0) else {
+        return Vec::new();
+    };
+    let mut weights: std::collections::HashMap<(usize, String), f32> = Default::default();
+    let mut analyzers: std::collections::HashMap<usize, TextAnalyzer> = Default::default();
+    let mut stops: std::collections::HashMap<usize, HashSet<String>> = Default::default();
+    for (score, addr) in top {
+        let Ok(doc) = searcher.doc::<tantivy::TantivyDocument>(*addr) else {
+            continue;
+        };
+        let text_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let code = text_of(f.lang);
+        let l = LANGS
+            .iter()
+            .position(|x| x.code == code)
+            .unwrap_or(analysis::PLAIN);
+        let mut text = text_of(f.page_title);
+        text.push('\n');
+        let body = text_of(f.body);
+        let mut end = body.len().min(FEEDBACK_SCAN_BYTES);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.push_str(&body[..end]);
+        let analyzer = analyzers
+            .entry(l)
+            .or_insert_with(|| analysis::analyzer(l, false));
+        let stop = stops.entry(l).or_insert_with(|| {
+            let mut a = analysis::analyzer(l, false);
+            analysis::stop_words(l)
+                .iter()
+                .flat_map(|w| analysis::terms(&mut a, w))
+                .map(|(t, _, _)| t)
+                .collect()
+        });
+        let terms = analysis::terms(analyzer, &text);
+        let len = terms.len().max(1) as f32;
+        let mut tf: std::collections::HashMap<String, f32> = Default::default();
+        for (t, _, _) in terms {
+            *tf.entry(t).or_default() += 1.0;
+        }
+        for (t, c) in tf {
+            if t.chars().count() < 2
+                || t.chars().all(|c| c.is_ascii_digit())
+                || stop.contains(&t)
+                || matchers[l].terms.contains(&t)
+            {
+                continue;
+            }
+            *weights.entry((l, t)).or_default() += c / len * (score / best);
+        }
+    }
+    let n = searcher.num_docs().max(1) as f32;
+    let mut ranked: Vec<((usize, String), f32)> = weights
+        .into_iter()
+        .map(|((l, t), w)| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(f.bodies[l], &t))
+                .unwrap_or(0)
+                .max(1) as f32;
+            ((l, t), w * (1.0 + n / df).ln())
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked
+        .into_iter()
+        .take(FEEDBACK_TERMS)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+fn has_fuzzy(c: &Clause) -> bool {
+    match c {
+        Clause::Word { fuzzy, .. } => fuzzy.is_some(),
+        Clause::Any(list) => list.iter().any(has_fuzzy),
+        Clause::Phrase { .. } => false,
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~\"@<>".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The analysis language codes, for looking a document's `lang` up.
+pub fn lang_code(l: usize) -> &'static str {
+    LANGS.get(l).map_or("plain", |x| x.code)
+}

@@ -1,0 +1,214 @@
+//! Ranking and languages: CJK, stemming and folding at index and query time, typos, snippets,
+//! and a snapshot of the top hits for a fixed query list over a small corpus of pages written
+//! for these tests (tests/fixtures/ranking), so a ranking change shows up as a reviewed diff.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{fixture, s, thresh};
+
+/// A temporary folder with the ranking pages as `corpus/`, indexed.
+fn indexed() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    for entry in fs::read_dir(fixture("ranking")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    thresh(dir.path(), &["index", "--quiet"]).assert_exit_code(0);
+    dir
+}
+
+fn search(dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let mut all = vec!["search", "--json", "-n", "20"];
+    all.extend_from_slice(args);
+    let run = thresh(dir, &all);
+    (run.code(), run.json_lines(), run.stderr())
+}
+
+fn pages(hits: &[Value]) -> Vec<&str> {
+    hits.iter().map(|h| s(h, "page")).collect()
+}
+
+/// The highlighted pieces of a hit's snippet.
+fn marked(hit: &Value) -> Vec<String> {
+    let snippet = s(hit, "snippet");
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (a, b) = (
+                r[0].as_u64().unwrap() as usize,
+                r[1].as_u64().unwrap() as usize,
+            );
+            snippet[a..b].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn korean_japanese_and_chinese_words_find_their_pages() {
+    let dir = indexed();
+    let d = dir.path();
+    // A Korean word inside a longer word with its particle (방탄소년단이), and a word that
+    // only occurs there.
+    let (code, hits, _) = search(d, &["방탄소년단"]);
+    assert_eq!(code, 0);
+    assert_eq!(pages(&hits), vec!["ko-drama-ost.html"]);
+    assert!(
+        marked(&hits[0]).iter().all(|m| m == "방탄소년단"),
+        "{:?}",
+        marked(&hits[0])
+    );
+    let (_, hits, _) = search(d, &["주제가"]);
+    assert_eq!(pages(&hits), vec!["ko-drama-ost.html"]);
+    // Japanese: kanji and katakana inside unbroken text.
+    let (_, hits, _) = search(d, &["主題歌"]);
+    assert_eq!(pages(&hits), vec!["ja-drama-ost.html"]);
+    let m = marked(&hits[0]);
+    assert!(!m.is_empty() && m.iter().all(|m| m == "主題歌"), "{m:?}");
+    let (_, hits, _) = search(d, &["シグナル"]);
+    assert_eq!(pages(&hits), vec!["ja-drama-ost.html"]);
+    // Chinese, and a single character that only occurs inside longer runs.
+    let (_, hits, _) = search(d, &["主题曲"]);
+    assert_eq!(pages(&hits), vec!["zh-drama-ost.html"]);
+    let (_, hits, _) = search(d, &["弹"]);
+    assert_eq!(pages(&hits), vec!["zh-drama-ost.html"]);
+    // Characters that are not adjacent in the page do not match as a word.
+    let (code, _, _) = search(d, &["主曲"]);
+    assert_eq!(code, 1);
+    // Latin words inside CJK pages: `BTS` in `BTS가` and `BTSが`.
+    let (_, hits, _) = search(d, &["bts", "--kind", "article"]);
+    let found = pages(&hits);
+    for page in [
+        "ko-drama-ost.html",
+        "ja-drama-ost.html",
+        "en-drama-ost.html",
+    ] {
+        assert!(found.contains(&page), "{found:?}");
+    }
+}
+
+#[test]
+fn stems_and_accents_match_as_typed_or_not() {
+    let dir = indexed();
+    let d = dir.path();
+    // English stems: `songs` finds `song`, and the highlight is the word as written.
+    let (_, hits, _) = search(d, &["songs", "--kind", "article"]);
+    assert_eq!(s(&hits[0], "page"), "en-drama-ost.html");
+    assert!(marked(&hits[0]).iter().any(|m| m == "song"));
+    // French: plural and accents (`chanson`, `cafe`).
+    let (_, hits, _) = search(d, &["chanson"]);
+    assert_eq!(pages(&hits), vec!["fr-chansons.html"]);
+    let (_, hits, _) = search(d, &["cafe"]);
+    assert_eq!(pages(&hits), vec!["fr-chansons.html"]);
+    assert_eq!(marked(&hits[0]), vec!["café"]);
+    // German umlauts folded both ways.
+    let (_, hits, _) = search(d, &["sanger"]);
+    assert_eq!(pages(&hits), vec!["de-lieder.html"]);
+    let (_, hits, _) = search(d, &["Österreich"]);
+    assert_eq!(pages(&hits), vec!["de-lieder.html"]);
+    // Full-width Latin letters are the same letters.
+    let (_, hits, _) = search(d, &["ＫＩＭＣＨＩ"]);
+    assert_eq!(pages(&hits), vec!["en-kimchi-stew.html"]);
+}
+
+#[test]
+fn typos_are_forgiven_on_request_and_exact_matches_come_first() {
+    let dir = indexed();
+    let d = dir.path();
+    // Nothing found: a suggestion, and no hits.
+    let (code, hits, err) = search(d, &["stadum"]);
+    assert_eq!(code, 1);
+    assert!(hits.is_empty());
+    assert!(err.contains("did you mean: stadium"), "{err}");
+    // --fuzzy searches with it, and says so.
+    let (code, hits, err) = search(d, &["--fuzzy", "stadum"]);
+    assert_eq!(code, 0);
+    assert!(err.contains("showing hits for: stadium"), "{err}");
+    assert_eq!(s(&hits[0], "page"), "en-world-tour.html");
+    // A stemmed word is suggested as pages write it, not as its stem.
+    let (_, _, err) = search(d, &["detectivs"]);
+    assert!(err.contains("did you mean: detectives"), "{err}");
+    // word~1: `gaon` and `gain` are one edit apart; pages with the word as typed rank first.
+    let (_, hits, _) = search(d, &["gaon~1", "--kind", "article"]);
+    let found = pages(&hits);
+    assert_eq!(found.first(), Some(&"en-gaon-chart.html"), "{found:?}");
+    assert!(found.contains(&"en-weight-gain.html"), "{found:?}");
+    let (_, hits, _) = search(d, &["gain~1", "--kind", "article"]);
+    assert_eq!(pages(&hits).first(), Some(&"en-weight-gain.html"));
+    // A word the index holds gets no suggestion.
+    let (code, _, err) = search(d, &["stadium", "--kind", "comment", "--author", "nobody"]);
+    assert_eq!(code, 1);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn snippets_are_sentences_and_their_number_is_chosen() {
+    let dir = indexed();
+    let d = dir.path();
+    let (_, hits, _) = search(d, &["drama", "--kind", "article"]);
+    let hit = hits
+        .iter()
+        .find(|h| s(h, "page") == "en-drama-ost.html")
+        .unwrap();
+    // Two fragments by default, each a whole sentence.
+    assert_eq!(
+        s(hit, "snippet").matches(" … ").count(),
+        1,
+        "{}",
+        s(hit, "snippet")
+    );
+    let (_, hits, _) = search(d, &["drama", "--kind", "article", "--snippets", "1"]);
+    let hit = hits
+        .iter()
+        .find(|h| s(h, "page") == "en-drama-ost.html")
+        .unwrap();
+    assert!(!s(hit, "snippet").contains(" … "), "{}", s(hit, "snippet"));
+    assert!(s(hit, "snippet").trim_end_matches('…').ends_with('.'));
+    let run = thresh(d, &["search", "drama", "--snippets", "0"]);
+    run.assert_exit_code(2);
+    assert!(run.stderr().contains("--snippets"), "{}", run.stderr());
+}
+
+#[test]
+fn a_question_ranks_the_page_that_answers_it_first() {
+    let dir = indexed();
+    let (_, hits, _) = search(
+        dir.path(),
+        &["what is the theme song of the japanese drama signal?"],
+    );
+    assert_eq!(s(&hits[0], "page"), "en-drama-ost.html");
+}
+
+/// The top hits of every query in queries.txt, as `rank. page [kind]` lines.
+#[test]
+fn ranking_snapshot() {
+    let dir = indexed();
+    let queries = fs::read_to_string(fixture("ranking/queries.txt")).unwrap();
+    let mut report = String::new();
+    for q in queries.lines().filter(|l| !l.trim().is_empty()) {
+        let run = thresh(dir.path(), &["search", "--json", "-n", "5", q]);
+        report.push_str(&format!("{q}\n"));
+        for h in run.json_lines() {
+            let comment = h["comment"]
+                .as_u64()
+                .map(|c| format!(" #{c}"))
+                .unwrap_or_default();
+            report.push_str(&format!(
+                "  {}. {} [{}{}]\n",
+                h["rank"],
+                s(&h, "page"),
+                s(&h, "kind"),
+                comment
+            ));
+        }
+    }
+    insta::assert_snapshot!("ranking", report);
+}
