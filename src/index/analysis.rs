@@ -146,6 +146,7 @@ pub fn stop_words(lang: usize) -> &'static [&'static str] {
 pub fn analyzer(lang: usize, for_index: bool) -> TextAnalyzer {
     let stemmer = LANGS.get(lang).and_then(|l| l.stemmer);
     TextAnalyzer::builder(Words {
+        lang,
         stemmer,
         unigrams: for_index,
     })
@@ -177,7 +178,43 @@ pub fn is_cjk(c: char) -> bool {
 
 /// A character that continues a word: letters, digits and the marks that combine with them.
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Stems remembered per thread and language before the memory is cleared: words come in a
+/// Zipf distribution, so a small memory answers most lookups, and a Snowball stemmer costs
+/// far more than a hash lookup. About 3 MB a thread when full.
+const STEM_MEMORY_WORDS: usize = 32 * 1024;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<Vec<std::collections::HashMap<String, String>>> =
+        std::cell::RefCell::new(vec![std::collections::HashMap::new(); LANGS.len()]);
+}
+
+/// The stem of a lower-cased word, from this thread's memory when it was seen before.
+fn stem_into(lang: usize, stemmer: &Stemmer, out: &mut String) {
+    STEMS.with(|cell| {
+        let mut memory = cell.borrow_mut();
+        let Some(map) = memory.get_mut(lang) else {
+            return;
+        };
+        if let Some(stem) = map.get(out.as_str()) {
+            out.clear();
+            out.push_str(stem);
+            return;
+        }
+        let stem = match stemmer.stem(out) {
+            Cow::Owned(stem) => stem,
+            Cow::Borrowed(_) => out.clone(),
+        };
+        if map.len() >= STEM_MEMORY_WORDS {
+            map.clear();
+        }
+        map.insert(std::mem::replace(out, stem.clone()), stem);
+    });
 }
 
 /// Scripts whose accents are folded away (`é` → `e`, `ё` → `е`): Latin, Greek, Cyrillic. In
@@ -189,6 +226,7 @@ fn is_foldable(c: char) -> bool {
 /// The tokenizer: words are runs of letters and digits; CJK runs become overlapping bigrams.
 #[derive(Clone)]
 struct Words {
+    lang: usize,
     stemmer: Option<Algorithm>,
     unigrams: bool,
 }
@@ -201,6 +239,7 @@ impl Tokenizer for Words {
             text,
             cursor: 0,
             position: 0,
+            lang: self.lang,
             stemmer: self.stemmer.map(Stemmer::create),
             unigrams: self.unigrams,
             run: Vec::new(),
@@ -218,6 +257,7 @@ pub struct WordStream<'a> {
     cursor: usize,
     /// The position the next word gets.
     position: usize,
+    lang: usize,
     stemmer: Option<Stemmer>,
     unigrams: bool,
     /// The current CJK run: byte ranges of its characters.
@@ -316,7 +356,7 @@ impl TokenStream for WordStream<'_> {
             if word.len() > MAX_TOKEN_BYTES {
                 continue;
             }
-            normalize(word, self.stemmer.as_ref(), &mut self.token.text);
+            normalize(word, self.lang, self.stemmer.as_ref(), &mut self.token.text);
             if self.token.text.is_empty() {
                 continue;
             }
@@ -340,7 +380,7 @@ impl TokenStream for WordStream<'_> {
 
 /// A word as a term: NFKC (full-width letters, ligatures), lower case, stemmed, then accents
 /// folded in the scripts that have them as accents. ASCII words take the short path.
-fn normalize(word: &str, stemmer: Option<&Stemmer>, out: &mut String) {
+fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         out.push_str(word);
@@ -351,9 +391,7 @@ fn normalize(word: &str, stemmer: Option<&Stemmer>, out: &mut String) {
         }
     }
     if let Some(s) = stemmer {
-        if let Cow::Owned(stem) = s.stem(out) {
-            *out = stem;
-        }
+        stem_into(lang, s, out);
     }
     if !out.is_ascii() && out.chars().all(is_foldable) {
         let folded: String = out.nfd().filter(|c| !is_combining_mark(*c)).collect();

@@ -15,14 +15,15 @@ use crate::index::analysis;
 
 /// Texts up to this size are analysed whole. Longer ones (reference pages run to hundreds of
 /// kilobytes) are first scanned for the terms' leading bytes and only the densest stretches
-/// are analysed, so a snippet costs the same on any page.
-const FULL_SCAN_BYTES: usize = 32 * 1024;
+/// are analysed, so a snippet costs about the same on any page (analysis, with its stemmer,
+/// is the dearest step of a search).
+const FULL_SCAN_BYTES: usize = 4 * 1024;
 
 /// Size of a stretch of a long text that is analysed around probe hits.
 const WINDOW_BYTES: usize = 2048;
 
 /// Most stretches of a long text analysed.
-const MAX_WINDOWS: usize = 8;
+const MAX_WINDOWS: usize = 4;
 
 /// Leading characters of a term probed for in a long text: stems are mostly prefixes of the
 /// words they come from, so the first few letters find the word whatever its ending.
