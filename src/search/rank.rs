@@ -99,16 +99,23 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// A builder over the languages present in the searcher's segments.
     pub fn new(searcher: &'a Searcher, f: Fields) -> Self {
-        let langs: Vec<usize> = (0..LANG_COUNT)
-            .filter(|&l| {
-                searcher.segment_readers().iter().any(|s| {
-                    [f.bodies[l], f.titles[l]].iter().any(|&field| {
-                        s.inverted_index(field)
-                            .is_ok_and(|ii| ii.terms().num_terms() > 0)
-                    })
-                })
-            })
-            .collect();
+        // The `lang` field's terms are the analysis codes in use: one small dictionary per
+        // segment, rather than a look into every language's fields.
+        let mut present = [false; LANG_COUNT];
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(f.lang) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Some(l) = LANGS.iter().position(|x| x.code.as_bytes() == stream.key()) {
+                    present[l] = true;
+                }
+            }
+        }
+        let langs: Vec<usize> = (0..LANG_COUNT).filter(|&l| present[l]).collect();
         let mut analyzers: Vec<Option<TextAnalyzer>> = (0..LANG_COUNT).map(|_| None).collect();
         for &l in &langs {
             analyzers[l] = Some(analysis::analyzer(l, false));
