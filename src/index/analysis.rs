@@ -17,6 +17,8 @@ use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, Token, TokenStream, T
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+pub use crate::ingest::clean::is_cjk;
+
 /// Words longer than this many bytes are not indexed (base64 blobs, long URLs, hashes).
 pub const MAX_TOKEN_BYTES: usize = 60;
 
@@ -125,10 +127,12 @@ pub fn lang_index(code: Option<&str>) -> usize {
         "nb" | "nn" => "no",
         other => other,
     };
-    LANGS
-        .iter()
-        .position(|l| l.code == primary)
-        .unwrap_or(PLAIN)
+    lang_of_code(primary)
+}
+
+/// The analysis a document's stored `lang` code names ([`PLAIN`] for an unknown code).
+pub fn lang_of_code(code: &str) -> usize {
+    LANGS.iter().position(|l| l.code == code).unwrap_or(PLAIN)
 }
 
 /// The stop words of a language, for queries only (pages are indexed whole, so phrases with
@@ -157,23 +161,6 @@ pub fn analyzer(lang: usize, for_index: bool) -> TextAnalyzer {
 /// The name an index analyzer is registered under.
 pub fn analyzer_name(lang: usize) -> String {
     format!("thresh_{}", LANGS.get(lang).map_or("plain", |l| l.code))
-}
-
-/// Han, kana and Hangul: scripts written without spaces between words (Korean has spaces, but a
-/// word carries its particles, so bigrams find the stem inside it).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF        // Hangul jamo
-        | 0x3040..=0x30FF      // hiragana, katakana
-        | 0x3130..=0x318F      // Hangul compatibility jamo
-        | 0x31F0..=0x31FF      // katakana extensions
-        | 0x3400..=0x4DBF      // Han extension A
-        | 0x4E00..=0x9FFF      // Han
-        | 0xA960..=0xA97F      // Hangul jamo extended A
-        | 0xAC00..=0xD7AF      // Hangul syllables
-        | 0xF900..=0xFAFF      // Han compatibility
-        | 0xFF66..=0xFF9F      // half-width katakana
-        | 0x20000..=0x2FA1F) // Han extensions B and on
 }
 
 /// A character that continues a word: letters, digits and the marks that combine with them.

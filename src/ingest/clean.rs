@@ -745,11 +745,23 @@ pub fn weighted_len(text: &str) -> usize {
     text.chars().map(|c| if is_cjk(c) { 3 } else { 1 }).sum()
 }
 
-/// Han, kana, Hangul and the CJK punctuation blocks.
+/// Han, kana, bopomofo and Hangul: scripts written without spaces between words (Korean has
+/// spaces, but a word carries its particles). Extraction weighs their characters as more text
+/// per character; the index splits their runs into bigrams.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3130..=0x318F | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FA1F)
+        0x1100..=0x11FF        // Hangul jamo
+        | 0x3040..=0x30FF      // hiragana, katakana
+        | 0x3100..=0x312F      // bopomofo
+        | 0x3130..=0x318F      // Hangul compatibility jamo
+        | 0x31F0..=0x31FF      // katakana extensions
+        | 0x3400..=0x4DBF      // Han extension A
+        | 0x4E00..=0x9FFF      // Han
+        | 0xA960..=0xA97F      // Hangul jamo extended A
+        | 0xAC00..=0xD7AF      // Hangul syllables
+        | 0xF900..=0xFAFF      // Han compatibility
+        | 0xFF66..=0xFF9F      // half-width katakana
+        | 0x20000..=0x2FA1F) // Han extensions B and on
 }
 
 #[cfg(test)]

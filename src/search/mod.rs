@@ -180,7 +180,7 @@ fn run(
     filters: &[Box<dyn Query>],
     config: &QueryConfig,
 ) -> Result<Results, QueryError> {
-    let builder = rank::Builder::new(searcher, f);
+    let mut builder = rank::Builder::new(searcher, f);
     let long_query = builder.content_words(parsed) >= rank::FEEDBACK_MIN_WORDS;
     let mut plan = builder.plan(parsed, filters, config.all, &[]);
     if !plan.has_text && !parsed.clauses.is_empty() {
@@ -192,23 +192,19 @@ fn run(
         let top: Vec<(f32, DocAddress)> = first.iter().map(|r| (r.score, r.addr)).collect();
         let feedback = rank::feedback_terms(searcher, f, &top, &plan.matchers);
         if !feedback.is_empty() {
-            plan = rank::Builder::new(searcher, f).plan(parsed, filters, config.all, &feedback);
+            plan = builder.plan(parsed, filters, config.all, &feedback);
         }
     }
     let wanted = config.offset + config.limit;
     let ranked = ranked_tiers(searcher, &plan, wanted, &f)?;
-    let mut analyzers: HashMap<String, TextAnalyzer> = HashMap::new();
+    let mut analyzers: HashMap<usize, TextAnalyzer> = HashMap::new();
     let mut hits = Vec::new();
     for (i, r) in ranked.into_iter().skip(config.offset).enumerate() {
         let doc: TantivyDocument = searcher.doc(r.addr)?;
-        let lang = text_of(&doc, f.lang).unwrap_or_else(|| rank::lang_code(0).to_string());
-        let l = analysis::LANGS
-            .iter()
-            .position(|x| x.code == lang)
-            .unwrap_or(analysis::PLAIN);
+        let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
         let analyzer = analyzers
-            .entry(lang.clone())
-            .or_insert_with(|| snippet::analyzer_for(&lang));
+            .entry(l)
+            .or_insert_with(|| analysis::analyzer(l, true));
         hits.push(make_hit(
             &f,
             &doc,
@@ -420,7 +416,8 @@ fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Opti
     {
         let doc: TantivyDocument = searcher.doc(addr).ok()?;
         let body = text_of(&doc, f.body).unwrap_or_default();
-        let found = analysis::terms(&mut analyzer, snippet_scan(&body))
+        let scanned = &body[..snippet::floor_boundary(&body, SURFACE_SCAN_BYTES)];
+        let found = analysis::terms(&mut analyzer, scanned)
             .into_iter()
             .find(|(t, _, _)| t == term);
         if let Some((_, _, r)) = found {
@@ -428,15 +425,6 @@ fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Opti
         }
     }
     (lang == analysis::PLAIN).then(|| term.to_string())
-}
-
-/// The first stretch of a text that is scanned for a surface form.
-fn snippet_scan(body: &str) -> &str {
-    let mut end = body.len().min(SURFACE_SCAN_BYTES);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    &body[..end]
 }
 
 /// The typed query with one word replaced (the first time it stands alone).

@@ -23,10 +23,11 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::query::{Clause, Parsed, Scope};
-use super::snippet::Matcher;
+use super::snippet::{Matcher, floor_boundary};
 use super::suggest;
+use super::text_of;
 use crate::index::Fields;
-use crate::index::analysis::{self, LANGS};
+use crate::index::analysis;
 use crate::index::schema::LANG_COUNT;
 
 /// Weight of a title match against 1 for a body match: above the body, as the title names what
@@ -111,8 +112,8 @@ impl<'a> Builder<'a> {
                 continue;
             };
             while stream.advance() {
-                if let Some(l) = LANGS.iter().position(|x| x.code.as_bytes() == stream.key()) {
-                    present[l] = true;
+                if let Ok(code) = std::str::from_utf8(stream.key()) {
+                    present[analysis::lang_of_code(code)] = true;
                 }
             }
         }
@@ -166,7 +167,7 @@ impl<'a> Builder<'a> {
 
     /// The tiers of a parsed query, with `filters` required and `excluded` left out of each.
     pub fn plan(
-        mut self,
+        &mut self,
         parsed: &Parsed,
         filters: &[Box<dyn Query>],
         all_required: bool,
@@ -177,23 +178,13 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|c| self.clause(c, false, false))
             .collect();
-        let content: Vec<&Clause> = parsed
-            .clauses
-            .iter()
-            .filter(|c| !self.is_stop_word(c))
-            .collect();
+        let (content, stops): (Vec<&Clause>, Vec<&Clause>) =
+            parsed.clauses.iter().partition(|c| !self.is_stop_word(c));
         // A query of stop words only ("the who") searches for them.
-        let (required, optional): (Vec<&Clause>, Vec<&Clause>) = if content.is_empty() {
-            (parsed.clauses.iter().collect(), Vec::new())
+        let (required, optional) = if content.is_empty() {
+            (stops, Vec::new())
         } else {
-            (
-                content,
-                parsed
-                    .clauses
-                    .iter()
-                    .filter(|c| self.is_stop_word(c))
-                    .collect(),
-            )
+            (content, stops)
         };
         let exact: Vec<Box<dyn Query>> = required
             .iter()
@@ -271,7 +262,7 @@ impl<'a> Builder<'a> {
         }
         Plan {
             tiers,
-            matchers: self.matchers,
+            matchers: std::mem::replace(&mut self.matchers, vec![Matcher::default(); LANG_COUNT]),
             has_text,
         }
     }
@@ -482,7 +473,6 @@ pub fn feedback_terms(
     top: &[(f32, tantivy::DocAddress)],
     matchers: &[Matcher],
 ) -> Vec<(usize, String)> {
-    use tantivy::schema::Value;
     let Some(best) = top.first().map(|t| t.0).filter(|s| *s > 0.0) else {
         return Vec::new();
     };
@@ -493,25 +483,11 @@ pub fn feedback_terms(
         let Ok(doc) = searcher.doc::<tantivy::TantivyDocument>(*addr) else {
             continue;
         };
-        let text_of = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        let code = text_of(f.lang);
-        let l = LANGS
-            .iter()
-            .position(|x| x.code == code)
-            .unwrap_or(analysis::PLAIN);
-        let mut text = text_of(f.page_title);
+        let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
+        let mut text = text_of(&doc, f.page_title).unwrap_or_default();
         text.push('\n');
-        let body = text_of(f.body);
-        let mut end = body.len().min(FEEDBACK_SCAN_BYTES);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.push_str(&body[..end]);
+        let body = text_of(&doc, f.body).unwrap_or_default();
+        text.push_str(&body[..floor_boundary(&body, FEEDBACK_SCAN_BYTES)]);
         let analyzer = analyzers
             .entry(l)
             .or_insert_with(|| analysis::analyzer(l, false));
@@ -576,9 +552,4 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The analysis language codes, for looking a document's `lang` up.
-pub fn lang_code(l: usize) -> &'static str {
-    LANGS.get(l).map_or("plain", |x| x.code)
 }

@@ -11,8 +11,6 @@ use std::ops::Range;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::index::analysis;
-
 /// Texts up to this size are analysed whole. Longer ones (reference pages run to hundreds of
 /// kilobytes) are first scanned for the terms' leading bytes and only the densest stretches
 /// are analysed, so a snippet costs about the same on any page (analysis, with its stemmer,
@@ -230,7 +228,8 @@ fn regions(text: &str, matcher: &Matcher) -> Vec<Range<usize>> {
     out
 }
 
-fn floor_boundary(text: &str, mut at: usize) -> usize {
+/// The largest char boundary of `text` at or below byte `at`.
+pub(crate) fn floor_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -424,18 +423,10 @@ fn push_collapsed(out: &mut String, piece: &str) {
     }
 }
 
-/// The analyzer snippets of a document in `lang` (an analysis code) are cut with.
-pub fn analyzer_for(lang: &str) -> TextAnalyzer {
-    let l = analysis::LANGS
-        .iter()
-        .position(|x| x.code == lang)
-        .unwrap_or(analysis::PLAIN);
-    analysis::analyzer(l, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::analysis;
 
     fn matcher(lang: usize, words: &[&str]) -> Matcher {
         let mut q = analysis::analyzer(lang, false);
