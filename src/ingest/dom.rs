@@ -280,15 +280,11 @@ impl Dom {
     /// Parses markup (already guarded) into an arena. Never fails: HTML parsing recovers from
     /// every error, as browsers do.
     pub fn parse(html: &str) -> Dom {
-        let sink = Sink {
-            nodes: RefCell::new(vec![Node {
-                parent: None,
-                children: Vec::new(),
-                data: NodeData::Document,
-            }]),
+        let nodes = super::quick::parse(html).unwrap_or_else(|| Self::parse_full(html));
+        let mut dom = Dom {
+            nodes,
+            names: Vec::new(),
         };
-        let opts = html5ever::ParseOpts::default();
-        let mut dom = html5ever::parse_document(sink, opts).one(StrTendril::from(html));
         let mut class_cache = std::collections::HashMap::new();
         dom.names = dom
             .nodes
@@ -302,6 +298,27 @@ impl Dom {
             })
             .collect();
         dom
+    }
+
+    /// Parses with html5ever, which implements every rule of the standard.
+    fn parse_full(html: &str) -> Vec<Node> {
+        let sink = Sink {
+            nodes: RefCell::new(vec![Node {
+                parent: None,
+                children: Vec::new(),
+                data: NodeData::Document,
+            }]),
+        };
+        let opts = html5ever::ParseOpts::default();
+        html5ever::parse_document(sink, opts)
+            .one(StrTendril::from(html))
+            .nodes
+    }
+
+    /// html5ever's arena, for tests that compare parsers.
+    #[cfg(test)]
+    pub fn parse_full_for_tests(html: &str) -> Vec<Node> {
+        Self::parse_full(html)
     }
 
     /// The word lists the element's class and id fall in (0 for other nodes).

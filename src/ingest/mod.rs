@@ -13,6 +13,7 @@ pub mod html;
 pub mod meta;
 pub mod names;
 pub mod page;
+mod quick;
 pub mod text;
 
 pub use dates::Stamp;
