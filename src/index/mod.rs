@@ -122,7 +122,10 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
 pub fn read_capped(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length (one allocation, no probing reads); the cap still holds if
+    // the file grows meanwhile.
+    let len = file.metadata().map_or(0, |m| m.len()).min(cap as u64) as usize;
+    let mut bytes = Vec::with_capacity(len + 1);
     file.take(cap as u64).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

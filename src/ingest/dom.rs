@@ -285,15 +285,13 @@ impl Dom {
             nodes,
             names: Vec::new(),
         };
-        let mut class_cache = std::collections::HashMap::new();
         dom.names = dom
             .nodes
             .iter()
             .map(|n| match &n.data {
-                NodeData::Element { attrs, .. } => names::of_attributes(
-                    attrs.iter().map(|a| (&*a.name.local, &*a.value)),
-                    &mut class_cache,
-                ),
+                NodeData::Element { attrs, .. } => {
+                    names::of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value)))
+                }
                 _ => 0,
             })
             .collect();

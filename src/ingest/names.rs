@@ -555,27 +555,38 @@ pub const CHROME_LABEL: Names = 1 << 30;
 /// (React apps mark comments for their tests).
 pub const MARKED_COMMENT: Names = 1 << 31;
 
+/// Distinct class values a thread remembers before it starts over.
+const CLASS_CACHE_SIZE: usize = 20_000;
+
+thread_local! {
+    /// Pages repeat the same class values thousands of times (syntax highlighting, list items),
+    /// and pages of one site share them: each distinct value is split and looked up once.
+    static CLASS_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, Names>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// The lists a `class` value's words fall in, remembered per thread.
+fn class_names(value: &str) -> Names {
+    CLASS_CACHE.with_borrow_mut(|cache| {
+        if let Some(&b) = cache.get(value) {
+            return b;
+        }
+        if cache.len() >= CLASS_CACHE_SIZE {
+            cache.clear();
+        }
+        let b = classify(value);
+        cache.insert(value.to_string(), b);
+        b
+    })
+}
+
 /// What an element's attributes say, in one pass over them: the lists its class and id words
 /// fall in, and whether it is hidden or labelled as chrome.
-pub fn of_attributes<'a>(
-    attrs: impl Iterator<Item = (&'a str, &'a str)>,
-    class_cache: &mut HashMap<String, Names>,
-) -> Names {
+pub fn of_attributes<'a>(attrs: impl Iterator<Item = (&'a str, &'a str)>) -> Names {
     let mut bits = 0;
     for (name, value) in attrs {
         match name {
-            // Pages repeat the same class values thousands of times (syntax highlighting, list
-            // items): each distinct value is split and looked up once per page.
-            "class" => {
-                bits |= match class_cache.get(value) {
-                    Some(&b) => b,
-                    None => {
-                        let b = classify(value);
-                        class_cache.insert(value.to_string(), b);
-                        b
-                    }
-                }
-            }
+            "class" => bits |= class_names(value),
             "id" => bits |= classify(value),
             "itemtype" if value.ends_with("/Comment") || value.ends_with("/UserComments") => {
                 bits |= MARKED_COMMENT
