@@ -433,12 +433,22 @@ pub const COMMENT_SECTION_TITLES: &[&str] = &[
 pub fn normalize(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut space = false;
+    let keep = |out: &mut String, space: &mut bool| {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+    };
     for c in line.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                keep(&mut out, &mut space);
+                out.push(c.to_ascii_lowercase());
+            } else {
+                space = true;
             }
-            space = false;
+        } else if c.is_alphanumeric() {
+            keep(&mut out, &mut space);
             out.extend(c.to_lowercase());
         } else {
             space = true;

@@ -61,6 +61,9 @@ pub struct Dom {
     pub nodes: Vec<Node>,
     /// The word lists each element's class and id fall in, computed once after parsing.
     names: Vec<Names>,
+    /// The last node of each node's subtree: nodes are numbered in document order, so a
+    /// subtree is the range from the node to here.
+    end: Vec<NodeId>,
 }
 
 /// What the pre-parse guard took out of the markup that the metadata reader still wants.
@@ -281,9 +284,17 @@ impl Dom {
     /// every error, as browsers do.
     pub fn parse(html: &str) -> Dom {
         let nodes = super::quick::parse(html).unwrap_or_else(|| Self::parse_full(html));
+        let nodes = in_document_order(nodes);
+        let mut end: Vec<NodeId> = (0..nodes.len()).collect();
+        for id in (0..nodes.len()).rev() {
+            if let Some(&last) = nodes[id].children.last() {
+                end[id] = end[last];
+            }
+        }
         let mut dom = Dom {
             nodes,
             names: Vec::new(),
+            end,
         };
         dom.names = dom
             .nodes
@@ -355,9 +366,11 @@ impl Dom {
 
     /// All nodes below `root` (not `root` itself) in document order.
     pub fn descendants(&self, root: NodeId) -> Descendants<'_> {
-        let mut stack: Vec<NodeId> = self.nodes[root].children.iter().rev().copied().collect();
-        stack.reserve(64);
-        Descendants { dom: self, stack }
+        Descendants {
+            end: &self.end,
+            next: root + 1,
+            stop: self.end[root] + 1,
+        }
     }
 
     /// The text under `id`, whitespace collapsed to single spaces.
@@ -393,27 +406,57 @@ pub fn push_collapsed(out: &mut String, t: &str) {
     }
 }
 
-/// Pre-order iterator over a subtree.
+/// Renumbers the nodes in document order (pre-order), dropping detached ones, so that every
+/// subtree is a range of ids. The quick parser's arena almost always is in that order already;
+/// html5ever's moves nodes around when it repairs markup.
+fn in_document_order(nodes: Vec<Node>) -> Vec<Node> {
+    let mut order = Vec::with_capacity(nodes.len());
+    let mut stack = vec![DOCUMENT];
+    while let Some(id) = stack.pop() {
+        order.push(id);
+        stack.extend(nodes[id].children.iter().rev());
+    }
+    if order.len() == nodes.len() && order.iter().enumerate().all(|(k, &id)| k == id) {
+        return nodes;
+    }
+    let mut new_id = vec![DOCUMENT; nodes.len()];
+    for (k, &id) in order.iter().enumerate() {
+        new_id[id] = k;
+    }
+    let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&id| slots[id].take())
+        .map(|mut n| {
+            n.parent = n.parent.map(|p| new_id[p]);
+            n.children.iter_mut().for_each(|c| *c = new_id[*c]);
+            n
+        })
+        .collect()
+}
+
+/// Pre-order iterator over a subtree: a walk along the ids.
 pub struct Descendants<'a> {
-    dom: &'a Dom,
-    stack: Vec<NodeId>,
+    end: &'a [NodeId],
+    next: NodeId,
+    stop: NodeId,
 }
 
 impl Descendants<'_> {
     /// Do not descend into the children of the node just returned.
     pub fn skip_children_of(&mut self, id: NodeId) {
-        let n = self.dom.nodes[id].children.len();
-        let len = self.stack.len();
-        self.stack.truncate(len.saturating_sub(n));
+        self.next = self.next.max(self.end[id] + 1);
     }
 }
 
 impl Iterator for Descendants<'_> {
     type Item = NodeId;
     fn next(&mut self) -> Option<NodeId> {
-        let id = self.stack.pop()?;
-        self.stack.extend(self.dom.nodes[id].children.iter().rev());
-        Some(id)
+        if self.next >= self.stop {
+            return None;
+        }
+        self.next += 1;
+        Some(self.next - 1)
     }
 }
 
@@ -492,6 +535,7 @@ impl TreeSink for Sink {
         Dom {
             nodes: self.nodes.into_inner(),
             names: Vec::new(),
+            end: Vec::new(),
         }
     }
 

@@ -128,6 +128,36 @@ struct Cleaner<'a> {
     link_len: Vec<u32>,
     /// Commas under the node.
     commas: Vec<u32>,
+    /// A text node's own (length, commas), once counted.
+    own: Vec<Option<(u32, u32)>>,
+}
+
+/// Characters of a text with runs of whitespace counted as one (CJK counted twice, as a CJK
+/// character carries about a word), and its commas.
+fn text_metrics(t: &str) -> (u32, u32) {
+    let mut len = 0u32;
+    let mut commas = 0u32;
+    let mut space = true;
+    for ch in t.chars() {
+        let (white, weight) = if ch.is_ascii() {
+            (matches!(ch, '\t'..='\r' | ' '), 1)
+        } else {
+            (ch.is_whitespace(), if clean::is_cjk(ch) { 2 } else { 1 })
+        };
+        if white {
+            if !space {
+                len += 1;
+            }
+            space = true;
+        } else {
+            len += weight;
+            space = false;
+            if matches!(ch, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
+        }
+    }
+    (len, commas)
 }
 
 /// Fills `page` from markup.
@@ -207,6 +237,7 @@ impl<'a> Cleaner<'a> {
             text_len: vec![0; n],
             link_len: vec![0; n],
             commas: vec![0; n],
+            own: vec![None; n],
         }
     }
 
@@ -235,23 +266,11 @@ impl<'a> Cleaner<'a> {
             }
             match &dom.nodes[id].data {
                 NodeData::Text(t) => {
-                    let mut len = 0u32;
-                    let mut commas = 0u32;
-                    let mut space = true;
-                    for ch in t.chars() {
-                        if ch.is_whitespace() {
-                            if !space {
-                                len += 1;
-                            }
-                            space = true;
-                        } else {
-                            len += if clean::is_cjk(ch) { 2 } else { 1 };
-                            space = false;
-                            if matches!(ch, ',' | '，' | '、' | '،') {
-                                commas += 1;
-                            }
-                        }
+                    // Text never changes between passes: counted once.
+                    if self.own[id].is_none() {
+                        self.own[id] = Some(text_metrics(t));
                     }
+                    let (len, commas) = self.own[id].unwrap_or_default();
                     self.text_len[id] = len;
                     self.commas[id] = commas;
                 }
