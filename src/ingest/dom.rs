@@ -61,9 +61,22 @@ pub struct Dom {
     pub nodes: Vec<Node>,
     /// The word lists each element's class and id fall in, computed once after parsing.
     names: Vec<Names>,
+    /// Which of [`KEYED`] attributes each element has, so that asking an element for one it
+    /// lacks (the common case) never touches its attribute list.
+    keys: Vec<u16>,
     /// The last node of each node's subtree: nodes are numbered in document order, so a
     /// subtree is the range from the node to here.
     end: Vec<NodeId>,
+}
+
+/// Attributes the cleaner asks every element for; an element's bit says it has one.
+const KEYED: &[&str] = &[
+    "itemprop", "class", "content", "datetime", "title", "id", "rel", "href", "lang", "property",
+    "name",
+];
+
+fn key_bit(attr: &str) -> Option<u16> {
+    KEYED.iter().position(|&k| k == attr).map(|k| 1 << k)
 }
 
 /// What the pre-parse guard took out of the markup that the metadata reader still wants.
@@ -291,9 +304,20 @@ impl Dom {
                 end[id] = end[last];
             }
         }
+        let keys = nodes
+            .iter()
+            .map(|n| match &n.data {
+                NodeData::Element { attrs, .. } => attrs
+                    .iter()
+                    .filter_map(|a| key_bit(&a.name.local))
+                    .fold(0, |k, b| k | b),
+                _ => 0,
+            })
+            .collect();
         let mut dom = Dom {
             nodes,
             names: Vec::new(),
+            keys,
             end,
         };
         dom.names = dom
@@ -345,6 +369,11 @@ impl Dom {
 
     /// An attribute's value.
     pub fn attr(&self, id: NodeId, attr: &str) -> Option<&str> {
+        if let Some(bit) = key_bit(attr) {
+            if self.keys.get(id).is_some_and(|&k| k & bit == 0) {
+                return None;
+            }
+        }
         match &self.nodes[id].data {
             NodeData::Element { attrs, .. } => attrs
                 .iter()
@@ -535,6 +564,7 @@ impl TreeSink for Sink {
         Dom {
             nodes: self.nodes.into_inner(),
             names: Vec::new(),
+            keys: Vec::new(),
             end: Vec::new(),
         }
     }
