@@ -245,53 +245,41 @@ impl<'a> Cleaner<'a> {
         self.dead[id] = true;
     }
 
-    /// Post-order pass computing text, link-text and comma counts of live nodes.
+    /// Text, link-text and comma counts of live nodes. Nodes are numbered in document order,
+    /// so children come after their parent: one pass down marks what lies in removed subtrees,
+    /// one pass up adds each live node into its parent.
     fn measure(&mut self) {
         let dom = self.dom;
+        let n = dom.nodes.len();
+        let mut gone = vec![false; n];
+        for id in 0..n {
+            gone[id] = self.dead[id] || dom.nodes[id].parent.is_some_and(|p| gone[p]);
+        }
         self.text_len.iter_mut().for_each(|x| *x = 0);
         self.link_len.iter_mut().for_each(|x| *x = 0);
         self.commas.iter_mut().for_each(|x| *x = 0);
-        // Iterative post-order: (node, children done?)
-        let mut stack: Vec<(NodeId, bool)> = vec![(DOCUMENT, false)];
-        while let Some((id, done)) = stack.pop() {
-            if self.dead[id] {
-                continue;
-            }
-            if !done {
-                stack.push((id, true));
-                for &c in dom.nodes[id].children.iter().rev() {
-                    stack.push((c, false));
-                }
+        for id in (0..n).rev() {
+            if gone[id] {
                 continue;
             }
             match &dom.nodes[id].data {
                 NodeData::Text(t) => {
                     // Text never changes between passes: counted once.
-                    if self.own[id].is_none() {
-                        self.own[id] = Some(text_metrics(t));
-                    }
-                    let (len, commas) = self.own[id].unwrap_or_default();
+                    let (len, commas) = *self.own[id].get_or_insert_with(|| text_metrics(t));
                     self.text_len[id] = len;
                     self.commas[id] = commas;
                 }
-                NodeData::Element { .. } | NodeData::Document => {
-                    let (mut t, mut l, mut c) = (0u32, 0u32, 0u32);
-                    for &k in &dom.nodes[id].children {
-                        if self.dead[k] {
-                            continue;
-                        }
-                        t += self.text_len[k];
-                        l += self.link_len[k];
-                        c += self.commas[k];
-                    }
+                NodeData::Element { .. } => {
                     if dom.tag(id) == "a" {
-                        l = t;
+                        self.link_len[id] = self.text_len[id];
                     }
-                    self.text_len[id] = t;
-                    self.link_len[id] = l;
-                    self.commas[id] = c;
                 }
-                _ => {}
+                _ => continue,
+            }
+            if let Some(p) = dom.nodes[id].parent {
+                self.text_len[p] += self.text_len[id];
+                self.link_len[p] += self.link_len[id];
+                self.commas[p] += self.commas[id];
             }
         }
     }

@@ -5,7 +5,7 @@
 //! read is left to `html` and `comments`. Every list is a named constant with the reason it
 //! exists; none of them names a site.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// A set of the lists an element's class and id words appear in (one bit per list).
@@ -561,8 +561,8 @@ const CLASS_CACHE_SIZE: usize = 20_000;
 thread_local! {
     /// Pages repeat the same class values thousands of times (syntax highlighting, list items),
     /// and pages of one site share them: each distinct value is split and looked up once.
-    static CLASS_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<String, Names>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    static CLASS_CACHE: std::cell::RefCell<FxHashMap<String, Names>> =
+        std::cell::RefCell::new(FxHashMap::default());
 }
 
 /// The lists a `class` value's words fall in, remembered per thread.
@@ -685,10 +685,10 @@ const LISTS: &[(&[&str], Names)] = &[
     (FORUM_POST_WORDS, FORUM_POST),
 ];
 
-fn table() -> &'static HashMap<&'static str, Names> {
-    static TABLE: OnceLock<HashMap<&'static str, Names>> = OnceLock::new();
+fn table() -> &'static FxHashMap<&'static str, Names> {
+    static TABLE: OnceLock<FxHashMap<&'static str, Names>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: HashMap<&'static str, Names> = HashMap::new();
+        let mut t: FxHashMap<&'static str, Names> = FxHashMap::default();
         for (words, bit) in LISTS {
             for w in *words {
                 *t.entry(w).or_default() |= bit;
