@@ -36,13 +36,17 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
     }
     // The tokenizer drops a byte order mark.
     let html = html.strip_prefix('\u{FEFF}').unwrap_or(html);
+    // About one element and one text node per tag: sized once instead of grown.
+    let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
+    let mut nodes = Vec::with_capacity(tags * 3 / 2 + 8);
+    nodes.push(Node {
+        parent: None,
+        children: Vec::new(),
+        data: NodeData::Document,
+    });
     let mut b = Builder {
         lex: Lexer { s: html, i: 0 },
-        nodes: vec![Node {
-            parent: None,
-            children: Vec::new(),
-            data: NodeData::Document,
-        }],
+        nodes,
         stack: Vec::new(),
         mode: Mode::Initial,
         head: None,
@@ -291,11 +295,29 @@ impl<'a> Lexer<'a> {
 
 /// ASCII lower case as an atom, without allocating when the name already is.
 fn lower(name: &str) -> LocalName {
-    if name.bytes().any(|c| c.is_ascii_uppercase()) {
-        LocalName::from(name.to_ascii_lowercase())
-    } else {
-        LocalName::from(name)
+    /// Names a thread remembers before it starts over.
+    const CACHE_SIZE: usize = 4096;
+    thread_local! {
+        /// Interning a name hashes it into the global atom set; the same few hundred tag and
+        /// attribute names recur on every page, so each thread keeps its own lookup.
+        static NAMES: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, LocalName>> =
+            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
     }
+    NAMES.with_borrow_mut(|names| {
+        if let Some(atom) = names.get(name) {
+            return atom.clone();
+        }
+        let atom = if name.bytes().any(|c| c.is_ascii_uppercase()) {
+            LocalName::from(name.to_ascii_lowercase())
+        } else {
+            LocalName::from(name)
+        };
+        if names.len() >= CACHE_SIZE {
+            names.clear();
+        }
+        names.insert(name.into(), atom.clone());
+        atom
+    })
 }
 
 /// Resolves character references as the tokenizer does. `attr` is `Some` inside an attribute
