@@ -177,8 +177,8 @@ fn is_word_char(c: char) -> bool {
 const STEM_MEMORY_WORDS: usize = 32 * 1024;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<Vec<std::collections::HashMap<String, String>>> =
-        std::cell::RefCell::new(vec![std::collections::HashMap::new(); LANGS.len()]);
+    static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<String, String>>> =
+        std::cell::RefCell::new(vec![rustc_hash::FxHashMap::default(); LANGS.len()]);
 }
 
 /// The stem of a lower-cased word, from this thread's memory when it was seen before.
