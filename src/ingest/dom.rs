@@ -735,6 +735,26 @@ mod tests {
     }
 
     #[test]
+    fn nodes_are_numbered_in_document_order_after_repairs() {
+        // Foster parenting and the adoption agency move nodes after they are created; the
+        // arena is renumbered so that every subtree is a range of ids.
+        let html = "<table><tr><td>a</td></tr>moved<tr><td>b</table><b>1<p>2</b>3</p>";
+        assert!(super::super::quick::parse(html).is_none());
+        let dom = Dom::parse(html);
+        let mut seen = vec![DOCUMENT];
+        let mut stack = vec![DOCUMENT];
+        let mut order = Vec::new();
+        while let Some(id) = stack.pop() {
+            order.push(id);
+            stack.extend(dom.nodes[id].children.iter().rev());
+        }
+        assert_eq!(order, (0..dom.nodes.len()).collect::<Vec<_>>());
+        seen.extend(dom.descendants(DOCUMENT));
+        assert_eq!(seen, order);
+        assert_eq!(dom.text(DOCUMENT), "movedab123");
+    }
+
+    #[test]
     fn misnested_markup_is_repaired_as_browsers_do() {
         let dom =
             Dom::parse("<table><tr><td>cell</td></tr>stray</table><b>bold<i>both</b>italic</i>");
