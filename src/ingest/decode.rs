@@ -2,6 +2,8 @@
 //!
 //! Owns charset choice and decoding; what the text means is left to `html` and `text`.
 
+use std::borrow::Cow;
+
 use encoding_rs::Encoding;
 
 /// How many leading bytes are searched for a `<meta charset>` declaration. The HTML standard's
@@ -14,9 +16,10 @@ const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
 
 /// Decoded text and the encoding that produced it.
 #[derive(Debug)]
-pub struct Decoded {
-    /// The text, with a byte-order mark removed and invalid sequences replaced by U+FFFD.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text, with a byte-order mark removed and invalid sequences replaced by U+FFFD;
+    /// borrowed from the bytes when they were valid UTF-8 already.
+    pub text: Cow<'a, str>,
     /// The WHATWG name of the encoding used.
     pub encoding: &'static Encoding,
 }
@@ -24,7 +27,7 @@ pub struct Decoded {
 /// Decodes a page's bytes. `is_html` enables the search for a declared charset.
 ///
 /// Never fails: invalid sequences become U+FFFD. Pure; safe to call from any thread.
-pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
+pub fn decode(bytes: &[u8], is_html: bool) -> Decoded<'_> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(&bytes[bom_len..], enc);
     }
@@ -43,8 +46,11 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
             return finish(bytes, enc);
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
-        return finish(bytes, encoding_rs::UTF_8);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: Cow::Borrowed(text),
+            encoding: encoding_rs::UTF_8,
+        };
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
@@ -53,10 +59,10 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded {
     finish(bytes, enc)
 }
 
-fn finish(bytes: &[u8], enc: &'static Encoding) -> Decoded {
+fn finish<'a>(bytes: &'a [u8], enc: &'static Encoding) -> Decoded<'a> {
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: enc,
     }
 }

@@ -121,7 +121,8 @@ const END_TAG_LOOKBACK: usize = 64;
 /// depth, which bounds the tree builder's work, whose scope checks are linear in depth.
 pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
     let b = html.as_bytes();
-    let mut out = String::with_capacity(html.len() / 2);
+    // Most of a page survives: sized for all of it, so the copy never grows.
+    let mut out = String::with_capacity(html.len());
     let mut stripped = Stripped::default();
     let mut stack: Vec<(&str, bool)> = Vec::new(); // (name as written, dropped)
     let mut depth = 0usize;
