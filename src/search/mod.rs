@@ -255,7 +255,8 @@ struct Ranked {
 
 /// The best `n` documents for a query, ties ordered by page path then position. The tie keys
 /// come from fast fields (columns), not from the stored documents, which would have to be
-/// decompressed block by block.
+/// decompressed block by block; and only for hits that share their score with another, since
+/// reading a path from its column decompresses a dictionary block.
 fn top(
     searcher: &Searcher,
     query: &dyn Query,
@@ -263,25 +264,34 @@ fn top(
     f: &Fields,
 ) -> Result<Vec<Ranked>, QueryError> {
     let found = searcher.search(query, &TopDocs::with_limit(n.max(1)))?;
-    let mut out = Vec::with_capacity(found.len());
+    let mut out: Vec<Ranked> = found
+        .into_iter()
+        .map(|(score, addr)| Ranked {
+            addr,
+            score,
+            page: String::new(),
+            pos: 0,
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let same = |i: usize, j: usize| out[i].score.total_cmp(&out[j].score).is_eq();
+    let tied: Vec<bool> = (0..out.len())
+        .map(|i| i > 0 && same(i - 1, i) || i + 1 < out.len() && same(i, i + 1))
+        .collect();
+    if !tied.contains(&true) {
+        return Ok(out);
+    }
     let page_name = searcher.schema().get_field_name(f.page).to_string();
     let pos_name = searcher.schema().get_field_name(f.pos).to_string();
-    for (score, addr) in found {
-        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-        let pos = fast.u64(&pos_name)?.first(addr.doc_id).unwrap_or(0);
-        let mut page = String::new();
+    for (r, _) in out.iter_mut().zip(&tied).filter(|(_, t)| **t) {
+        let fast = searcher.segment_reader(r.addr.segment_ord).fast_fields();
+        r.pos = fast.u64(&pos_name)?.first(r.addr.doc_id).unwrap_or(0);
         if let Some(col) = fast.str(&page_name)? {
-            if let Some(ord) = col.term_ords(addr.doc_id).next() {
-                col.ord_to_str(ord, &mut page)
+            if let Some(ord) = col.term_ords(r.addr.doc_id).next() {
+                col.ord_to_str(ord, &mut r.page)
                     .map_err(|e| QueryError::Tantivy(e.into()))?;
             }
         }
-        out.push(Ranked {
-            addr,
-            score,
-            page,
-            pos,
-        });
     }
     out.sort_by(|a, b| {
         b.score
