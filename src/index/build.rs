@@ -431,13 +431,13 @@ fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
             continue;
         }
         let abs = entry.path().to_path_buf();
-        let rel = abs
-            .strip_prefix(corpus)
-            .unwrap_or(&abs)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        // The path inside the corpus, always with `/` (the walker's paths are already clean).
+        let inside = abs.strip_prefix(corpus).unwrap_or(&abs).to_string_lossy();
+        let rel = if std::path::MAIN_SEPARATOR == '/' {
+            inside.into_owned()
+        } else {
+            inside.replace(std::path::MAIN_SEPARATOR, "/")
+        };
         // Symlinks are followed to files; one that leads nowhere is read (and fails) below.
         let meta = fs::metadata(&abs).ok();
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
