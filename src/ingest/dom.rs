@@ -277,18 +277,17 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Index of the `>` that ends a tag whose name ended at `from`, skipping quoted values.
 fn tag_end(b: &[u8], from: usize) -> usize {
-    let mut quote: Option<u8> = None;
-    let mut i = from;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => return i,
-            None => {}
+    let mut i = from.min(b.len());
+    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) {
+        let at = i + off;
+        let quote = b[at];
+        if quote == b'>' {
+            return at;
         }
-        i += 1;
+        match memchr::memchr(quote, &b[at + 1..]) {
+            Some(close) => i = at + 1 + close + 1,
+            None => return b.len(),
+        }
     }
     b.len()
 }
