@@ -561,36 +561,11 @@ const BLOCKS: &[&str] = &[
     "ul",
 ];
 
-/// End tags that close a block in scope.
-const BLOCK_ENDS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "button",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "header",
-    "hgroup",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "pre",
-    "search",
-    "section",
-    "summary",
-    "ul",
-];
+/// End tags that close a block in scope: the blocks above but `p` (closed by its own rule),
+/// and `button`, `listing` and `pre`.
+fn closes_block(name: &str) -> bool {
+    name != "p" && is(name, BLOCKS) || matches!(name, "button" | "listing" | "pre")
+}
 
 const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
@@ -855,17 +830,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Text in the modes before the body: its leading whitespace is inserted (`keep`) or
+    /// dropped; the rest, if any, is processed again after `then` moves on to the next mode.
+    fn split_text(&mut self, t: &str, keep: bool, then: impl FnOnce(&mut Self)) -> Step {
+        let (space, rest) = split_space(t);
+        if keep {
+            self.text(space);
+        }
+        if rest.is_empty() {
+            return Step::Done;
+        }
+        then(self);
+        Step::Rest(rest.to_string())
+    }
+
     fn initial(&mut self, tok: &Tok<'a>) -> Step {
         match tok {
-            Tok::Text(t) => {
-                let (_, rest) = split_space(t);
-                if rest.is_empty() {
-                    return Step::Done;
-                }
-                self.quirks = Quirks::Yes;
-                self.mode = Mode::BeforeHtml;
-                Step::Rest(rest.to_string())
-            }
+            Tok::Text(t) => self.split_text(t, false, |b| {
+                b.quirks = Quirks::Yes;
+                b.mode = Mode::BeforeHtml;
+            }),
             Tok::Comment(c) => {
                 self.comment(DOCUMENT, c);
                 Step::Done
@@ -890,15 +874,7 @@ impl<'a> Builder<'a> {
                 self.comment(DOCUMENT, c);
                 return Step::Done;
             }
-            Tok::Text(t) => {
-                let (_, rest) = split_space(t);
-                if rest.is_empty() {
-                    return Step::Done;
-                }
-                let rest = rest.to_string();
-                self.root(Vec::new());
-                return Step::Rest(rest);
-            }
+            Tok::Text(t) => return self.split_text(t, false, |b| b.root(Vec::new())),
             Tok::Start { name, attrs } if &**name == "html" => {
                 let attrs = std::mem::take(attrs);
                 self.root(attrs);
@@ -922,15 +898,7 @@ impl<'a> Builder<'a> {
     fn before_head(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
             Tok::Doctype(_) => return Some(Step::Done),
-            Tok::Text(t) => {
-                let (_, rest) = split_space(t);
-                if rest.is_empty() {
-                    return Some(Step::Done);
-                }
-                let rest = rest.to_string();
-                self.phantom_head();
-                return Some(Step::Rest(rest));
-            }
+            Tok::Text(t) => return Some(self.split_text(t, false, Self::phantom_head)),
             Tok::Comment(c) => {
                 self.comment(self.current(), c);
                 return Some(Step::Done);
@@ -975,15 +943,10 @@ impl<'a> Builder<'a> {
         match tok {
             Tok::Doctype(_) => return Some(Step::Done),
             Tok::Text(t) => {
-                let (space, rest) = split_space(t);
-                let rest = rest.to_string();
-                self.text(space);
-                if rest.is_empty() {
-                    return Some(Step::Done);
-                }
-                self.stack.pop();
-                self.mode = Mode::AfterHead;
-                return Some(Step::Rest(rest));
+                return Some(self.split_text(t, true, |b| {
+                    b.stack.pop();
+                    b.mode = Mode::AfterHead;
+                }));
             }
             Tok::Comment(c) => {
                 self.comment(self.current(), c);
@@ -1015,16 +978,7 @@ impl<'a> Builder<'a> {
     fn after_head(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
             Tok::Doctype(_) => return Some(Step::Done),
-            Tok::Text(t) => {
-                let (space, rest) = split_space(t);
-                let rest = rest.to_string();
-                self.text(space);
-                if rest.is_empty() {
-                    return Some(Step::Done);
-                }
-                self.phantom_body();
-                return Some(Step::Rest(rest));
-            }
+            Tok::Text(t) => return Some(self.split_text(t, true, Self::phantom_body)),
             Tok::Comment(c) => {
                 self.comment(self.current(), c);
                 return Some(Step::Done);
@@ -1215,7 +1169,7 @@ impl<'a> Builder<'a> {
                     return Some(Step::Again);
                 }
             }
-            _ if is(n, BLOCK_ENDS) => {
+            _ if closes_block(n) => {
                 if self.in_scope(n) {
                     self.implied_end("")?;
                     self.pop_until(n)?;
