@@ -8,9 +8,9 @@
 //! with their implied bodies, entities. This module runs the standard's tokenizer and insertion
 //! modes for that part, with the same results, and hands every other case back to html5ever:
 //! formatting elements closed out of order (the adoption agency), text or elements misplaced
-//! inside tables (foster parenting), forms nested in forms, selects, ruby, frames, foreign
-//! content, scripts, templates and NUL characters. A test checks both parsers give the same
-//! tree wherever this one answers.
+//! inside tables (foster parenting), a form closed while elements inside it are still open,
+//! selects, ruby, frames, foreign content, scripts, templates and NUL characters. Tests check
+//! both parsers give the same tree wherever this one answers.
 
 use std::borrow::Cow;
 
