@@ -169,6 +169,17 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
                 if tag.contains("ld+json") {
                     stripped.json_ld.push(html[tag_stop..body_end].to_string());
                 }
+                // Some blog engines ship the article as a client-side template, markup inside a
+                // `<script type="text/template">` that the browser renders. When it is markup
+                // (not JSON data) and holds paragraphs, it is read as markup: only its start tag
+                // goes (the end tag left behind is one the parser ignores).
+                let markup = html[tag_stop..body_end].trim_start().starts_with('<');
+                if markup && is_template(&tag) && find_ci_any(b, b"<p", tag_stop, body_end) {
+                    out.push_str(&html[copied..lt]);
+                    copied = tag_stop;
+                    i = tag_stop;
+                    continue;
+                }
             }
             out.push_str(&html[copied..lt]);
             let after = find(b, b">", body_end).map_or(b.len(), |e| e + 1);
@@ -260,6 +271,30 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
         i = at + 1;
     }
     None
+}
+
+/// A script start tag (lower-cased) whose type marks its body as a markup template.
+fn is_template(tag: &str) -> bool {
+    [
+        "type=\"text/template\"",
+        "type='text/template'",
+        "type=text/template",
+        "type=\"text/html\"",
+        "type='text/html'",
+    ]
+    .iter()
+    .any(|t| tag.contains(t))
+}
+
+/// Whether `needle` (ASCII, lower case) occurs in `hay[from..to]`, ignoring case, followed by
+/// `>` or whitespace (a tag name, not a prefix of a longer one).
+fn find_ci_any(hay: &[u8], needle: &[u8], from: usize, to: usize) -> bool {
+    let part = &hay[from.min(to)..to];
+    memchr::memchr_iter(b'<', part).any(|at| {
+        part.len() > at + needle.len()
+            && part[at..at + needle.len()].eq_ignore_ascii_case(needle)
+            && matches!(part[at + needle.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r')
+    })
 }
 
 /// Case-insensitive `find` for an ASCII needle given in lower case.
@@ -709,6 +744,16 @@ mod tests {
         );
         assert_eq!(out, "<p>a</p><p>b</p>");
         assert_eq!(s.json_ld, vec!["{\"a\":1}".to_string()]);
+    }
+
+    #[test]
+    fn guard_reads_markup_templates_with_paragraphs() {
+        let page = "<div><script type='text/template'>\n<p>Article text.</p></script></div>\
+            <script type=\"text/template\">{\"quote\": \"<p>data</p>\"}</script>\
+            <script type=\"text/template\"><button>{{label}}</button></script>";
+        let (out, _) = guard(page, 100);
+        let dom = Dom::parse(&out);
+        assert_eq!(dom.text(DOCUMENT), "Article text.");
     }
 
     #[test]
