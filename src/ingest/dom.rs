@@ -174,7 +174,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
                 // (not JSON data) and holds paragraphs, it is read as markup: only its start tag
                 // goes (the end tag left behind is one the parser ignores).
                 let markup = html[tag_stop..body_end].trim_start().starts_with('<');
-                if markup && is_template(&tag) && find_ci_any(b, b"<p", tag_stop, body_end) {
+                if markup && is_template(&tag) && contains_tag(b, b"p", tag_stop, body_end) {
                     out.push_str(&html[copied..lt]);
                     copied = tag_stop;
                     i = tag_stop;
@@ -273,27 +273,25 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// A script start tag (lower-cased) whose type marks its body as a markup template.
+/// A script start tag whose type marks its body as a markup template.
 fn is_template(tag: &str) -> bool {
-    [
-        "type=\"text/template\"",
-        "type='text/template'",
-        "type=text/template",
-        "type=\"text/html\"",
-        "type='text/html'",
-    ]
-    .iter()
-    .any(|t| tag.contains(t))
+    super::quick::attribute(tag, "type").is_some_and(|t| {
+        let t = t.trim().to_ascii_lowercase();
+        t == "text/template" || t == "text/html"
+    })
 }
 
-/// Whether `needle` (ASCII, lower case) occurs in `hay[from..to]`, ignoring case, followed by
-/// `>` or whitespace (a tag name, not a prefix of a longer one).
-fn find_ci_any(hay: &[u8], needle: &[u8], from: usize, to: usize) -> bool {
+/// Whether an element named `name` (ASCII, lower case) starts in `hay[from..to]`, ignoring case.
+fn contains_tag(hay: &[u8], name: &[u8], from: usize, to: usize) -> bool {
     let part = &hay[from.min(to)..to];
     memchr::memchr_iter(b'<', part).any(|at| {
-        part.len() > at + needle.len()
-            && part[at..at + needle.len()].eq_ignore_ascii_case(needle)
-            && matches!(part[at + needle.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r')
+        let start = at + 1;
+        part.len() > start + name.len()
+            && part[start..start + name.len()].eq_ignore_ascii_case(name)
+            && matches!(
+                part[start + name.len()],
+                b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/'
+            )
     })
 }
 
@@ -339,37 +337,31 @@ impl Dom {
                 end[id] = end[last];
             }
         }
-        let keys = nodes
+        // What each element's attributes say, read once: the word lists of its class and id,
+        // and which of the keyed attributes it carries.
+        let (names, keys) = nodes
             .iter()
             .map(|n| match &n.data {
-                NodeData::Element { attrs, .. } => attrs
-                    .iter()
-                    .filter_map(|a| key_bit(&a.name.local))
-                    .fold(0, |k, b| k | b),
-                _ => 0,
+                NodeData::Element { attrs, .. } => (
+                    names::of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value))),
+                    attrs
+                        .iter()
+                        .filter_map(|a| key_bit(&a.name.local))
+                        .fold(0, |k, b| k | b),
+                ),
+                _ => (0, 0),
             })
-            .collect();
-        let mut dom = Dom {
+            .unzip();
+        Dom {
             nodes,
-            names: Vec::new(),
+            names,
             keys,
             end,
-        };
-        dom.names = dom
-            .nodes
-            .iter()
-            .map(|n| match &n.data {
-                NodeData::Element { attrs, .. } => {
-                    names::of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value)))
-                }
-                _ => 0,
-            })
-            .collect();
-        dom
+        }
     }
 
     /// Parses with html5ever, which implements every rule of the standard.
-    fn parse_full(html: &str) -> Vec<Node> {
+    pub(super) fn parse_full(html: &str) -> Vec<Node> {
         let sink = Sink {
             nodes: RefCell::new(vec![Node {
                 parent: None,
@@ -381,12 +373,6 @@ impl Dom {
         html5ever::parse_document(sink, opts)
             .one(StrTendril::from(html))
             .nodes
-    }
-
-    /// html5ever's arena, for tests that compare parsers.
-    #[cfg(test)]
-    pub fn parse_full_for_tests(html: &str) -> Vec<Node> {
-        Self::parse_full(html)
     }
 
     /// The word lists the element's class and id fall in (0 for other nodes).

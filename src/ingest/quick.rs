@@ -293,6 +293,18 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The value of attribute `name` on the start tag `tag` (`<script type=…>`), read by the
+/// tokenizer above; `None` when the tag has no such attribute or is not a start tag.
+pub fn attribute(tag: &str, name: &str) -> Option<String> {
+    match (Lexer { s: tag, i: 0 }).next()? {
+        Tok::Start { attrs, .. } => attrs
+            .into_iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
 /// ASCII lower case as an atom, without allocating when the name already is.
 fn lower(name: &str) -> LocalName {
     /// Names a thread remembers before it starts over.
@@ -804,6 +816,10 @@ impl<'a> Builder<'a> {
     }
 
     fn process(&mut self, tok: Tok<'a>) -> Option<()> {
+        // A doctype only counts first; everywhere else it is ignored.
+        if matches!(tok, Tok::Doctype(_)) && self.mode != Mode::Initial {
+            return Some(());
+        }
         let mut tok = tok;
         loop {
             let again = match self.mode {
@@ -869,7 +885,6 @@ impl<'a> Builder<'a> {
 
     fn before_html(&mut self, tok: &mut Tok<'a>) -> Step {
         match tok {
-            Tok::Doctype(_) => return Step::Done,
             Tok::Comment(c) => {
                 self.comment(DOCUMENT, c);
                 return Step::Done;
@@ -897,7 +912,6 @@ impl<'a> Builder<'a> {
 
     fn before_head(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
-            Tok::Doctype(_) => return Some(Step::Done),
             Tok::Text(t) => return Some(self.split_text(t, false, Self::phantom_head)),
             Tok::Comment(c) => {
                 self.comment(self.current(), c);
@@ -941,7 +955,6 @@ impl<'a> Builder<'a> {
 
     fn in_head(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
-            Tok::Doctype(_) => return Some(Step::Done),
             Tok::Text(t) => {
                 return Some(self.split_text(t, true, |b| {
                     b.stack.pop();
@@ -977,7 +990,6 @@ impl<'a> Builder<'a> {
 
     fn after_head(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
-            Tok::Doctype(_) => return Some(Step::Done),
             Tok::Text(t) => return Some(self.split_text(t, true, Self::phantom_body)),
             Tok::Comment(c) => {
                 self.comment(self.current(), c);
@@ -1018,7 +1030,6 @@ impl<'a> Builder<'a> {
 
     fn in_body(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
-            Tok::Doctype(_) => {}
             Tok::Text(t) => self.text(t),
             Tok::Comment(c) => self.comment(self.current(), c),
             Tok::Start { name, attrs } => {
@@ -1030,7 +1041,7 @@ impl<'a> Builder<'a> {
                 let name = name.clone();
                 return self.body_end(&name);
             }
-            Tok::Eof => {}
+            Tok::Eof | Tok::Doctype(_) => {}
         }
         Some(Step::Done)
     }
@@ -1319,7 +1330,6 @@ impl<'a> Builder<'a> {
 
     fn in_table(&mut self, tok: &mut Tok<'a>) -> Option<Step> {
         match tok {
-            Tok::Doctype(_) => {}
             Tok::Text(t) => {
                 // Only whitespace stays in place; other text is moved before the table.
                 if !self.current_is(&["table", "tbody", "tfoot", "thead", "tr"]) || !is_blank(t) {
@@ -1388,7 +1398,7 @@ impl<'a> Builder<'a> {
                 | "th" | "thead" | "tr" => {}
                 _ => return None,
             },
-            Tok::Eof => {}
+            Tok::Eof | Tok::Doctype(_) => {}
         }
         Some(Step::Done)
     }
@@ -1465,7 +1475,7 @@ impl<'a> Builder<'a> {
                 return Some(Step::Done);
             }
             Tok::End(name) if matches!(&**name, "col" | "template") => return None,
-            Tok::Eof | Tok::Doctype(_) => return Some(Step::Done),
+            Tok::Eof => return Some(Step::Done),
             _ => {}
         }
         if !self.current_is(&["colgroup"]) {
@@ -1669,7 +1679,7 @@ impl<'a> Builder<'a> {
                 self.mode = Mode::AfterAfterBody;
                 Some(Step::Done)
             }
-            Tok::Eof | Tok::Doctype(_) => Some(Step::Done),
+            Tok::Eof => Some(Step::Done),
             _ => {
                 self.mode = Mode::InBody;
                 Some(Step::Again)
@@ -1685,7 +1695,7 @@ impl<'a> Builder<'a> {
                 Some(Step::Done)
             }
             Tok::Start { name, .. } if &**name == "html" => self.in_body(tok),
-            Tok::Eof | Tok::Doctype(_) => Some(Step::Done),
+            Tok::Eof => Some(Step::Done),
             _ => {
                 self.mode = Mode::InBody;
                 Some(Step::Again)
@@ -1712,7 +1722,7 @@ mod tests {
     /// Both parsers' arenas, node for node; `None` when the quick parser gave up.
     fn compare(html: &str) -> Option<Result<(), String>> {
         let quick = parse(html)?;
-        let full = Dom::parse_full_for_tests(html);
+        let full = Dom::parse_full(html);
         if quick.len() != full.len() {
             let k = quick
                 .iter()
