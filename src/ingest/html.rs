@@ -695,6 +695,11 @@ impl<'a> Cleaner<'a> {
                 if self.text_len[id] * 2 > main_len {
                     continue;
                 }
+                // A span inside running text (a linked word in a sentence) is part of its
+                // paragraph, not a block of its own.
+                if tag == "span" && !self.is_alone_in_block(id) {
+                    continue;
+                }
                 if self.is_conditional_chrome(id, tag) {
                     kill.push(id);
                     iter.skip_children_of(id);
@@ -954,13 +959,20 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
     sink.append(&doc, NodeOrText::AppendNode(html_el.clone()));
     sink.append(&html_el, NodeOrText::AppendNode(body_el.clone()));
     for &root in main {
-        let mut stack: Vec<(NodeId, html2text::Handle)> = vec![(root, body_el.clone())];
-        while let Some((id, parent)) = stack.pop() {
+        // The flag: inside a `sup`, whose rendering depends on its children's shape.
+        let mut stack: Vec<(NodeId, html2text::Handle, bool)> =
+            vec![(root, body_el.clone(), false)];
+        while let Some((id, parent, in_sup)) = stack.pop() {
             if dead[id] {
                 continue;
             }
             match &dom.nodes[id].data {
                 NodeData::Text(t) => sink.append(&parent, NodeOrText::AppendText(t.clone())),
+                NodeData::Element { name, .. } if !in_sup && is_plain_container(&name.local) => {
+                    for &k in dom.nodes[id].children.iter().rev() {
+                        stack.push((k, parent.clone(), false));
+                    }
+                }
                 NodeData::Element { name, attrs } => {
                     // Only the attributes html2text reads for layout are copied.
                     let keep: Vec<_> = attrs
@@ -971,11 +983,12 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
                     // A table part cut from its table renders as a plain block: html2text only
                     // lays out rows and cells inside a table.
                     let in_table = id != root || !TABLE_PARTS.contains(&&*name.local);
+                    let in_sup = in_sup || &*name.local == "sup";
                     let name = if in_table { name.clone() } else { qual("div") };
                     let el = sink.create_element(name, keep, ElementFlags::default());
                     sink.append(&parent, NodeOrText::AppendNode(el.clone()));
                     for &k in dom.nodes[id].children.iter().rev() {
-                        stack.push((k, el.clone()));
+                        stack.push((k, el.clone(), in_sup));
                     }
                 }
                 _ => {}
@@ -1003,6 +1016,56 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
         Ok(Some(text)) if weighted_non_space(&text) * 10 >= expected as usize * 6 => text,
         _ => plain(),
     }
+}
+
+/// Elements html2text renders as a bare container of their children (no line breaks, no
+/// decoration): copying their children in their place gives the same text from a smaller tree.
+fn is_plain_container(name: &str) -> bool {
+    !matches!(
+        name,
+        "html"
+            | "body"
+            | "link"
+            | "meta"
+            | "hr"
+            | "script"
+            | "style"
+            | "head"
+            | "img"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "p"
+            | "li"
+            | "sup"
+            | "div"
+            | "pre"
+            | "br"
+            | "wbr"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tr"
+            | "th"
+            | "td"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "svg"
+            | "math"
+            | "q"
+            | "iframe"
+            | "caption"
+            | "tfoot"
+            | "colgroup"
+            | "col"
+    )
 }
 
 /// Characters other than whitespace, CJK counted twice, as `Cleaner::measure` counts them.
@@ -1125,6 +1188,25 @@ mod tests {
             page.body.contains("\n\n"),
             "paragraphs are separated by blank lines"
         );
+    }
+
+    #[test]
+    fn inline_markup_renders_as_its_words() {
+        let html = r##"<html><body><article>
+            <p>After a <s>long</s> very <span class="x"><a href="/w">long</a></span> wait, the
+            <em>Minion</em> stencils were <b><i>finally</i></b> cut<sup><a href="#n1">1</a></sup>,
+            one for each of the four colours, and painted on the wall of the garden shed.</p>
+            <p>Each colour dried overnight before the next went on, so it took most of a week.</p>
+        </article></body></html>"##;
+        let page = run(html);
+        assert!(
+            page.body
+                .contains("After a long very long wait, the Minion stencils were finally cut"),
+            "{}",
+            page.body
+        );
+        // A superscript keeps html2text's own rendering, apart from the word before it.
+        assert!(page.body.contains("cut^{1},"), "{}", page.body);
     }
 
     #[test]
