@@ -468,10 +468,11 @@ pub fn is_ad_marker(line: &str) -> bool {
 /// True for a line that is a known ad marker or widget label (the whole line).
 pub fn is_label_line(line: &str) -> bool {
     // Markers and labels are a few words; a long line is never one.
-    if line.len() > LABEL_MAX_BYTES {
-        return false;
-    }
-    let n = normalize(line);
+    line.len() <= LABEL_MAX_BYTES && label_with(line, &normalize(line))
+}
+
+/// [`is_label_line`] for a short line whose [`normalize`]d form is `n`.
+fn label_with(line: &str, n: &str) -> bool {
     if n.is_empty() {
         // Nothing but punctuation and rules: a divider. (Emoji alone are a reader's words.)
         let t = line.trim();
@@ -480,7 +481,7 @@ pub fn is_label_line(line: &str) -> bool {
                 c.is_ascii_punctuation() || c.is_whitespace() || "•·–—|»«›‹→←×©®™…".contains(c)
             });
     }
-    AD_MARKERS.contains(&n.as_str()) || WIDGET_LABELS.contains(&n.as_str()) || is_orphan_token(line)
+    AD_MARKERS.contains(&n) || WIDGET_LABELS.contains(&n) || is_orphan_token(line)
 }
 
 /// A lone lower-case token with inner hyphens or underscores (`dpo-dps-seal`, `fb_share_btn`):
@@ -496,23 +497,27 @@ fn is_orphan_token(line: &str) -> bool {
         && !t.starts_with('-')
 }
 
+/// Longest line that can be a notice; also longer than any related-link or credit line.
+const NOTICE_MAX_BYTES: usize = 1200;
+
 /// True for a cookie/consent notice, an ad-blocker plea, a newsletter prompt, a legal footer or
 /// a comment-form prompt: sentences of chrome, not of the article.
 pub fn is_notice_line(line: &str) -> bool {
-    if line.len() > 1200 {
-        return false;
-    }
-    let lower = line.to_lowercase();
+    line.len() <= NOTICE_MAX_BYTES && notice_with(line, &line.to_lowercase())
+}
+
+/// [`is_notice_line`] for a line whose lower-case form is `lower`.
+fn notice_with(line: &str, lower: &str) -> bool {
     // Cheap first: most lines hold none of the phrases at all.
     let m = matchers();
-    if m.cookie.is_match(&lower)
-        && COOKIE_WORDS.iter().any(|w| contains_word(&lower, w))
-        && m.consent.is_match(&lower)
+    if m.cookie.is_match(lower)
+        && COOKIE_WORDS.iter().any(|w| contains_word(lower, w))
+        && m.consent.is_match(lower)
     {
         return true;
     }
     // Longer lines that merely mention one of these phrases are usually prose about them.
-    line.len() <= 400 && m.notice.is_match(&lower)
+    line.len() <= 400 && m.notice.is_match(lower)
         || lower.starts_with('©')
         || lower.starts_with("copyright ©")
         || lower.starts_with("(c) ") && lower.len() < 120
@@ -598,10 +603,11 @@ const RELATED_LINE_MAX_CHARS: usize = 200;
 /// True for a short line that points to another story (`Read more: Looted colonial art`).
 pub fn is_related_link_line(line: &str) -> bool {
     let t = line.trim();
-    if t.chars().count() > RELATED_LINE_MAX_CHARS {
-        return false;
-    }
-    let lower = t.to_lowercase();
+    t.chars().count() <= RELATED_LINE_MAX_CHARS && related_with(&t.to_lowercase())
+}
+
+/// [`is_related_link_line`] for a short trimmed line whose lower-case form is `lower`.
+fn related_with(lower: &str) -> bool {
     RELATED_CUES.iter().any(|c| lower.starts_with(c))
 }
 
@@ -654,21 +660,47 @@ const CREDIT_MAX_CHARS: usize = 100;
 /// True for a picture credit line.
 pub fn is_credit_line(line: &str) -> bool {
     let t = line.trim();
-    if t.chars().count() > CREDIT_MAX_CHARS {
-        return false;
-    }
-    let lower = t.to_lowercase();
+    let chars = t.chars().count();
+    chars <= CREDIT_MAX_CHARS && credit_with(chars, &t.to_lowercase())
+}
+
+/// [`is_credit_line`] for a trimmed line of `chars` characters (at most [`CREDIT_MAX_CHARS`])
+/// whose lower-case form is `lower`.
+fn credit_with(chars: usize, lower: &str) -> bool {
     CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
-        || t.chars().count() <= CREDIT_MAX_CHARS / 2
-            && PICTURE_AGENCIES.iter().any(|a| lower.contains(a))
+        || chars <= CREDIT_MAX_CHARS / 2 && PICTURE_AGENCIES.iter().any(|a| lower.contains(a))
 }
 
 /// True for any line that is boilerplate on its own, wherever it stands.
 pub fn is_boilerplate_line(line: &str) -> bool {
-    is_label_line(line)
-        || is_notice_line(line)
-        || is_related_link_line(line)
-        || is_credit_line(line)
+    let norm = if line.len() <= LABEL_MAX_BYTES {
+        normalize(line)
+    } else {
+        String::new()
+    };
+    is_boilerplate_norm(line, &norm)
+}
+
+/// [`is_boilerplate_line`] for a line whose [`normalize`]d form is already at hand (`norm` is
+/// only read when the line is short enough to be a label). The checks share one lower-casing.
+pub fn is_boilerplate_norm(line: &str, norm: &str) -> bool {
+    if line.len() <= LABEL_MAX_BYTES && label_with(line, norm) {
+        return true;
+    }
+    // Longer than any notice, related-link or credit line.
+    if line.len() > NOTICE_MAX_BYTES {
+        return false;
+    }
+    // Lower-casing commutes with trimming: the trimmed checks read a slice of `lower`.
+    let lower = line.to_lowercase();
+    if notice_with(line, &lower) {
+        return true;
+    }
+    let t = line.trim();
+    let chars = t.chars().count();
+    let lower_t = lower.trim();
+    (chars <= RELATED_LINE_MAX_CHARS && related_with(lower_t))
+        || (chars <= CREDIT_MAX_CHARS && credit_with(chars, lower_t))
 }
 
 /// `word` occurs in `hay` with non-letters (or the ends) on both sides.

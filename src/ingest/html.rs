@@ -1091,7 +1091,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
     let mut out: Vec<&str> = Vec::new();
     let mut prev_norm = String::new();
     let mut seen_text = false;
-    let mut seen_lines: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut seen_lines: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     for raw in rendered.lines() {
         // html2text marks headings with `#`s; the heading's words are what the body keeps.
         let line = raw.trim();
@@ -1106,7 +1106,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
             continue;
         }
         let norm = clean::normalize(line);
-        if clean::is_boilerplate_line(line) || norm == prev_norm {
+        if norm == prev_norm || clean::is_boilerplate_norm(line, &norm) {
             continue;
         }
         // A caption or pull quote printed again further down is kept once.
