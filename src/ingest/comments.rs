@@ -386,7 +386,7 @@ fn definition_groups(
     lists.dedup();
     let mut out: Vec<(Vec<NodeId>, Option<u32>)> = Vec::new();
     for list in lists {
-        for &k in &dom.nodes[list].children {
+        for k in dom.children(list) {
             if dead[k] {
                 continue;
             }
@@ -481,10 +481,8 @@ fn has_comment_meta(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
 
 /// No element children but links.
 fn is_leaf(dom: &Dom, id: NodeId) -> bool {
-    !dom.nodes[id]
-        .children
-        .iter()
-        .any(|&k| dom.is_element(k) && dom.tag(k) != "a")
+    !dom.children(id)
+        .any(|k| dom.is_element(k) && dom.tag(k) != "a")
 }
 
 fn text_chars(dom: &Dom, id: NodeId) -> usize {
@@ -593,10 +591,9 @@ fn read_comment(
                         When::Ago(d) => captured.map(|c| c.minus(d)),
                     };
                     time_node = Some(id);
-                    let leaf = !dom.nodes[id]
-                        .children
-                        .iter()
-                        .any(|&k| dom.is_element(k) && dom.tag(k) != "a");
+                    let leaf = !dom
+                        .children(id)
+                        .any(|k| dom.is_element(k) && dom.tag(k) != "a");
                     if leaf && text.chars().count() < 80 {
                         continue;
                     }
@@ -626,7 +623,7 @@ fn read_comment(
                 skip.push(id);
                 continue;
             }
-            stack.extend(dom.nodes[id].children.iter().rev());
+            stack.extend(dom.children(id).rev());
         }
     }
     // The content element is the first one named so that holds neither the author nor the time.
@@ -742,7 +739,7 @@ pub fn block_text(dom: &Dom, dead: &[bool], root: NodeId, excluded: &[NodeId]) -
                     out.push('\n');
                 }
                 stack.push((id, true));
-                for &k in dom.nodes[id].children.iter().rev() {
+                for k in dom.children(id).rev() {
                     stack.push((k, false));
                 }
             }

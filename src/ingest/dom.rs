@@ -44,14 +44,138 @@ pub enum NodeData {
 }
 
 /// One node with its links to parent and siblings.
+///
+/// Children are a linked list (first and last child, next and previous sibling) rather than a
+/// vector per node: building a page then allocates nothing per node beyond its data, and every
+/// tree edit html5ever makes is a constant-time relink.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// Parent node, `None` for the document and detached nodes.
     pub parent: Option<NodeId>,
-    /// Child nodes in document order.
-    pub children: Vec<NodeId>,
+    first: u32,
+    last: u32,
+    next: u32,
+    prev: u32,
     /// What the node is.
     pub data: NodeData,
+}
+
+/// No such node, in the links.
+const NONE: u32 = u32::MAX;
+
+fn link(id: u32) -> Option<NodeId> {
+    (id != NONE).then_some(id as NodeId)
+}
+
+impl Node {
+    /// A node not yet in the tree.
+    pub(super) fn new(data: NodeData) -> Node {
+        Node {
+            parent: None,
+            first: NONE,
+            last: NONE,
+            next: NONE,
+            prev: NONE,
+            data,
+        }
+    }
+
+    /// The last child.
+    pub(super) fn last_child(&self) -> Option<NodeId> {
+        link(self.last)
+    }
+
+    /// The child lists of two nodes are the same (both parsers' trees are compared on this).
+    #[cfg(test)]
+    pub(super) fn same_links(&self, other: &Node) -> bool {
+        (self.parent, self.first, self.last, self.next, self.prev)
+            == (
+                other.parent,
+                other.first,
+                other.last,
+                other.next,
+                other.prev,
+            )
+    }
+}
+
+/// Makes `id` (detached) the last child of `parent`, or the child just before `before`.
+pub(super) fn attach(nodes: &mut [Node], parent: NodeId, id: NodeId, before: Option<NodeId>) {
+    let me = id as u32;
+    let (prev, next) = match before {
+        Some(b) => (nodes[b].prev, b as u32),
+        None => (nodes[parent].last, NONE),
+    };
+    nodes[id].parent = Some(parent);
+    nodes[id].prev = prev;
+    nodes[id].next = next;
+    match link(prev) {
+        Some(p) => nodes[p].next = me,
+        None => nodes[parent].first = me,
+    }
+    match link(next) {
+        Some(n) => nodes[n].prev = me,
+        None => nodes[parent].last = me,
+    }
+}
+
+/// Takes `id` out of its parent's children.
+fn detach(nodes: &mut [Node], id: NodeId) {
+    let Some(parent) = nodes[id].parent.take() else {
+        return;
+    };
+    let (prev, next) = (nodes[id].prev, nodes[id].next);
+    match link(prev) {
+        Some(p) => nodes[p].next = next,
+        None => nodes[parent].first = next,
+    }
+    match link(next) {
+        Some(n) => nodes[n].prev = prev,
+        None => nodes[parent].last = prev,
+    }
+    nodes[id].prev = NONE;
+    nodes[id].next = NONE;
+}
+
+/// The children of a node, in document order (or reversed).
+pub struct Children<'a> {
+    nodes: &'a [Node],
+    front: u32,
+    back: u32,
+}
+
+impl Iterator for Children<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        let id = link(self.front)?;
+        if self.front == self.back {
+            (self.front, self.back) = (NONE, NONE);
+        } else {
+            self.front = self.nodes[id].next;
+        }
+        Some(id)
+    }
+}
+
+impl DoubleEndedIterator for Children<'_> {
+    fn next_back(&mut self) -> Option<NodeId> {
+        let id = link(self.back)?;
+        if self.front == self.back {
+            (self.front, self.back) = (NONE, NONE);
+        } else {
+            self.back = self.nodes[id].prev;
+        }
+        Some(id)
+    }
+}
+
+/// The children of `id` in a node arena.
+pub(super) fn children_in(nodes: &[Node], id: NodeId) -> Children<'_> {
+    Children {
+        nodes,
+        front: nodes[id].first,
+        back: nodes[id].last,
+    }
 }
 
 /// A parsed document.
@@ -333,7 +457,7 @@ impl Dom {
         let nodes = in_document_order(nodes);
         let mut end: Vec<NodeId> = (0..nodes.len()).collect();
         for id in (0..nodes.len()).rev() {
-            if let Some(&last) = nodes[id].children.last() {
+            if let Some(last) = nodes[id].last_child() {
                 end[id] = end[last];
             }
         }
@@ -363,11 +487,7 @@ impl Dom {
     /// Parses with html5ever, which implements every rule of the standard.
     pub(super) fn parse_full(html: &str) -> Vec<Node> {
         let sink = Sink {
-            nodes: RefCell::new(vec![Node {
-                parent: None,
-                children: Vec::new(),
-                data: NodeData::Document,
-            }]),
+            nodes: RefCell::new(vec![Node::new(NodeData::Document)]),
         };
         let opts = html5ever::ParseOpts::default();
         html5ever::parse_document(sink, opts)
@@ -402,6 +522,11 @@ impl Dom {
                 .map(|a| &*a.value),
             _ => None,
         }
+    }
+
+    /// The children of a node, in document order.
+    pub fn children(&self, id: NodeId) -> Children<'_> {
+        children_in(&self.nodes, id)
     }
 
     /// True for element nodes.
@@ -460,26 +585,46 @@ pub fn push_collapsed(out: &mut String, t: &str) {
 /// subtree is a range of ids. The quick parser's arena almost always is in that order already;
 /// html5ever's moves nodes around when it repairs markup.
 fn in_document_order(nodes: Vec<Node>) -> Vec<Node> {
+    // Pre-order along the links: down to the first child, else on to the next sibling of the
+    // nearest node that has one.
     let mut order = Vec::with_capacity(nodes.len());
-    let mut stack = vec![DOCUMENT];
-    while let Some(id) = stack.pop() {
+    let mut id = DOCUMENT;
+    'walk: loop {
         order.push(id);
-        stack.extend(nodes[id].children.iter().rev());
+        if let Some(first) = link(nodes[id].first) {
+            id = first;
+            continue;
+        }
+        let mut at = id;
+        loop {
+            if let Some(next) = link(nodes[at].next) {
+                id = next;
+                continue 'walk;
+            }
+            match nodes[at].parent {
+                Some(p) if p != DOCUMENT => at = p,
+                _ => break 'walk,
+            }
+        }
     }
     if order.len() == nodes.len() && order.iter().enumerate().all(|(k, &id)| k == id) {
         return nodes;
     }
-    let mut new_id = vec![DOCUMENT; nodes.len()];
+    let mut new_id = vec![NONE; nodes.len()];
     for (k, &id) in order.iter().enumerate() {
-        new_id[id] = k;
+        new_id[id] = k as u32;
     }
+    let renumber = |l: u32| link(l).map_or(NONE, |l| new_id[l]);
     let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
     order
         .iter()
         .filter_map(|&id| slots[id].take())
         .map(|mut n| {
-            n.parent = n.parent.map(|p| new_id[p]);
-            n.children.iter_mut().for_each(|c| *c = new_id[*c]);
+            n.parent = n.parent.map(|p| new_id[p] as NodeId);
+            n.first = renumber(n.first);
+            n.last = renumber(n.last);
+            n.next = renumber(n.next);
+            n.prev = renumber(n.prev);
             n
         })
         .collect()
@@ -523,38 +668,23 @@ fn no_name() -> &'static QualName {
 impl Sink {
     fn push(&self, data: NodeData) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node {
-            parent: None,
-            children: Vec::new(),
-            data,
-        });
+        nodes.push(Node::new(data));
         nodes.len() - 1
     }
 
-    fn detach(nodes: &mut [Node], id: NodeId) {
-        if let Some(p) = nodes[id].parent.take() {
-            nodes[p].children.retain(|&c| c != id);
-        }
-    }
-
-    fn insert(&self, parent: NodeId, at: Option<usize>, child: NodeOrText<NodeId>) {
+    /// Inserts as the last child of `parent`, or just before its child `before`.
+    fn insert(&self, parent: NodeId, before: Option<NodeId>, child: NodeOrText<NodeId>) {
         let mut nodes = self.nodes.borrow_mut();
         match child {
             NodeOrText::AppendNode(id) => {
-                Self::detach(&mut nodes, id);
-                nodes[id].parent = Some(parent);
-                let kids = &mut nodes[parent].children;
-                match at {
-                    Some(i) => kids.insert(i, id),
-                    None => kids.push(id),
-                }
+                detach(&mut nodes, id);
+                attach(&mut nodes, parent, id, before);
             }
             NodeOrText::AppendText(text) => {
                 // Merge with the neighbouring text node, as the DOM does.
-                let neighbour = match at {
-                    Some(0) => None,
-                    Some(i) => nodes[parent].children.get(i - 1).copied(),
-                    None => nodes[parent].children.last().copied(),
+                let neighbour = match before {
+                    Some(b) => link(nodes[b].prev),
+                    None => nodes[parent].last_child(),
                 };
                 if let Some(n) = neighbour {
                     if let NodeData::Text(t) = &mut nodes[n].data {
@@ -562,15 +692,9 @@ impl Sink {
                         return;
                     }
                 }
-                drop(nodes);
-                let id = self.push(NodeData::Text(text));
-                let mut nodes = self.nodes.borrow_mut();
-                nodes[id].parent = Some(parent);
-                let kids = &mut nodes[parent].children;
-                match at {
-                    Some(i) => kids.insert(i, id),
-                    None => kids.push(id),
-                }
+                nodes.push(Node::new(NodeData::Text(text)));
+                let id = nodes.len() - 1;
+                attach(&mut nodes, parent, id, before);
             }
         }
     }
@@ -658,25 +782,10 @@ impl TreeSink for Sink {
     fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
     fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
-        let (parent, index) = {
-            let nodes = self.nodes.borrow();
-            let Some(parent) = nodes[*sibling].parent else {
-                return;
-            };
-            let index = nodes[parent].children.iter().position(|c| c == sibling);
-            (parent, index)
+        let Some(parent) = self.nodes.borrow()[*sibling].parent else {
+            return;
         };
-        if let NodeOrText::AppendNode(id) = &new_node {
-            // Detaching first may shift the sibling's index when both share the parent.
-            let mut nodes = self.nodes.borrow_mut();
-            Self::detach(&mut nodes, *id);
-        }
-        let index = self.nodes.borrow()[parent]
-            .children
-            .iter()
-            .position(|c| c == sibling)
-            .or(index);
-        self.insert(parent, index, new_node);
+        self.insert(parent, Some(*sibling), new_node);
     }
 
     fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
@@ -692,16 +801,15 @@ impl TreeSink for Sink {
 
     fn remove_from_parent(&self, target: &NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        Self::detach(&mut nodes, *target);
+        detach(&mut nodes, *target);
     }
 
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
         let mut nodes = self.nodes.borrow_mut();
-        let kids = std::mem::take(&mut nodes[*node].children);
-        for &k in &kids {
-            nodes[k].parent = Some(*new_parent);
+        while let Some(k) = link(nodes[*node].first) {
+            detach(&mut nodes, k);
+            attach(&mut nodes, *new_parent, k, None);
         }
-        nodes[*new_parent].children.extend(kids);
     }
 }
 
@@ -777,7 +885,7 @@ mod tests {
         let mut order = Vec::new();
         while let Some(id) = stack.pop() {
             order.push(id);
-            stack.extend(dom.nodes[id].children.iter().rev());
+            stack.extend(dom.children(id).rev());
         }
         assert_eq!(order, (0..dom.nodes.len()).collect::<Vec<_>>());
         seen.extend(dom.descendants(DOCUMENT));

@@ -497,10 +497,9 @@ impl<'a> Cleaner<'a> {
             if !dom.is_element(p) || matches!(dom.tag(p), "body" | "html") {
                 break;
             }
-            let live_kids = dom.nodes[p]
-                .children
-                .iter()
-                .filter(|&&k| !self.dead[k] && self.text_len[k] > 0)
+            let live_kids = dom
+                .children(p)
+                .filter(|&k| !self.dead[k] && self.text_len[k] > 0)
                 .count();
             if live_kids == 1 {
                 top = p;
@@ -519,10 +518,8 @@ impl<'a> Cleaner<'a> {
                 break;
             }
             if let Some(class) = dom.attr(anc, "class").filter(|c| !c.trim().is_empty()) {
-                let parts: Vec<NodeId> = dom.nodes[p]
-                    .children
-                    .iter()
-                    .copied()
+                let parts: Vec<NodeId> = dom
+                    .children(p)
                     .filter(|&k| {
                         k == anc
                             || !self.dead[k]
@@ -544,7 +541,7 @@ impl<'a> Cleaner<'a> {
         let threshold = SIBLING_MIN_SCORE.max(top_score * SIBLING_SHARE);
         let top_words = dom.attr(top, "class").unwrap_or("");
         let mut chosen = Vec::new();
-        for &sib in &dom.nodes[parent].children {
+        for sib in dom.children(parent) {
             if self.dead[sib] {
                 continue;
             }
@@ -635,7 +632,7 @@ impl<'a> Cleaner<'a> {
             "p" | "pre" | "td" | "blockquote" | "dd" => Some((self.text_len[id], self.commas[id])),
             "div" | "section" | "li" | "article" | "center" | "font" | "main" | "span" => {
                 let (mut len, mut commas) = (0, 0);
-                for &k in &dom.nodes[id].children {
+                for k in dom.children(id) {
                     if self.dead[k]
                         || is_block(dom.tag(k))
                         || matches!(dom.tag(k), "li" | "dt" | "dd" | "td" | "tr")
@@ -969,7 +966,7 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
             match &dom.nodes[id].data {
                 NodeData::Text(t) => sink.append(&parent, NodeOrText::AppendText(t.clone())),
                 NodeData::Element { name, .. } if !in_sup && is_plain_container(&name.local) => {
-                    for &k in dom.nodes[id].children.iter().rev() {
+                    for k in dom.children(id).rev() {
                         stack.push((k, parent.clone(), false));
                     }
                 }
@@ -987,7 +984,7 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
                     let name = if in_table { name.clone() } else { qual("div") };
                     let el = sink.create_element(name, keep, ElementFlags::default());
                     sink.append(&parent, NodeOrText::AppendNode(el.clone()));
-                    for &k in dom.nodes[id].children.iter().rev() {
+                    for k in dom.children(id).rev() {
                         stack.push((k, el.clone(), in_sup));
                     }
                 }

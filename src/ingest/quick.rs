@@ -18,7 +18,7 @@ use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, ns};
 
-use super::dom::{DOCUMENT, Node, NodeData, NodeId};
+use super::dom::{self, DOCUMENT, Node, NodeData, NodeId};
 
 /// Parses markup into the arena html5ever's tree builder would build, or `None` when the page
 /// needs a rule this parser does not implement.
@@ -39,11 +39,7 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
     // About one element and one text node per tag: sized once instead of grown.
     let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
     let mut nodes = Vec::with_capacity(tags * 3 / 2 + 8);
-    nodes.push(Node {
-        parent: None,
-        children: Vec::new(),
-        data: NodeData::Document,
-    });
+    nodes.push(Node::new(NodeData::Document));
     let mut b = Builder {
         lex: Lexer { s: html, i: 0 },
         nodes,
@@ -661,12 +657,8 @@ impl<'a> Builder<'a> {
 
     fn append(&mut self, parent: NodeId, data: NodeData) -> NodeId {
         let id = self.nodes.len();
-        self.nodes.push(Node {
-            parent: Some(parent),
-            children: Vec::new(),
-            data,
-        });
-        self.nodes[parent].children.push(id);
+        self.nodes.push(Node::new(data));
+        dom::attach(&mut self.nodes, parent, id, None);
         id
     }
 
@@ -675,7 +667,7 @@ impl<'a> Builder<'a> {
             return;
         }
         let parent = self.current();
-        if let Some(&last) = self.nodes[parent].children.last() {
+        if let Some(last) = self.nodes[parent].last_child() {
             if let NodeData::Text(t) = &mut self.nodes[last].data {
                 t.push_slice(text);
                 return;
@@ -1760,7 +1752,7 @@ mod tests {
             (NodeData::Other, NodeData::Other) => true,
             _ => false,
         };
-        same_data && q.parent == f.parent && q.children == f.children
+        same_data && q.same_links(f)
     }
 
     fn same(html: &str) {
