@@ -171,37 +171,81 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// Stems remembered per thread and language before the memory is cleared: words come in a
-/// Zipf distribution, so a small memory answers most lookups, and a Snowball stemmer costs
-/// far more than a hash lookup. About 3 MB a thread when full.
-const STEM_MEMORY_WORDS: usize = 32 * 1024;
+/// Slots of the per-thread, per-language stem memory (a power of two).
+const STEM_SLOTS: usize = 8 * 1024;
 
-thread_local! {
-    static STEMS: std::cell::RefCell<Vec<rustc_hash::FxHashMap<String, String>>> =
-        std::cell::RefCell::new(vec![rustc_hash::FxHashMap::default(); LANGS.len()]);
+/// Longest word, in bytes, whose stem is remembered; longer words are stemmed every time.
+const STEM_SLOT_BYTES: usize = 30;
+
+/// One remembered word and its stem, stored inline: a lookup reads one cache line instead of
+/// following pointers to a key and a value.
+#[derive(Clone, Copy)]
+struct StemSlot {
+    word_len: u8,
+    stem_len: u8,
+    word: [u8; STEM_SLOT_BYTES],
+    stem: [u8; STEM_SLOT_BYTES],
 }
 
-/// The stem of a lower-cased word, from this thread's memory when it was seen before.
+const EMPTY_SLOT: StemSlot = StemSlot {
+    word_len: 0,
+    stem_len: 0,
+    word: [0; STEM_SLOT_BYTES],
+    stem: [0; STEM_SLOT_BYTES],
+};
+
+thread_local! {
+    /// Per language, a direct-mapped memory of recent stems (allocated on first use): words
+    /// come in a Zipf distribution, so a small memory answers most lookups, and a Snowball
+    /// stemmer costs far more than a hash and one slot. 512 KB per language a thread uses.
+    static STEMS: std::cell::RefCell<Vec<Option<Box<[StemSlot]>>>> =
+        std::cell::RefCell::new(vec![None; LANGS.len()]);
+}
+
+/// The stem of a lower-cased word, from this thread's memory when it was seen recently.
 fn stem_into(lang: usize, stemmer: &Stemmer, out: &mut String) {
+    let fresh = |out: &mut String| {
+        if let Cow::Owned(stem) = stemmer.stem(out) {
+            *out = stem;
+        }
+    };
+    if out.len() > STEM_SLOT_BYTES || out.is_empty() {
+        return fresh(out);
+    }
     STEMS.with(|cell| {
         let mut memory = cell.borrow_mut();
-        let Some(map) = memory.get_mut(lang) else {
-            return;
+        let Some(entry) = memory.get_mut(lang) else {
+            return fresh(out);
         };
-        if let Some(stem) = map.get(out.as_str()) {
-            out.clear();
-            out.push_str(stem);
-            return;
-        }
-        let stem = match stemmer.stem(out) {
-            Cow::Owned(stem) => stem,
-            Cow::Borrowed(_) => out.clone(),
+        let slots = entry.get_or_insert_with(|| vec![EMPTY_SLOT; STEM_SLOTS].into_boxed_slice());
+        let key = out.as_bytes();
+        let hash = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(key);
+            h.finish()
         };
-        if map.len() >= STEM_MEMORY_WORDS {
-            map.clear();
+        let slot = &mut slots[(hash as usize) & (STEM_SLOTS - 1)];
+        if usize::from(slot.word_len) == key.len() && &slot.word[..key.len()] == key {
+            let stem = &slot.stem[..usize::from(slot.stem_len)];
+            // Stems were cut from valid words at char boundaries when stored.
+            if let Ok(stem) = std::str::from_utf8(stem) {
+                out.clear();
+                out.push_str(stem);
+                return;
+            }
         }
-        map.insert(std::mem::replace(out, stem.clone()), stem);
-    });
+        let word_len = key.len();
+        let mut word = [0; STEM_SLOT_BYTES];
+        word[..word_len].copy_from_slice(key);
+        fresh(out);
+        if out.len() <= STEM_SLOT_BYTES {
+            slot.word_len = word_len as u8;
+            slot.word = word;
+            slot.stem_len = out.len() as u8;
+            slot.stem[..out.len()].copy_from_slice(out.as_bytes());
+        }
+    })
 }
 
 /// Scripts whose accents are folded away (`é` → `e`, `ё` → `е`): Latin, Greek, Cyrillic. In
