@@ -462,7 +462,7 @@ const LABEL_MAX_BYTES: usize = 120;
 
 /// True for a line that is exactly an ad marker (`ADVERTISEMENT`, `Anzeige`).
 pub fn is_ad_marker(line: &str) -> bool {
-    AD_MARKERS.contains(&normalize(line).as_str())
+    matchers().ad_markers.contains(normalize(line).as_str())
 }
 
 /// True for a line that is a known ad marker or widget label (the whole line).
@@ -481,7 +481,8 @@ fn label_with(line: &str, n: &str) -> bool {
                 c.is_ascii_punctuation() || c.is_whitespace() || "•·–—|»«›‹→←×©®™…".contains(c)
             });
     }
-    AD_MARKERS.contains(&n) || WIDGET_LABELS.contains(&n) || is_orphan_token(line)
+    let m = matchers();
+    m.ad_markers.contains(n) || m.widget_labels.contains(n) || is_orphan_token(line)
 }
 
 /// A lone lower-case token with inner hyphens or underscores (`dpo-dps-seal`, `fb_share_btn`):
@@ -508,8 +509,13 @@ pub fn is_notice_line(line: &str) -> bool {
 
 /// [`is_notice_line`] for a line whose lower-case form is `lower`.
 fn notice_with(line: &str, lower: &str) -> bool {
-    // Cheap first: most lines hold none of the phrases at all.
+    // Cheap first: most lines hold none of the phrases at all, which one pass tells.
     let m = matchers();
+    if !m.any_notice.is_match(lower) {
+        return lower.starts_with('©')
+            || lower.starts_with("copyright ©")
+            || lower.starts_with("(c) ") && lower.len() < 120;
+    }
     if m.cookie.is_match(lower)
         && COOKIE_WORDS.iter().any(|w| contains_word(lower, w))
         && m.consent.is_match(lower)
@@ -528,6 +534,11 @@ struct Matchers {
     cookie: AhoCorasick,
     consent: AhoCorasick,
     notice: AhoCorasick,
+    /// Cookie words and notice phrases together: a line matching neither is no notice.
+    any_notice: AhoCorasick,
+    agencies: AhoCorasick,
+    ad_markers: rustc_hash::FxHashSet<&'static str>,
+    widget_labels: rustc_hash::FxHashSet<&'static str>,
 }
 
 fn matchers() -> &'static Matchers {
@@ -540,6 +551,10 @@ fn matchers() -> &'static Matchers {
             cookie: build(COOKIE_WORDS),
             consent: build(CONSENT_CUES),
             notice: build(NOTICE_PHRASES),
+            any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES].concat()),
+            agencies: build(PICTURE_AGENCIES),
+            ad_markers: AD_MARKERS.iter().copied().collect(),
+            widget_labels: WIDGET_LABELS.iter().copied().collect(),
         }
     })
 }
@@ -668,7 +683,7 @@ pub fn is_credit_line(line: &str) -> bool {
 /// whose lower-case form is `lower`.
 fn credit_with(chars: usize, lower: &str) -> bool {
     CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
-        || chars <= CREDIT_MAX_CHARS / 2 && PICTURE_AGENCIES.iter().any(|a| lower.contains(a))
+        || chars <= CREDIT_MAX_CHARS / 2 && matchers().agencies.is_match(lower)
 }
 
 /// True for any line that is boilerplate on its own, wherever it stands.
@@ -791,6 +806,10 @@ pub fn weighted_len(text: &str) -> usize {
 /// spaces, but a word carries its particles). Extraction weighs their characters as more text
 /// per character; the index splits their runs into bigrams.
 pub fn is_cjk(c: char) -> bool {
+    // Most text is below the first of these blocks: one comparison decides it.
+    if (c as u32) < 0x1100 {
+        return false;
+    }
     matches!(c as u32,
         0x1100..=0x11FF        // Hangul jamo
         | 0x3040..=0x30FF      // hiragana, katakana
