@@ -352,15 +352,10 @@ impl TokenStream for WordStream<'_> {
             if self.next_in_run() {
                 return true;
             }
-            let rest = &self.text[self.cursor..];
-            let Some((skip, first)) = rest
-                .char_indices()
-                .find(|&(_, c)| is_cjk(c) || is_word_char(c))
-            else {
+            let Some((start, first)) = word_start(self.text, self.cursor) else {
                 self.cursor = self.text.len();
                 return false;
             };
-            let start = self.cursor + skip;
             if is_cjk(first) {
                 self.run.clear();
                 let mut end = start;
@@ -378,10 +373,7 @@ impl TokenStream for WordStream<'_> {
                 self.position += self.run.len();
                 continue;
             }
-            let end = self.text[start..]
-                .char_indices()
-                .find(|&(_, c)| is_cjk(c) || !is_word_char(c))
-                .map_or(self.text.len(), |(i, _)| start + i);
+            let end = word_end(self.text, start);
             self.cursor = end;
             let word = &self.text[start..end];
             if word.len() > MAX_TOKEN_BYTES {
@@ -407,6 +399,52 @@ impl TokenStream for WordStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
     }
+}
+
+/// Where the next word or CJK run starts at or after byte `from` (a char boundary), and its
+/// first character. ASCII bytes are judged without decoding.
+fn word_start(text: &str, from: usize) -> Option<(usize, char)> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while let Some(&byte) = b.get(i) {
+        if byte.is_ascii() {
+            if byte.is_ascii_alphanumeric() {
+                return Some((i, char::from(byte)));
+            }
+            i += 1;
+        } else {
+            let c = text.get(i..)?.chars().next()?;
+            if is_cjk(c) || is_word_char(c) {
+                return Some((i, c));
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// Where the word starting at byte `start` ends: at the first character that is not a word
+/// character, or is CJK.
+fn word_end(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = start;
+    while let Some(&byte) = b.get(i) {
+        if byte.is_ascii() {
+            if !byte.is_ascii_alphanumeric() {
+                return i;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                return i;
+            };
+            if is_cjk(c) || !is_word_char(c) {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+    }
+    i
 }
 
 /// A word as a term: NFKC (full-width letters, ligatures), lower case, stemmed, then accents
@@ -529,5 +567,37 @@ mod tests {
     fn long_tokens_are_dropped() {
         let long = "x".repeat(MAX_TOKEN_BYTES + 1);
         assert_eq!(texts(PLAIN, true, &format!("a {long} b")), vec!["a", "b"]);
+    }
+
+    proptest::proptest! {
+        /// The byte-level word scan finds the same words as a scan over characters.
+        #[test]
+        fn word_bounds_match_a_char_scan(text in "[a-zA-Z0-9 ,.é\u{301}ß東京タワーёЖ!-]{0,40}") {
+            let mut words = Vec::new();
+            let mut at = 0;
+            while let Some((start, first)) = word_start(&text, at) {
+                let end = if is_cjk(first) { start + first.len_utf8() } else { word_end(&text, start) };
+                words.push(start..end);
+                at = end;
+            }
+            let mut expected = Vec::new();
+            let mut at = 0;
+            while let Some((skip, first)) =
+                text[at..].char_indices().find(|&(_, c)| is_cjk(c) || is_word_char(c))
+            {
+                let start = at + skip;
+                let end = if is_cjk(first) {
+                    start + first.len_utf8()
+                } else {
+                    text[start..]
+                        .char_indices()
+                        .find(|&(_, c)| is_cjk(c) || !is_word_char(c))
+                        .map_or(text.len(), |(i, _)| start + i)
+                };
+                expected.push(start..end);
+                at = end;
+            }
+            proptest::prop_assert_eq!(words, expected);
+        }
     }
 }
