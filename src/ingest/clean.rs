@@ -537,6 +537,9 @@ struct Matchers {
     /// Cookie words and notice phrases together: a line matching neither is no notice.
     any_notice: AhoCorasick,
     agencies: AhoCorasick,
+    /// [`RELATED_CUES`] and [`CREDIT_PREFIXES`], for anchored searches.
+    related: AhoCorasick,
+    credits: AhoCorasick,
     ad_markers: rustc_hash::FxHashSet<&'static str>,
     widget_labels: rustc_hash::FxHashSet<&'static str>,
 }
@@ -547,12 +550,20 @@ fn matchers() -> &'static Matchers {
         let build = |words: &[&str]| {
             AhoCorasick::new(words).expect("invariant: phrase lists are valid automaton patterns")
         };
+        let anchored = |words: &[&str]| {
+            AhoCorasick::builder()
+                .start_kind(aho_corasick::StartKind::Anchored)
+                .build(words)
+                .expect("invariant: phrase lists are valid automaton patterns")
+        };
         Matchers {
             cookie: build(COOKIE_WORDS),
             consent: build(CONSENT_CUES),
             notice: build(NOTICE_PHRASES),
             any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES].concat()),
             agencies: build(PICTURE_AGENCIES),
+            related: anchored(RELATED_CUES),
+            credits: anchored(CREDIT_PREFIXES),
             ad_markers: AD_MARKERS.iter().copied().collect(),
             widget_labels: WIDGET_LABELS.iter().copied().collect(),
         }
@@ -623,7 +634,13 @@ pub fn is_related_link_line(line: &str) -> bool {
 
 /// [`is_related_link_line`] for a short trimmed line whose lower-case form is `lower`.
 fn related_with(lower: &str) -> bool {
-    RELATED_CUES.iter().any(|c| lower.starts_with(c))
+    starts_with_any(&matchers().related, lower)
+}
+
+/// True when `hay` starts with one of the automaton's patterns (an anchored search: one pass
+/// over at most the longest pattern's length).
+fn starts_with_any(prefixes: &AhoCorasick, hay: &str) -> bool {
+    prefixes.is_match(aho_corasick::Input::new(hay).anchored(aho_corasick::Anchored::Yes))
 }
 
 /// Openings of picture credits (`Foto: Jane Doe/dpa`, `Credit: Getty Images`).
@@ -682,7 +699,7 @@ pub fn is_credit_line(line: &str) -> bool {
 /// [`is_credit_line`] for a trimmed line of `chars` characters (at most [`CREDIT_MAX_CHARS`])
 /// whose lower-case form is `lower`.
 fn credit_with(chars: usize, lower: &str) -> bool {
-    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+    starts_with_any(&matchers().credits, lower)
         || chars <= CREDIT_MAX_CHARS / 2 && matchers().agencies.is_match(lower)
 }
 

@@ -570,6 +570,7 @@ impl Dom {
 
 /// Appends `t` to `out` with runs of whitespace as one space.
 pub fn push_collapsed(out: &mut String, t: &str) {
+    out.reserve(t.len());
     for c in t.chars() {
         if c.is_whitespace() {
             if !out.ends_with(' ') && !out.is_empty() {

@@ -706,7 +706,8 @@ fn table() -> &'static FxHashMap<&'static str, Names> {
 pub fn classify(value: &str) -> Names {
     let t = table();
     let mut bits = 0;
-    let mut buf = String::new();
+    let mut buf = String::with_capacity(value.len());
+    let mut word = String::with_capacity(value.len());
     let mut look = |w: &str| {
         if let Some(b) = t.get(w) {
             bits |= b;
@@ -722,7 +723,7 @@ pub fn classify(value: &str) -> Names {
             }
         }));
         look(&buf);
-        let mut word = String::new();
+        word.clear();
         let mut prev_lower = false;
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {

@@ -41,7 +41,11 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
     let mut nodes = Vec::with_capacity(tags * 3 / 2 + 8);
     nodes.push(Node::new(NodeData::Document));
     let mut b = Builder {
-        lex: Lexer { s: html, i: 0 },
+        lex: Lexer {
+            s: html,
+            i: 0,
+            attrs: Vec::new(),
+        },
         nodes,
         stack: Vec::new(),
         mode: Mode::Initial,
@@ -102,6 +106,9 @@ enum Quirks {
 struct Lexer<'a> {
     s: &'a str,
     i: usize,
+    /// The attributes of the tag being read, reused from tag to tag so that each element's
+    /// list is allocated once at its final size.
+    attrs: Vec<Attribute>,
 }
 
 fn is_space(c: u8) -> bool {
@@ -197,7 +204,8 @@ impl<'a> Lexer<'a> {
             i += 1;
         }
         let name = lower(&self.s[at..i]);
-        let mut attrs: Vec<Attribute> = Vec::new();
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
         // The attribute states of the tokenizer, with `i` on the next unread byte.
         loop {
             while i < b.len() && (is_space(b[i]) || b[i] == b'/') {
@@ -254,11 +262,15 @@ impl<'a> Lexer<'a> {
             }
         }
         self.i = i;
-        Some(if end {
+        let tok = if end {
             Tok::End(name)
         } else {
-            Tok::Start { name, attrs }
-        })
+            let mut exact = Vec::with_capacity(attrs.len());
+            exact.append(&mut attrs);
+            Tok::Start { name, attrs: exact }
+        };
+        self.attrs = attrs;
+        Some(tok)
     }
 
     /// The text of a RAWTEXT or RCDATA element (`title`, `textarea`, `iframe`…), reading past
@@ -292,7 +304,12 @@ impl<'a> Lexer<'a> {
 /// The value of attribute `name` on the start tag `tag` (`<script type=…>`), read by the
 /// tokenizer above; `None` when the tag has no such attribute or is not a start tag.
 pub fn attribute(tag: &str, name: &str) -> Option<String> {
-    match (Lexer { s: tag, i: 0 }).next()? {
+    let mut lexer = Lexer {
+        s: tag,
+        i: 0,
+        attrs: Vec::new(),
+    };
+    match lexer.next()? {
         Tok::Start { attrs, .. } => attrs
             .into_iter()
             .find(|a| &*a.name.local == name)
