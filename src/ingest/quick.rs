@@ -318,29 +318,65 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
     }
 }
 
+/// Slots of the per-thread name memory (a power of two).
+const NAME_SLOTS: usize = 1024;
+
+/// Longest name, in bytes, the memory holds; longer names are interned every time.
+const NAME_SLOT_BYTES: usize = 16;
+
+/// A remembered name as written and its atom.
+#[derive(Clone)]
+struct NameSlot {
+    len: u8,
+    name: [u8; NAME_SLOT_BYTES],
+    atom: Option<LocalName>,
+}
+
 /// ASCII lower case as an atom, without allocating when the name already is.
 fn lower(name: &str) -> LocalName {
-    /// Names a thread remembers before it starts over.
-    const CACHE_SIZE: usize = 4096;
     thread_local! {
         /// Interning a name hashes it into the global atom set; the same few hundred tag and
-        /// attribute names recur on every page, so each thread keeps its own lookup.
-        static NAMES: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, LocalName>> =
-            std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+        /// attribute names recur on every page, so each thread keeps a direct-mapped memory
+        /// of them, the name stored inline so that a lookup reads one slot.
+        static NAMES: std::cell::RefCell<Vec<NameSlot>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    NAMES.with_borrow_mut(|names| {
-        if let Some(atom) = names.get(name) {
-            return atom.clone();
-        }
-        let atom = if name.bytes().any(|c| c.is_ascii_uppercase()) {
+    let intern = || {
+        if name.bytes().any(|c| c.is_ascii_uppercase()) {
             LocalName::from(name.to_ascii_lowercase())
         } else {
             LocalName::from(name)
-        };
-        if names.len() >= CACHE_SIZE {
-            names.clear();
         }
-        names.insert(name.into(), atom.clone());
+    };
+    let key = name.as_bytes();
+    if key.len() > NAME_SLOT_BYTES {
+        return intern();
+    }
+    NAMES.with_borrow_mut(|slots| {
+        if slots.is_empty() {
+            let empty = NameSlot {
+                len: 0,
+                name: [0; NAME_SLOT_BYTES],
+                atom: None,
+            };
+            slots.resize(NAME_SLOTS, empty);
+        }
+        let hash = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(key);
+            h.finish()
+        };
+        let slot = &mut slots[(hash as usize) & (NAME_SLOTS - 1)];
+        if usize::from(slot.len) == key.len() && &slot.name[..key.len()] == key {
+            if let Some(atom) = &slot.atom {
+                return atom.clone();
+            }
+        }
+        let atom = intern();
+        slot.len = key.len() as u8;
+        slot.name = [0; NAME_SLOT_BYTES];
+        slot.name[..key.len()].copy_from_slice(key);
+        slot.atom = Some(atom.clone());
         atom
     })
 }
