@@ -211,6 +211,9 @@ const WIDGET_LABELS: &[&str] = &[
     "you might also like",
     "gefällt mir",
     "wird geladen",
+    "lade",
+    "auf einer seite lesen",
+    "inhalt",
     "chargement",
     "cargando",
     "caricamento",
@@ -379,6 +382,29 @@ const NOTICE_PHRASES: &[&str] = &[
     "do not necessarily reflect",
     "nicht notwendigerweise die",
     "download the app",
+    "download our app",
+    "apps for ios and android",
+    "follow us",
+    "find us on",
+    "join us on",
+    "send us a message",
+    "síguenos",
+    "únete",
+    "hazte miembro",
+    "nuestro canal de",
+    "folgen sie uns",
+    "suivez-nous",
+    "seguici su",
+    "was this article helpful",
+    "was this helpful",
+    "war der artikel nützlich",
+    "war dieser artikel hilfreich",
+    "möchten sie den artikel teilen",
+    "click to enlarge",
+    "zum vergrößern",
+    "this entry was posted in",
+    "dieser eintrag wurde veröffentlicht",
+    "vorschau auf den nächsten artikel",
     "app herunterladen",
     "laden sie sich",
     "lesen sie weiter",
@@ -482,7 +508,50 @@ fn label_with(line: &str, n: &str) -> bool {
             });
     }
     let m = matchers();
-    m.ad_markers.contains(n) || m.widget_labels.contains(n) || is_orphan_token(line)
+    m.ad_markers.contains(n)
+        || m.widget_labels.contains(n)
+        || is_orphan_token(line)
+        || is_label_run(n, &m.widget_labels)
+}
+
+/// Most words a run of widget labels on one line has (`Gefällt mir Wird geladen…`).
+const LABEL_RUN_MAX_WORDS: usize = 8;
+
+/// Most words one label has.
+const LABEL_MAX_WORDS: usize = 5;
+
+/// True when a normalised line is two or more widget labels one after another and nothing
+/// else: the buttons of a widget rendered onto one line.
+fn is_label_run(n: &str, labels: &rustc_hash::FxHashSet<&'static str>) -> bool {
+    let words: Vec<&str> = n.split(' ').collect();
+    if words.len() < 2 || words.len() > LABEL_RUN_MAX_WORDS {
+        return false;
+    }
+    // Word offsets in `n`, so that a span of words is a slice of it.
+    let mut starts = Vec::with_capacity(words.len() + 1);
+    let mut at = 0;
+    for w in &words {
+        starts.push(at);
+        at += w.len() + 1;
+    }
+    starts.push(n.len() + 1);
+    // fewest[i]: fewest labels that cover the first i words (None: they cannot be covered).
+    let mut fewest: Vec<Option<usize>> = vec![None; words.len() + 1];
+    fewest[0] = Some(0);
+    for end in 1..=words.len() {
+        for start in end.saturating_sub(LABEL_MAX_WORDS)..end {
+            let Some(before) = fewest[start] else {
+                continue;
+            };
+            if labels.contains(&n[starts[start]..starts[end] - 1]) {
+                let count = before + 1;
+                if fewest[end].is_none_or(|c| count < c) {
+                    fewest[end] = Some(count);
+                }
+            }
+        }
+    }
+    fewest[words.len()].is_some_and(|c| c >= 2)
 }
 
 /// A lone lower-case token with inner hyphens or underscores (`dpo-dps-seal`, `fb_share_btn`):
@@ -733,6 +802,126 @@ pub fn is_boilerplate_norm(line: &str, norm: &str) -> bool {
     let lower_t = lower.trim();
     (chars <= RELATED_LINE_MAX_CHARS && related_with(lower_t))
         || (chars <= CREDIT_MAX_CHARS && credit_with(chars, lower_t))
+        || (chars <= META_LINE_MAX_CHARS && is_meta_label(lower_t))
+}
+
+/// Labels of a page's own metadata: a line holding one and then only a date or a link (or
+/// nothing) is the page's furniture (`Last Modified: 03-10-2004`, `Permalink https://…`).
+const META_LABELS: &[&str] = &[
+    "permalink",
+    "permalien",
+    "permanentlink",
+    "release date",
+    "last modified",
+    "last updated",
+    "updated on",
+    "updated",
+    "published on",
+    "published",
+    "posted on",
+    "zuletzt aktualisiert",
+    "aktualisiert am",
+    "aktualisiert",
+    "veröffentlicht am",
+    "veröffentlicht",
+    "stand",
+    "mis à jour le",
+    "publié le",
+    "actualizado el",
+    "actualizado",
+    "publicado el",
+    "publicado",
+    "aggiornato il",
+    "pubblicato il",
+];
+
+/// A metadata line is short.
+const META_LINE_MAX_CHARS: usize = 80;
+
+/// True for a lower-cased, trimmed line that is a metadata label followed by nothing, a date,
+/// or a link.
+fn is_meta_label(lower: &str) -> bool {
+    let t = lower.trim_start_matches(['*', '-', '•', ' ']);
+    let Some(rest) = META_LABELS.iter().find_map(|l| {
+        let rest = t.strip_prefix(l)?;
+        (!rest.starts_with(char::is_alphanumeric)).then_some(rest)
+    }) else {
+        return false;
+    };
+    let rest = rest
+        .trim_start_matches([':', ' ', '\u{a0}'])
+        .trim_end_matches(['.', ' ']);
+    rest.is_empty()
+        || (rest.starts_with("http") && !rest.contains(' '))
+        || super::dates::Stamp::parse(rest).is_some()
+}
+
+/// Openings of a picture credit at the end of a caption line (`… (Foto: dpa)`, `… © Getty`).
+const TRAILING_CREDIT_CUES: &[&str] = &[
+    "foto:",
+    "fotos:",
+    "photo:",
+    "photos:",
+    "bild:",
+    "credit:",
+    "credits:",
+    "crédit:",
+    "quelle:",
+    "source:",
+    "fuente:",
+    "image:",
+    "images:",
+    "©",
+    "copyright ©",
+];
+
+/// Longest trailing credit, in characters, that is cut from a line.
+const TRAILING_CREDIT_MAX_CHARS: usize = 80;
+
+/// A caption line without the picture credit at its end: `The stoat in winter. (mlharing /
+/// iStock.com)` → `The stoat in winter.`, `… sind gesegnet. | © Augusta National/Getty Images`
+/// → `… sind gesegnet.`, `Roman Prymula, photo: Archives` → `Roman Prymula`. Lines without one
+/// come back whole.
+pub fn without_trailing_credit(line: &str) -> &str {
+    let t = line.trim_end();
+    let lower = t.to_lowercase();
+    // Offsets in `lower` match `t` only when lower-casing kept every length.
+    if lower.len() != t.len() {
+        return line;
+    }
+    let agencies = &matchers().agencies;
+    let credit_at = |from: usize| -> bool {
+        let tail = lower[from..].trim_start_matches(['(', ' ', '|', ',', '-', '–']);
+        tail.chars().count() <= TRAILING_CREDIT_MAX_CHARS
+            && (TRAILING_CREDIT_CUES.iter().any(|c| tail.starts_with(c)) || agencies.is_match(tail))
+    };
+    let mut cut = None;
+    // `… (Credit: …)`, `… (mlharing / iStock.com)`
+    if t.ends_with(')') {
+        if let Some(open) = t.rfind('(') {
+            if credit_at(open) {
+                cut = Some(open);
+            }
+        }
+    }
+    // `… © Thinkstock`, `… | © Getty Images`, `…, photo: Archives`
+    if cut.is_none() {
+        for cue in ["©", " | ", ", photo:", ", foto:", " foto:", " photo:"] {
+            if let Some(at) = lower.rfind(cue) {
+                if at > 0 && credit_at(at) {
+                    cut = Some(at);
+                    break;
+                }
+            }
+        }
+    }
+    match cut {
+        // Only a credit after some caption text: a line that is all credit is judged whole.
+        Some(at) if t[..at].trim().chars().count() >= 10 => {
+            t[..at].trim_end_matches([' ', '|', ',', '-', '–', '\u{a0}'])
+        }
+        _ => line,
+    }
 }
 
 /// `word` occurs in `hay` with non-letters (or the ends) on both sides.
@@ -845,6 +1034,55 @@ pub fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_widget_labels_are_boilerplate() {
+        assert!(is_boilerplate_line("Gefällt mir Wird geladen…"));
+        assert!(is_boilerplate_line("Share Tweet Email"));
+        assert!(!is_boilerplate_line("More than a game"));
+        assert!(!is_boilerplate_line("Share prices fell"));
+    }
+
+    #[test]
+    fn metadata_label_lines_are_boilerplate() {
+        assert!(is_boilerplate_line("Last Modified: 03-10-2004"));
+        assert!(is_boilerplate_line("* Permalink https://example.com/p/1"));
+        assert!(is_boilerplate_line("Aktualisiert am 17.01.2021."));
+        assert!(is_boilerplate_line("Release Date:"));
+        assert!(!is_boilerplate_line(
+            "Updated rules for the league come into force"
+        ));
+        assert!(!is_boilerplate_line("Published research shows otherwise"));
+    }
+
+    #[test]
+    fn picture_credits_are_cut_from_caption_lines() {
+        assert_eq!(
+            without_trailing_credit("The stoat in its white winter coat. (mlharing / iStock.com)"),
+            "The stoat in its white winter coat."
+        );
+        assert_eq!(
+            without_trailing_credit(
+                "Lee Elder in 1975, the crowd's favourite. | © Augusta National"
+            ),
+            "Lee Elder in 1975, the crowd's favourite."
+        );
+        assert_eq!(
+            without_trailing_credit("Roman Prymula, photo: Archives du Gouvernement"),
+            "Roman Prymula"
+        );
+        assert_eq!(
+            without_trailing_credit("Emissions by sector, 2019 (Credit: Clayton Aldern / Grist)"),
+            "Emissions by sector, 2019"
+        );
+        for kept in [
+            "The library ships with examples (source code included).",
+            "He said the photo was taken in 1975 (in colour).",
+            "(Foto: dpa)",
+        ] {
+            assert_eq!(without_trailing_credit(kept), kept);
+        }
+    }
 
     #[test]
     fn ad_markers_and_widget_labels_are_boilerplate() {

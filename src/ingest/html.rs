@@ -1102,6 +1102,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
             }
             continue;
         }
+        let line = clean::without_trailing_credit(line);
         let norm = clean::normalize(line);
         if norm == prev_norm || clean::is_boilerplate_norm(line, &norm) {
             continue;
