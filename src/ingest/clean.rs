@@ -517,6 +517,9 @@ fn label_with(line: &str, n: &str) -> bool {
 /// Most words a run of widget labels on one line has (`Gefällt mir Wird geladen…`).
 const LABEL_RUN_MAX_WORDS: usize = 8;
 
+/// Shortest normalised line taken for a run of labels.
+const LABEL_RUN_MIN_BYTES: usize = 8;
+
 /// Most words one label has.
 const LABEL_MAX_WORDS: usize = 5;
 
@@ -524,7 +527,8 @@ const LABEL_MAX_WORDS: usize = 5;
 /// else: the buttons of a widget rendered onto one line.
 fn is_label_run(n: &str, labels: &rustc_hash::FxHashSet<&'static str>) -> bool {
     let words: Vec<&str> = n.split(' ').collect();
-    if words.len() < 2 || words.len() > LABEL_RUN_MAX_WORDS {
+    // A couple of letters (`x: X`, a line of code) is too little to call a widget.
+    if words.len() < 2 || words.len() > LABEL_RUN_MAX_WORDS || n.len() < LABEL_RUN_MIN_BYTES {
         return false;
     }
     // Word offsets in `n`, so that a span of words is a slice of it.
@@ -1041,6 +1045,7 @@ mod tests {
         assert!(is_boilerplate_line("Share Tweet Email"));
         assert!(!is_boilerplate_line("More than a game"));
         assert!(!is_boilerplate_line("Share prices fell"));
+        assert!(!is_boilerplate_line("x: X,"));
     }
 
     #[test]
