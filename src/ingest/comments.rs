@@ -671,11 +671,34 @@ fn read_comment(
     })
 }
 
-/// `Jane says:` → `Jane`.
+/// `Jane says:` → `Jane`, `Ramón dijo:` → `Ramón`, `Max sagt:` → `Max`.
 fn strip_says(t: &str) -> &str {
     let t = t.trim();
     for s in [
-        " says:", " said:", " said...", " said…", " says", " said", " wrote:", ":",
+        " says:",
+        " said:",
+        " said...",
+        " said…",
+        " says",
+        " said",
+        " wrote:",
+        " dijo:",
+        " dijo",
+        " escribió:",
+        " sagt:",
+        " sagt",
+        " schrieb:",
+        " schreibt:",
+        " a dit :",
+        " a dit:",
+        " a dit",
+        " a écrit :",
+        " disse:",
+        " disse",
+        " scrive:",
+        " zegt:",
+        " schreef:",
+        ":",
     ] {
         if let Some(x) = t.strip_suffix(s) {
             return x.trim();
@@ -802,7 +825,16 @@ fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
             || (!author_norm.is_empty() && n == author_norm)
             || matches!(
                 n.as_str(),
-                "says" | "said" | "reply" | "antworten" | "répondre" | "responder"
+                "says"
+                    | "said"
+                    | "dijo"
+                    | "sagt"
+                    | "a dit"
+                    | "disse"
+                    | "reply"
+                    | "antworten"
+                    | "répondre"
+                    | "responder"
             )
         {
             continue;
@@ -818,6 +850,15 @@ fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn said_verbs_leave_the_name() {
+        assert_eq!(strip_says("Jane says:"), "Jane");
+        assert_eq!(strip_says("Ramón dijo"), "Ramón");
+        assert_eq!(strip_says("Max Muster sagt:"), "Max Muster");
+        assert_eq!(strip_says("Claude a dit :"), "Claude");
+        assert_eq!(strip_says("Dijon"), "Dijon");
+    }
     use crate::ingest::dom::Dom;
 
     fn comments_of(html: &str) -> Vec<Comment> {
