@@ -219,12 +219,7 @@ fn stem_into(lang: usize, stemmer: &Stemmer, out: &mut String) {
         };
         let slots = entry.get_or_insert_with(|| vec![EMPTY_SLOT; STEM_SLOTS].into_boxed_slice());
         let key = out.as_bytes();
-        let hash = {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = rustc_hash::FxBuildHasher.build_hasher();
-            h.write(key);
-            h.finish()
-        };
+        let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key);
         let slot = &mut slots[(hash as usize) & (STEM_SLOTS - 1)];
         if usize::from(slot.word_len) == key.len() && &slot.word[..key.len()] == key {
             let stem = &slot.stem[..usize::from(slot.stem_len)];

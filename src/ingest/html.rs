@@ -1018,52 +1018,55 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
 /// Elements html2text renders as a bare container of their children (no line breaks, no
 /// decoration): copying their children in their place gives the same text from a smaller tree.
 fn is_plain_container(name: &str) -> bool {
-    !matches!(
-        name,
-        "html"
-            | "body"
-            | "link"
-            | "meta"
-            | "hr"
-            | "script"
-            | "style"
-            | "head"
-            | "img"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "p"
-            | "li"
-            | "sup"
-            | "div"
-            | "pre"
-            | "br"
-            | "wbr"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tr"
-            | "th"
-            | "td"
-            | "blockquote"
-            | "ul"
-            | "ol"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "svg"
-            | "math"
-            | "q"
-            | "iframe"
-            | "caption"
-            | "tfoot"
-            | "colgroup"
-            | "col"
-    )
+    !HTML2TEXT_HANDLED.contains(&name)
 }
+
+/// Elements html2text lays out or decorates in some way (and table parts, which it reads in
+/// their table): the others are bare containers to it.
+const HTML2TEXT_HANDLED: &[&str] = &[
+    "html",
+    "body",
+    "link",
+    "meta",
+    "hr",
+    "script",
+    "style",
+    "head",
+    "img",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "li",
+    "sup",
+    "div",
+    "pre",
+    "br",
+    "wbr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "svg",
+    "math",
+    "q",
+    "iframe",
+    "caption",
+    "tfoot",
+    "colgroup",
+    "col",
+];
 
 /// Characters other than whitespace, CJK counted twice, as `Cleaner::measure` counts them.
 fn weighted_non_space(text: &str) -> usize {

@@ -360,12 +360,7 @@ fn lower(name: &str) -> LocalName {
             };
             slots.resize(NAME_SLOTS, empty);
         }
-        let hash = {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = rustc_hash::FxBuildHasher.build_hasher();
-            h.write(key);
-            h.finish()
-        };
+        let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key);
         let slot = &mut slots[(hash as usize) & (NAME_SLOTS - 1)];
         if usize::from(slot.len) == key.len() && &slot.name[..key.len()] == key {
             if let Some(atom) = &slot.atom {
