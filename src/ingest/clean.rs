@@ -511,7 +511,7 @@ fn label_with(line: &str, n: &str) -> bool {
     m.ad_markers.contains(n)
         || m.widget_labels.contains(n)
         || is_orphan_token(line)
-        || is_label_run(n, &m.widget_labels)
+        || is_label_run(n, &m.widget_labels, &m.label_heads)
 }
 
 /// Most words a run of widget labels on one line has (`Gefällt mir Wird geladen…`).
@@ -525,24 +525,38 @@ const LABEL_MAX_WORDS: usize = 5;
 
 /// True when a normalised line is two or more widget labels one after another and nothing
 /// else: the buttons of a widget rendered onto one line.
-fn is_label_run(n: &str, labels: &rustc_hash::FxHashSet<&'static str>) -> bool {
-    let words: Vec<&str> = n.split(' ').collect();
+fn is_label_run(
+    n: &str,
+    labels: &rustc_hash::FxHashSet<&'static str>,
+    heads: &rustc_hash::FxHashSet<&'static str>,
+) -> bool {
     // A couple of letters (`x: X`, a line of code) is too little to call a widget.
-    if words.len() < 2 || words.len() > LABEL_RUN_MAX_WORDS || n.len() < LABEL_RUN_MIN_BYTES {
+    if n.len() < LABEL_RUN_MIN_BYTES {
         return false;
     }
-    // Word offsets in `n`, so that a span of words is a slice of it.
-    let mut starts = Vec::with_capacity(words.len() + 1);
-    let mut at = 0;
-    for w in &words {
-        starts.push(at);
-        at += w.len() + 1;
+    // Cheap first: the line must open with a label's first word.
+    match n.split_once(' ') {
+        Some((first, _)) if heads.contains(first) => {}
+        _ => return false,
     }
-    starts.push(n.len() + 1);
+    // Word offsets in `n`, so that a span of words is a slice of it.
+    let mut starts = [0usize; LABEL_RUN_MAX_WORDS + 1];
+    let mut words = 0;
+    for (i, b) in n.bytes().enumerate() {
+        if b == b' ' {
+            words += 1;
+            if words >= LABEL_RUN_MAX_WORDS {
+                return false;
+            }
+            starts[words] = i + 1;
+        }
+    }
+    let words = words + 1;
+    starts[words] = n.len() + 1;
     // fewest[i]: fewest labels that cover the first i words (None: they cannot be covered).
-    let mut fewest: Vec<Option<usize>> = vec![None; words.len() + 1];
+    let mut fewest = [None::<usize>; LABEL_RUN_MAX_WORDS + 1];
     fewest[0] = Some(0);
-    for end in 1..=words.len() {
+    for end in 1..=words {
         for start in end.saturating_sub(LABEL_MAX_WORDS)..end {
             let Some(before) = fewest[start] else {
                 continue;
@@ -555,7 +569,7 @@ fn is_label_run(n: &str, labels: &rustc_hash::FxHashSet<&'static str>) -> bool {
             }
         }
     }
-    fewest[words.len()].is_some_and(|c| c >= 2)
+    fewest[words].is_some_and(|c| c >= 2)
 }
 
 /// A lone lower-case token with inner hyphens or underscores (`dpo-dps-seal`, `fb_share_btn`):
@@ -615,13 +629,20 @@ struct Matchers {
     credits: AhoCorasick,
     ad_markers: rustc_hash::FxHashSet<&'static str>,
     widget_labels: rustc_hash::FxHashSet<&'static str>,
+    /// The first word of each widget label.
+    label_heads: rustc_hash::FxHashSet<&'static str>,
 }
 
 fn matchers() -> &'static Matchers {
     static M: OnceLock<Matchers> = OnceLock::new();
     M.get_or_init(|| {
+        // DFAs: built once per process, and they scan a line at a steady byte a step where the
+        // default automaton's prefilter keeps stopping on the common letters of many phrases.
         let build = |words: &[&str]| {
-            AhoCorasick::new(words).expect("invariant: phrase lists are valid automaton patterns")
+            AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(words)
+                .expect("invariant: phrase lists are valid automaton patterns")
         };
         let anchored = |words: &[&str]| {
             AhoCorasick::builder()
@@ -639,6 +660,10 @@ fn matchers() -> &'static Matchers {
             credits: anchored(CREDIT_PREFIXES),
             ad_markers: AD_MARKERS.iter().copied().collect(),
             widget_labels: WIDGET_LABELS.iter().copied().collect(),
+            label_heads: WIDGET_LABELS
+                .iter()
+                .filter_map(|l| l.split(' ').next())
+                .collect(),
         }
     })
 }
@@ -888,6 +913,15 @@ const TRAILING_CREDIT_MAX_CHARS: usize = 80;
 /// come back whole.
 pub fn without_trailing_credit(line: &str) -> &str {
     let t = line.trim_end();
+    // Cheap first: a credit needs a closing parenthesis, a `©`, a `…oto:` label or a bar.
+    if !(t.ends_with(')')
+        || t.contains('©')
+        || t.contains("oto:")
+        || t.contains("OTO:")
+        || t.contains(" | "))
+    {
+        return line;
+    }
     let lower = t.to_lowercase();
     // Offsets in `lower` match `t` only when lower-casing kept every length.
     if lower.len() != t.len() {

@@ -559,6 +559,11 @@ impl Dom {
         }
     }
 
+    /// The last node of the subtree under `id` (`id` itself for a leaf).
+    pub fn subtree_end(&self, id: NodeId) -> NodeId {
+        self.end[id]
+    }
+
     /// The text under `id`, whitespace collapsed to single spaces.
     pub fn text(&self, id: NodeId) -> String {
         let mut out = String::new();
