@@ -1013,7 +1013,14 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
                     // lays out rows and cells inside a table.
                     let in_table = id != root || !TABLE_PARTS.contains(&&*name.local);
                     let in_sup = in_sup || &*name.local == "sup";
-                    let name = if in_table { name.clone() } else { qual("div") };
+                    // html2text lays out only the blocks HTML 4 had: the newer block elements
+                    // (`section`, `article`, `figure`…) go in as `div`, or their texts would run
+                    // together on one line.
+                    let name = if in_table && !BLOCKS_HTML2TEXT_LACKS.contains(&&*name.local) {
+                        name.clone()
+                    } else {
+                        qual("div")
+                    };
                     let el = sink.create_element(name, keep, ElementFlags::default());
                     sink.append(&parent, NodeOrText::AppendNode(el.clone()));
                     for k in dom.children(id).rev() {
@@ -1050,8 +1057,30 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
 /// Elements html2text renders as a bare container of their children (no line breaks, no
 /// decoration): copying their children in their place gives the same text from a smaller tree.
 fn is_plain_container(name: &str) -> bool {
-    !HTML2TEXT_HANDLED.contains(&name)
+    !HTML2TEXT_HANDLED.contains(&name) && !BLOCKS_HTML2TEXT_LACKS.contains(&name)
 }
+
+/// Block elements html2text does not know as blocks.
+const BLOCKS_HTML2TEXT_LACKS: &[&str] = &[
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "figure",
+    "figcaption",
+    "address",
+    "details",
+    "summary",
+    "hgroup",
+    "fieldset",
+    "form",
+    "center",
+    "dialog",
+    "search",
+];
 
 /// Elements html2text lays out or decorates in some way (and table parts, which it reads in
 /// their table): the others are bare containers to it.
@@ -1240,6 +1269,22 @@ mod tests {
         );
         // A superscript keeps html2text's own rendering, apart from the word before it.
         assert!(page.body.contains("cut^{1},"), "{}", page.body);
+    }
+
+    #[test]
+    fn newer_block_elements_keep_their_texts_apart() {
+        let html = r##"<html><body><main>
+            <section>The first part of the story is told here, at length, with commas and more words</section>
+            <section>Second part of the story follows, also long enough, with commas, and words</section>
+            <details><summary>Show 3 variants</summary>Alpha, Beta, Gamma</details>
+        </main></body></html>"##;
+        let page = run(html);
+        assert!(
+            page.body.contains("more words\nSecond part"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("variants\nAlpha"), "{}", page.body);
     }
 
     #[test]
