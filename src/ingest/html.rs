@@ -128,8 +128,6 @@ struct Cleaner<'a> {
     link_len: Vec<u32>,
     /// Commas under the node.
     commas: Vec<u32>,
-    /// A text node's own (length, commas), once counted.
-    own: Vec<Option<(u32, u32)>>,
 }
 
 /// Characters of a text with runs of whitespace counted as one (CJK counted twice, as a CJK
@@ -237,7 +235,6 @@ impl<'a> Cleaner<'a> {
             text_len: vec![0; n],
             link_len: vec![0; n],
             commas: vec![0; n],
-            own: vec![None; n],
         }
     }
 
@@ -245,27 +242,15 @@ impl<'a> Cleaner<'a> {
         self.dead[id] = true;
     }
 
-    /// Text, link-text and comma counts of live nodes. Nodes are numbered in document order,
-    /// so children come after their parent: one pass down marks what lies in removed subtrees,
-    /// one pass up adds each live node into its parent.
+    /// Text, link-text and comma counts of every node, before any has died (later deaths are
+    /// taken off with `measure_after_deaths` and `remove`). Nodes are numbered in document
+    /// order, so children come after their parent: one pass up adds each node into its parent.
     fn measure(&mut self) {
         let dom = self.dom;
-        let n = dom.nodes.len();
-        let mut gone = vec![false; n];
-        for id in 0..n {
-            gone[id] = self.dead[id] || dom.nodes[id].parent.is_some_and(|p| gone[p]);
-        }
-        self.text_len.iter_mut().for_each(|x| *x = 0);
-        self.link_len.iter_mut().for_each(|x| *x = 0);
-        self.commas.iter_mut().for_each(|x| *x = 0);
-        for id in (0..n).rev() {
-            if gone[id] {
-                continue;
-            }
+        for id in (0..dom.nodes.len()).rev() {
             match &dom.nodes[id].data {
                 NodeData::Text(t) => {
-                    // Text never changes between passes: counted once.
-                    let (len, commas) = *self.own[id].get_or_insert_with(|| text_metrics(t));
+                    let (len, commas) = text_metrics(t);
                     self.text_len[id] = len;
                     self.commas[id] = commas;
                 }
@@ -297,22 +282,28 @@ impl<'a> Cleaner<'a> {
                 continue;
             }
             let last = dom.subtree_end(id);
-            let (t, l, c) = (self.text_len[id], self.link_len[id], self.commas[id]);
-            // Below a link all text is link text: above it, the whole loss is link text.
-            let mut in_link = false;
-            for a in dom.ancestors(id) {
-                self.text_len[a] = self.text_len[a].saturating_sub(t);
-                self.commas[a] = self.commas[a].saturating_sub(c);
-                self.link_len[a] = self.link_len[a].saturating_sub(if in_link { t } else { l });
-                if dom.tag(a) == "a" {
-                    self.link_len[a] = self.text_len[a];
-                    in_link = true;
-                }
-            }
+            self.take_off_ancestors(id);
             for v in [&mut self.text_len, &mut self.link_len, &mut self.commas] {
                 v[id..=last].fill(0);
             }
             id = last + 1;
+        }
+    }
+
+    /// Takes a subtree's counts off its ancestors. Below a link all text is link text: from the
+    /// link up, the whole loss is link text.
+    fn take_off_ancestors(&mut self, id: NodeId) {
+        let dom = self.dom;
+        let (t, l, c) = (self.text_len[id], self.link_len[id], self.commas[id]);
+        let mut in_link = false;
+        for a in dom.ancestors(id) {
+            self.text_len[a] = self.text_len[a].saturating_sub(t);
+            self.commas[a] = self.commas[a].saturating_sub(c);
+            self.link_len[a] = self.link_len[a].saturating_sub(if in_link { t } else { l });
+            if dom.tag(a) == "a" {
+                self.link_len[a] = self.text_len[a];
+                in_link = true;
+            }
         }
     }
 
@@ -747,12 +738,7 @@ impl<'a> Cleaner<'a> {
             return;
         }
         self.dead[id] = true;
-        let (t, l, c) = (self.text_len[id], self.link_len[id], self.commas[id]);
-        for a in self.dom.ancestors(id) {
-            self.text_len[a] = self.text_len[a].saturating_sub(t);
-            self.link_len[a] = self.link_len[a].saturating_sub(l);
-            self.commas[a] = self.commas[a].saturating_sub(c);
-        }
+        self.take_off_ancestors(id);
     }
 
     fn is_conditional_chrome(&self, id: NodeId, tag: &str) -> bool {
