@@ -41,6 +41,11 @@ const WEAK_CHROME_MAX_CHARS: u32 = 300;
 /// page's text: it is a wrapper (`page-with-sidebar`), not the chrome itself.
 const WRAPPER_TEXT_SHARE: f32 = 0.5;
 
+/// A hidden element is kept only when it holds nearly all of the page's text: then the page
+/// hides its article until a script shows it, while a big hidden part beside the article is a
+/// closed gallery or dialog.
+const HIDDEN_WRAPPER_SHARE: f32 = 0.9;
+
 /// Paragraphs shorter than this (characters) do not vote for a container (Readability: 25).
 const MIN_PARAGRAPH_CHARS: usize = 25;
 
@@ -334,8 +339,13 @@ impl<'a> Cleaner<'a> {
                 continue;
             }
             let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
+            let hidden_part = self.is_hidden(id)
+                && !protected[id]
+                && (self.text_len[id] as f32) < total * HIDDEN_WRAPPER_SHARE;
             let named_content = protected[id] || has(dom.names(id), names::CONTENT);
-            let chrome = if light {
+            let chrome = if hidden_part {
+                true
+            } else if light {
                 LIGHT_DROP_TAGS.contains(&tag)
                     || tag == "form" && !big
                     || !big && self.is_hidden(id)
@@ -1271,6 +1281,28 @@ mod tests {
             page.body
         );
         assert!(page.body.contains("variants\nAlpha"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_big_hidden_gallery_does_not_outweigh_the_article() {
+        let caption = "<figure><figcaption><h3>News in pictures</h3><p>Crowds gather on the \
+            seafront, in the sun, to watch the boats come in, as they do every year</p>\
+            <p>PA</p></figcaption></figure>";
+        let html = format!(
+            r##"<html><body><div id="main">
+            <p>The council voted on Tuesday to close the old bridge, after engineers found cracks in two of its piers.</p>
+            <p>Repairs will take a year, the council said, and a ferry will run in the meantime.</p>
+            <aside><div hidden>{}</div></aside></div></body></html>"##,
+            caption.repeat(12)
+        );
+        let page = run(&html);
+        assert!(page.body.contains("old bridge"), "{}", page.body);
+        assert!(!page.body.contains("Crowds gather"), "{}", page.body);
+        // Hiding the whole article until a script shows it does not lose it.
+        let page = run(r##"<html><body><div style="display: none"><article>
+            <p>The council voted on Tuesday to close the old bridge, after engineers found cracks in two of its piers.</p>
+            </article></div></body></html>"##);
+        assert!(page.body.contains("old bridge"), "{}", page.body);
     }
 
     #[test]
