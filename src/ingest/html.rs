@@ -563,7 +563,7 @@ impl<'a> Cleaner<'a> {
                     })
                     .collect();
                 if parts.len() > 1 {
-                    return parts;
+                    return self.with_parts_between(p, &parts, class);
                 }
             }
             anc = p;
@@ -601,6 +601,36 @@ impl<'a> Cleaner<'a> {
             };
             if joins {
                 chosen.push(sib);
+            }
+        }
+        chosen
+    }
+
+    /// The parts of a split article and what stands between them in their parent: the headings
+    /// that introduce each part, and wrappers that hold more parts of the same template.
+    fn with_parts_between(&self, parent: NodeId, parts: &[NodeId], class: &str) -> Vec<NodeId> {
+        let dom = self.dom;
+        let (Some(&first), Some(&last)) = (parts.first(), parts.last()) else {
+            return parts.to_vec();
+        };
+        let tag = dom.tag(first);
+        let holds_part = |k: NodeId| {
+            dom.descendants(k)
+                .any(|d| !self.dead[d] && dom.tag(d) == tag && dom.attr(d, "class") == Some(class))
+        };
+        let mut inside = false;
+        let mut chosen = Vec::new();
+        for k in dom.children(parent) {
+            inside |= k == first;
+            if inside
+                && !self.dead[k]
+                && (parts.contains(&k)
+                    || self.link_density(k) < 0.5 && (is_heading(dom.tag(k)) || holds_part(k)))
+            {
+                chosen.push(k);
+            }
+            if k == last {
+                break;
             }
         }
         chosen
@@ -827,6 +857,10 @@ impl<'a> Cleaner<'a> {
         };
         self.text_len[p] <= self.text_len[id] + 40
     }
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
 fn is_block(tag: &str) -> bool {
@@ -1303,6 +1337,40 @@ mod tests {
             <p>The council voted on Tuesday to close the old bridge, after engineers found cracks in two of its piers.</p>
             </article></div></body></html>"##);
         assert!(page.body.contains("old bridge"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_split_article_keeps_the_headings_and_wrapped_parts_between_its_parts() {
+        // The last part is much the longest, so the others are not close alternatives to it.
+        let part = |n: u32| {
+            let sentence = "The interview goes on for a while, with questions, answers, commas, \
+                and enough words to count as prose for the reader, who came for exactly this. ";
+            let times = if n == 4 { 8 } else { 2 };
+            format!(
+                "<section class=\"textblock\"><p>Part {n}. {}</p></section>",
+                sentence.repeat(times)
+            )
+        };
+        let html = format!(
+            r##"<html><body><div class="page">{}<h3>The second question</h3>{}
+            <div class="two-columns"><div class="col">{}</div></div>{}
+            <div class="promo"><a href="/a">Subscribe now</a></div></div></body></html>"##,
+            part(1),
+            part(2),
+            part(3),
+            part(4)
+        );
+        let page = run(&html);
+        for want in [
+            "Part 1",
+            "The second question",
+            "Part 2",
+            "Part 3",
+            "Part 4",
+        ] {
+            assert!(page.body.contains(want), "{want} missing: {}", page.body);
+        }
+        assert!(!page.body.contains("Subscribe"), "{}", page.body);
     }
 
     #[test]
