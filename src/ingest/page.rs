@@ -3,6 +3,7 @@
 //! Owns the plain data types only; how they are filled is the business of the other ingest modules.
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::dates::Stamp;
 
@@ -79,5 +80,56 @@ impl Page {
             body: String::new(),
             comments: Vec::new(),
         }
+    }
+
+    /// Puts the page's texts in Unicode's composed normal form (NFC), so that one text is one
+    /// string however the page spelled it: `য়` as one code point or as `য` and a nukta, `é`
+    /// as one or as `e` and an accent.
+    pub fn compose(&mut self) {
+        for text in [&mut self.title, &mut self.site, &mut self.author]
+            .into_iter()
+            .flatten()
+        {
+            compose(text);
+        }
+        compose(&mut self.body);
+        for c in &mut self.comments {
+            compose(&mut c.text);
+            if let Some(author) = &mut c.author {
+                compose(author);
+            }
+        }
+    }
+}
+
+/// NFC in place; a text already composed (nearly every one) is only scanned.
+fn compose(text: &mut String) {
+    if is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        *text = text.nfc().collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_gives_one_spelling_of_a_text() {
+        let mut page = Page::empty("p.html", Format::Html, "UTF-8");
+        page.title = Some("Cafe\u{301}".to_string());
+        page.body = "\u{9DF} and e\u{301}".to_string();
+        page.comments.push(Comment {
+            author: Some("Zoe\u{308}".to_string()),
+            posted: None,
+            edited: None,
+            text: "plain".to_string(),
+            depth: None,
+        });
+        page.compose();
+        assert_eq!(page.title.as_deref(), Some("Caf\u{e9}"));
+        // U+09DF is excluded from composition: its normal form is the two code points.
+        assert_eq!(page.body, "\u{9AF}\u{9BC} and \u{e9}");
+        assert_eq!(page.comments[0].author.as_deref(), Some("Zo\u{eb}"));
+        assert_eq!(page.comments[0].text, "plain");
     }
 }
