@@ -106,7 +106,7 @@ pub fn extract(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Page, 
     if page.lang.is_none() {
         page.lang = meta::detect_lang(&page.body, &page.comments);
     }
-    page.compose();
+    page.normalize();
     Ok(page)
 }
 

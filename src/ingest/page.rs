@@ -82,28 +82,35 @@ impl Page {
         }
     }
 
-    /// Puts the page's texts in Unicode's composed normal form (NFC), so that one text is one
-    /// string however the page spelled it: `য়` as one code point or as `য` and a nukta, `é`
-    /// as one or as `e` and an accent.
-    pub fn compose(&mut self) {
+    /// Puts the page's texts in one spelling: Unicode's composed normal form (NFC), so that
+    /// `য়` as one code point and as `য` with a nukta are one string, and without soft hyphens
+    /// and word joiners, which only hint at line breaks and would cut words in two.
+    pub fn normalize(&mut self) {
         for text in [&mut self.title, &mut self.site, &mut self.author]
             .into_iter()
             .flatten()
         {
-            compose(text);
+            normalize(text);
         }
-        compose(&mut self.body);
+        normalize(&mut self.body);
         for c in &mut self.comments {
-            compose(&mut c.text);
+            normalize(&mut c.text);
             if let Some(author) = &mut c.author {
-                compose(author);
+                normalize(author);
             }
         }
     }
 }
 
-/// NFC in place; a text already composed (nearly every one) is only scanned.
-fn compose(text: &mut String) {
+/// Invisible line-break hints: soft hyphen, word joiner, zero-width no-break space.
+const BREAK_HINTS: [char; 3] = ['\u{AD}', '\u{2060}', '\u{FEFF}'];
+
+/// NFC and no break hints, in place; a text that has neither to change (nearly every one) is
+/// only scanned.
+fn normalize(text: &mut String) {
+    if text.contains(BREAK_HINTS) {
+        text.retain(|c| !BREAK_HINTS.contains(&c));
+    }
     if is_nfc_quick(text.chars()) != IsNormalized::Yes {
         *text = text.nfc().collect();
     }
@@ -114,10 +121,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn compose_gives_one_spelling_of_a_text() {
+    fn normalize_gives_one_spelling_of_a_text() {
         let mut page = Page::empty("p.html", Format::Html, "UTF-8");
         page.title = Some("Cafe\u{301}".to_string());
-        page.body = "\u{9DF} and e\u{301}".to_string();
+        page.body = "\u{9DF} and e\u{301}, Wa\u{308}h\u{AD}rend".to_string();
         page.comments.push(Comment {
             author: Some("Zoe\u{308}".to_string()),
             posted: None,
@@ -125,10 +132,10 @@ mod tests {
             text: "plain".to_string(),
             depth: None,
         });
-        page.compose();
+        page.normalize();
         assert_eq!(page.title.as_deref(), Some("Caf\u{e9}"));
         // U+09DF is excluded from composition: its normal form is the two code points.
-        assert_eq!(page.body, "\u{9AF}\u{9BC} and \u{e9}");
+        assert_eq!(page.body, "\u{9AF}\u{9BC} and \u{e9}, W\u{e4}hrend");
         assert_eq!(page.comments[0].author.as_deref(), Some("Zo\u{eb}"));
         assert_eq!(page.comments[0].text, "plain");
     }
