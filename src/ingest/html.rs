@@ -798,15 +798,27 @@ impl<'a> Cleaner<'a> {
         if self.commas[id] >= 10 {
             return false;
         }
+        // Images and inputs are dead by their tag but still part of the block; what stands
+        // inside a dead container (a form already removed) is not.
         let (mut p, mut li, mut inputs, mut imgs) = (0usize, 0usize, 0usize, 0usize);
-        for d in dom.descendants(id) {
-            if self.dead[d] {
+        let mut iter = dom.descendants(id);
+        while let Some(d) = iter.next() {
+            if self.dead[d] && !matches!(dom.tag(d), "img" | "input") {
+                iter.skip_children_of(d);
                 continue;
             }
             match dom.tag(d) {
                 "p" => p += 1,
                 "li" => li += 1,
-                "input" => inputs += 1,
+                // A checklist's boxes are part of its text; fields, buttons and a widget's hidden
+                // values are not.
+                "input"
+                    if !dom.attr(d, "type").is_some_and(|t| {
+                        t.eq_ignore_ascii_case("checkbox") || t.eq_ignore_ascii_case("radio")
+                    }) =>
+                {
+                    inputs += 1
+                }
                 "img" => imgs += 1,
                 _ => {}
             }
@@ -1371,6 +1383,25 @@ mod tests {
             assert!(page.body.contains(want), "{want} missing: {}", page.body);
         }
         assert!(!page.body.contains("Subscribe"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_list_after_a_removed_form_and_a_checklist_stay_in_the_article() {
+        let prose = "<p>Beat the butter and sugar until pale, then fold in the flour, a spoon at \
+            a time, and bake for forty minutes, until a skewer comes out clean.</p>";
+        let html = format!(
+            r##"<html><body><article>{prose}
+            <section class="ingredients"><form><input type="text" name="servings" value="4">
+            <input type="submit" value="Go"></form>
+            <ul><li>200 g butter</li><li>180 g sugar</li><li>3 eggs</li></ul></section>
+            <ul><li><input type="checkbox" checked> Preheat the oven</li>
+            <li><input type="checkbox"> Grease the tin</li></ul>
+            {prose}</article></body></html>"##
+        );
+        let page = run(&html);
+        for want in ["180 g sugar", "Preheat the oven"] {
+            assert!(page.body.contains(want), "{want} missing: {}", page.body);
+        }
     }
 
     #[test]
