@@ -267,3 +267,18 @@ fn generic_class_names_in_another_language() {
     );
     assert_body_clean(&page, "vom Land getragen", &["Endlich", "Parkplätze"]);
 }
+
+#[test]
+fn readers_reviews_of_a_product_are_its_comments() {
+    let page = extract_json(&fixture("comments/reviews.html"));
+    let got = comments(&page);
+    let authors: Vec<&str> = got.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(authors, ["Maren K.", "Tomasz", "Ines"]);
+    assert_eq!(got[1].1, "2024-02-10T18:40:00");
+    assert!(got[2].3.starts_with("Too light for my taste"), "{got:?}");
+    assert_body_clean(
+        &page,
+        "red berries",
+        &["pour-over", "freshly roasted", "Too light"],
+    );
+}

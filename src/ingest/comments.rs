@@ -229,10 +229,6 @@ fn holds_article(dom: &Dom, id: NodeId) -> bool {
     })
 }
 
-/// The repeated comment elements inside a section, with their nesting depth.
-/// The repeated comment elements inside a section, with their nesting depth. Each comment is
-/// a group of nodes: one element, or a `dt` with the `dd`s that follow it (Blogger's classic
-/// `dl#comments-block`).
 /// How well a family of elements fits "one element per comment": members with an author or
 /// time, member count, and shallowness.
 type FamilyRank = (usize, usize, std::cmp::Reverse<usize>);
@@ -240,6 +236,9 @@ type FamilyRank = (usize, usize, std::cmp::Reverse<usize>);
 /// A family of comment candidates: tag and digit-free class.
 type FamilyKey = (String, String);
 
+/// The repeated comment elements inside a section, with their nesting depth. Each comment is
+/// a group of nodes: one element, or a `dt` with the `dd`s that follow it (Blogger's classic
+/// `dl#comments-block`).
 fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>, Option<u32>)>> {
     // Candidates: elements named like a comment, schema.org comments, or ids like comment-123.
     let mut families: HashMap<FamilyKey, Vec<NodeId>> = HashMap::new();

@@ -302,6 +302,13 @@ const COMMENT_SECTION_WORDS: &[&str] = &[
     "leserpost",
     "leserbriefe",
     "leserkommentare",
+    // Readers' reviews of a product or a book are its comments.
+    "reviews",
+    "user-reviews",
+    "customer-reviews",
+    "product-reviews",
+    "bewertungen",
+    "rezensionen",
 ];
 
 /// Names of single comments.
