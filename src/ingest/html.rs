@@ -46,6 +46,9 @@ const WRAPPER_TEXT_SHARE: f32 = 0.5;
 /// closed gallery or dialog.
 const HIDDEN_WRAPPER_SHARE: f32 = 0.9;
 
+/// An element named for ads is kept when it holds this much running text.
+const AD_PROSE_MIN_CHARS: u32 = 400;
+
 /// Paragraphs shorter than this (characters) do not vote for a container (Readability: 25).
 const MIN_PARAGRAPH_CHARS: usize = 25;
 
@@ -349,7 +352,7 @@ impl<'a> Cleaner<'a> {
                 LIGHT_DROP_TAGS.contains(&tag)
                     || tag == "form" && !big
                     || !big && self.is_hidden(id)
-                    || !big && has(dom.names(id), names::AD)
+                    || !big && has(dom.names(id), names::AD) && !self.is_prose(id)
             } else if DROP_TAGS.contains(&tag) {
                 // Landmark tags are chrome unless they hold the article (some templates put it
                 // in an `aside` named for content).
@@ -396,6 +399,13 @@ impl<'a> Cleaner<'a> {
         protected
     }
 
+    /// Running text of some length with few links. An ad slot holds a picture or a line or two;
+    /// a block named for ads that holds this is a section that also carries ads
+    /// (`Section--Ads`), and its text is the reader's.
+    fn is_prose(&self, id: NodeId) -> bool {
+        self.text_len[id] >= AD_PROSE_MIN_CHARS && self.link_density(id) < 0.2
+    }
+
     fn is_hidden(&self, id: NodeId) -> bool {
         has(self.dom.names(id), names::HIDDEN)
     }
@@ -418,7 +428,8 @@ impl<'a> Cleaner<'a> {
         {
             return false;
         }
-        has(words, names::ANY_CHROME)
+        has(words, names::CHROME)
+            || has(words, names::AD) && !self.is_prose(id)
             || has(words, names::WEAK_CHROME)
                 && (self.text_len[id] < WEAK_CHROME_MAX_CHARS || self.link_density(id) > 0.5)
     }
@@ -429,7 +440,8 @@ impl<'a> Cleaner<'a> {
         if has(words, names::CONTENT) {
             w += NAME_WEIGHT;
         }
-        if has(words, names::ANY_CHROME)
+        if has(words, names::CHROME)
+            || has(words, names::AD) && !self.is_prose(id)
             || has(words, names::WEAK_CHROME)
             || has(words, names::COMMENT_SECTION | names::COMMENT_NAME)
         {
@@ -1402,6 +1414,21 @@ mod tests {
         for want in ["180 g sugar", "Preheat the oven"] {
             assert!(page.body.contains(want), "{want} missing: {}", page.body);
         }
+    }
+
+    #[test]
+    fn a_section_that_also_carries_ads_keeps_its_text() {
+        let html = r##"<html><body><article class="report">
+            <section class="report__section"><p>The grill reaches 800 degrees within minutes, which sears a steak on the outside while it stays pink, juicy and tender inside.</p>
+            <p>Heat comes from a ceramic burner at the top, so no fat drips onto the flame, and the tray below catches it, which makes the cleaning afterwards quick.</p>
+            <p>The box holds the grill, a grate, a fat tray and a pizza stone; a gas bottle is the one thing to buy, and it must be used outdoors, never in the kitchen.</p></section>
+            <section class="report__section report__section--ads"><h2>Verdict</h2><p>It is cheap, well made and comes with a pizza stone, and even beginners will get a good steak out of it; but only three pieces of meat fit on the grate at once, so it stays a second grill beside the usual one, for the days when the steak is what matters.</p>
+            <p>For the price, nothing else on the market comes close to it, and the shops sold out within minutes. We would buy it again, and so would the neighbours who came over to try it.</p>
+            <div class="ad-slot">Advertisement</div></section>
+        </article></body></html>"##;
+        let page = run(html);
+        assert!(page.body.contains("beginners"), "{}", page.body);
+        assert!(!page.body.contains("Advertisement"), "{}", page.body);
     }
 
     #[test]
