@@ -214,6 +214,54 @@ fn key_bit(attr: &str) -> Option<u16> {
     Some(1 << k)
 }
 
+/// Attributes that some part of ingest reads. The parsers keep only these: the others
+/// (`srcset`, `data-*`, event handlers, sizes) are most of a modern page's attribute bytes,
+/// and storing them would cost an allocation each for nothing. Case-insensitive; a name is
+/// compared in lower case, as the parsers store it.
+pub(super) fn is_read_attribute(name: &str) -> bool {
+    const LONGEST: usize = 14;
+    let b = name.as_bytes();
+    if b.len() > LONGEST {
+        return false;
+    }
+    let mut low = [0u8; LONGEST];
+    for (l, c) in low.iter_mut().zip(b) {
+        *l = c.to_ascii_lowercase();
+    }
+    matches!(
+        &low[..b.len()],
+        // Names, hiding and roles of elements (`names::of_attributes`) and the keyed ones.
+        b"class"
+            | b"id"
+            | b"style"
+            | b"hidden"
+            | b"aria-hidden"
+            | b"aria-label"
+            | b"role"
+            | b"itemprop"
+            | b"itemtype"
+            | b"data-testid"
+            | b"data-test-id"
+            | b"content"
+            | b"datetime"
+            | b"title"
+            | b"rel"
+            | b"href"
+            | b"lang"
+            | b"xml:lang"
+            | b"property"
+            | b"name"
+            // Metadata, comment times, and the parser's own rules (`<input type=hidden>`).
+            | b"http-equiv"
+            | b"charset"
+            | b"type"
+            | b"data-timestamp"
+            // Table layout, which the renderer reads.
+            | b"colspan"
+            | b"rowspan"
+    )
+}
+
 /// What the pre-parse guard took out of the markup that the metadata reader still wants.
 #[derive(Debug, Default)]
 pub struct Stripped {
@@ -747,9 +795,10 @@ impl TreeSink for Sink {
     fn create_element(
         &self,
         name: QualName,
-        attrs: Vec<Attribute>,
+        mut attrs: Vec<Attribute>,
         _flags: ElementFlags,
     ) -> NodeId {
+        attrs.retain(|a| is_read_attribute(&a.name.local));
         self.push(NodeData::Element { name, attrs })
     }
 
@@ -809,7 +858,7 @@ impl TreeSink for Sink {
         let mut nodes = self.nodes.borrow_mut();
         if let NodeData::Element { attrs: have, .. } = &mut nodes[*target].data {
             for a in attrs {
-                if !have.iter().any(|h| h.name == a.name) {
+                if is_read_attribute(&a.name.local) && !have.iter().any(|h| h.name == a.name) {
                     have.push(a);
                 }
             }

@@ -18,7 +18,7 @@ use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, ns};
 
-use super::dom::{self, DOCUMENT, Node, NodeData, NodeId};
+use super::dom::{self, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
 
 /// Parses markup into the arena html5ever's tree builder would build, or `None` when the page
 /// needs a rule this parser does not implement.
@@ -224,7 +224,14 @@ impl<'a> Lexer<'a> {
             while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
                 i += 1;
             }
-            let attr_name = &self.s[name_start..i];
+            // Only the attributes ingest reads are kept, so only theirs are decoded.
+            let kept = if end {
+                None
+            } else {
+                let (name, read) = lower_and_read(&self.s[name_start..i]);
+                read.then_some(name)
+            };
+            let keep = kept.is_some();
             while i < b.len() && is_space(b[i]) {
                 i += 1;
             }
@@ -238,7 +245,9 @@ impl<'a> Lexer<'a> {
                     None => return None,
                     Some(&q @ (b'"' | b'\'')) => {
                         let close = i + 1 + memchr::memchr(q, &b[i + 1..])?;
-                        value = decode(&self.s[i + 1..close], Some(q))?;
+                        if keep {
+                            value = decode(&self.s[i + 1..close], Some(q))?;
+                        }
                         i = close + 1;
                     }
                     Some(b'>') => {}
@@ -247,12 +256,13 @@ impl<'a> Lexer<'a> {
                         while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
                             i += 1;
                         }
-                        value = decode(&self.s[start..i], Some(b' '))?;
+                        if keep {
+                            value = decode(&self.s[start..i], Some(b' '))?;
+                        }
                     }
                 }
             }
-            if !end {
-                let attr_name = lower(attr_name);
+            if let Some(attr_name) = kept {
                 if !attrs.iter().any(|a| a.name.local == attr_name) {
                     attrs.push(Attribute {
                         name: QualName::new(None, ns!(), attr_name),
@@ -324,16 +334,23 @@ const NAME_SLOTS: usize = 1024;
 /// Longest name, in bytes, the memory holds; longer names are interned every time.
 const NAME_SLOT_BYTES: usize = 16;
 
-/// A remembered name as written and its atom.
+/// A remembered name as written, its atom, and whether ingest reads it as an attribute.
 #[derive(Clone)]
 struct NameSlot {
     len: u8,
     name: [u8; NAME_SLOT_BYTES],
     atom: Option<LocalName>,
+    read: bool,
 }
 
 /// ASCII lower case as an atom, without allocating when the name already is.
 fn lower(name: &str) -> LocalName {
+    lower_and_read(name).0
+}
+
+/// [`lower`], and whether ingest reads an attribute of that name ([`is_read_attribute`]),
+/// remembered with the atom.
+fn lower_and_read(name: &str) -> (LocalName, bool) {
     thread_local! {
         /// Interning a name hashes it into the global atom set; the same few hundred tag and
         /// attribute names recur on every page, so each thread keeps a direct-mapped memory
@@ -349,7 +366,9 @@ fn lower(name: &str) -> LocalName {
     };
     let key = name.as_bytes();
     if key.len() > NAME_SLOT_BYTES {
-        return intern();
+        let atom = intern();
+        let read = is_read_attribute(&atom);
+        return (atom, read);
     }
     NAMES.with_borrow_mut(|slots| {
         if slots.is_empty() {
@@ -357,6 +376,7 @@ fn lower(name: &str) -> LocalName {
                 len: 0,
                 name: [0; NAME_SLOT_BYTES],
                 atom: None,
+                read: false,
             };
             slots.resize(NAME_SLOTS, empty);
         }
@@ -364,7 +384,7 @@ fn lower(name: &str) -> LocalName {
         let slot = &mut slots[(hash as usize) & (NAME_SLOTS - 1)];
         if usize::from(slot.len) == key.len() && &slot.name[..key.len()] == key {
             if let Some(atom) = &slot.atom {
-                return atom.clone();
+                return (atom.clone(), slot.read);
             }
         }
         let atom = intern();
@@ -372,7 +392,8 @@ fn lower(name: &str) -> LocalName {
         slot.name = [0; NAME_SLOT_BYTES];
         slot.name[..key.len()].copy_from_slice(key);
         slot.atom = Some(atom.clone());
-        atom
+        slot.read = is_read_attribute(&atom);
+        (atom, slot.read)
     })
 }
 
