@@ -506,7 +506,7 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(super::io_reason(&e)),
     };
-    let hash = blake3::hash(&bytes).to_hex().to_string();
+    let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
     if let Some(o) = old {
         if !reextract && o.hash == hash {
             return unchanged_or_skipped(Entry {

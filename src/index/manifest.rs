@@ -18,7 +18,7 @@ use super::error::IndexError;
 pub const INDEX_FORMAT: u32 = 2;
 
 /// Version of the ingest stage's output. When extraction changes, every page is re-extracted.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x1");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x2");
 
 /// What happened to a file the last time it was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +37,8 @@ pub struct Entry {
     pub size: u64,
     /// Modification time (nanoseconds since the epoch) when last read.
     pub mtime_ns: i128,
-    /// BLAKE3 hash of the bytes that were read (hex).
+    /// XXH3 128-bit hash of the bytes that were read (hex): it only has to tell an edited file
+    /// from an untouched one, so a fast non-cryptographic hash does.
     pub hash: String,
     /// Whether the file is indexed or skipped.
     pub status: Status,
