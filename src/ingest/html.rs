@@ -342,7 +342,10 @@ impl<'a> Cleaner<'a> {
                 continue;
             }
             let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
-            let hidden_part = self.is_hidden(id)
+            // Comment threads folded away (`display:none` replies) are still read as comments:
+            // the light pass leaves big hidden parts alone.
+            let hidden_part = !light
+                && self.is_hidden(id)
                 && !protected[id]
                 && (self.text_len[id] as f32) < total * HIDDEN_WRAPPER_SHARE;
             let named_content = protected[id] || has(dom.names(id), names::CONTENT);
@@ -1361,6 +1364,28 @@ mod tests {
             <p>The council voted on Tuesday to close the old bridge, after engineers found cracks in two of its piers.</p>
             </article></div></body></html>"##);
         assert!(page.body.contains("old bridge"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_big_folded_comment_thread_is_still_read() {
+        let comment = |who: &str| {
+            format!(
+                "<li class=\"comment\"><span class=\"comment-author\">{who}</span>\
+                 <div class=\"comment-text\"><p>I walked across the old bridge every morning \
+                 for twenty years, and I will miss it, cracks and all, more than I can say \
+                 here.</p></div></li>"
+            )
+        };
+        let html = format!(
+            r##"<html><body><article><p>The council voted on Tuesday to close the old bridge, after engineers found cracks in two of its piers.</p></article>
+            <div style="display:none"><ol class="comments">{}{}{}</ol></div></body></html>"##,
+            comment("Ann"),
+            comment("Bo"),
+            comment("Cy")
+        );
+        let page = run(&html);
+        assert_eq!(page.comments.len(), 3, "{:?}", page.comments);
+        assert!(!page.body.contains("twenty years"), "{}", page.body);
     }
 
     #[test]
