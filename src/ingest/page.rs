@@ -108,6 +108,10 @@ const BREAK_HINTS: [char; 3] = ['\u{AD}', '\u{2060}', '\u{FEFF}'];
 /// NFC and no break hints, in place; a text that has neither to change (nearly every one) is
 /// only scanned.
 fn normalize(text: &mut String) {
+    // ASCII is composed and holds no break hint; one vectorised scan clears most texts.
+    if text.is_ascii() {
+        return;
+    }
     if text.contains(BREAK_HINTS) {
         text.retain(|c| !BREAK_HINTS.contains(&c));
     }
