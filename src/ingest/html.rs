@@ -355,7 +355,7 @@ impl<'a> Cleaner<'a> {
                 LIGHT_DROP_TAGS.contains(&tag)
                     || tag == "form" && !big
                     || !big && self.is_hidden(id)
-                    || !big && has(dom.names(id), names::AD) && !self.is_prose(id)
+                    || !big && self.is_ad_slot(id)
             } else if DROP_TAGS.contains(&tag) {
                 // Landmark tags are chrome unless they hold the article (some templates put it
                 // in an `aside` named for content).
@@ -402,11 +402,12 @@ impl<'a> Cleaner<'a> {
         protected
     }
 
-    /// Running text of some length with few links. An ad slot holds a picture or a line or two;
-    /// a block named for ads that holds this is a section that also carries ads
-    /// (`Section--Ads`), and its text is the reader's.
-    fn is_prose(&self, id: NodeId) -> bool {
-        self.text_len[id] >= AD_PROSE_MIN_CHARS && self.link_density(id) < 0.2
+    /// Named for ads, and not holding running text. An ad slot holds a picture or a line or two;
+    /// a block named for ads that holds running text with few links is a section that also
+    /// carries ads (`Section--Ads`), and its text is the reader's.
+    fn is_ad_slot(&self, id: NodeId) -> bool {
+        has(self.dom.names(id), names::AD)
+            && !(self.text_len[id] >= AD_PROSE_MIN_CHARS && self.link_density(id) < 0.2)
     }
 
     fn is_hidden(&self, id: NodeId) -> bool {
@@ -432,7 +433,7 @@ impl<'a> Cleaner<'a> {
             return false;
         }
         has(words, names::CHROME)
-            || has(words, names::AD) && !self.is_prose(id)
+            || self.is_ad_slot(id)
             || has(words, names::WEAK_CHROME)
                 && (self.text_len[id] < WEAK_CHROME_MAX_CHARS || self.link_density(id) > 0.5)
     }
@@ -444,7 +445,7 @@ impl<'a> Cleaner<'a> {
             w += NAME_WEIGHT;
         }
         if has(words, names::CHROME)
-            || has(words, names::AD) && !self.is_prose(id)
+            || self.is_ad_slot(id)
             || has(words, names::WEAK_CHROME)
             || has(words, names::COMMENT_SECTION | names::COMMENT_NAME)
         {
@@ -571,8 +572,7 @@ impl<'a> Cleaner<'a> {
                     .filter(|&k| {
                         k == anc
                             || !self.dead[k]
-                                && dom.tag(k) == dom.tag(anc)
-                                && dom.attr(k, "class") == Some(class)
+                                && same_template(dom, k, dom.tag(anc), class)
                                 && self.text_len[k] as usize >= SPLIT_PART_MIN_CHARS
                                 && self.link_density(k) < 0.3
                     })
@@ -631,7 +631,7 @@ impl<'a> Cleaner<'a> {
         let tag = dom.tag(first);
         let holds_part = |k: NodeId| {
             dom.descendants(k)
-                .any(|d| !self.dead[d] && dom.tag(d) == tag && dom.attr(d, "class") == Some(class))
+                .any(|d| !self.dead[d] && same_template(dom, d, tag, class))
         };
         let mut inside = false;
         let mut chosen = Vec::new();
@@ -884,6 +884,11 @@ impl<'a> Cleaner<'a> {
         };
         self.text_len[p] <= self.text_len[id] + 40
     }
+}
+
+/// One part of a template: the tag and the whole class list of a split article's parts.
+fn same_template(dom: &Dom, id: NodeId, tag: &str, class: &str) -> bool {
+    dom.tag(id) == tag && dom.attr(id, "class") == Some(class)
 }
 
 fn is_heading(tag: &str) -> bool {

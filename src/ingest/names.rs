@@ -664,9 +664,6 @@ const LEAD_WORDS: &[&str] = &[
 /// Bit of the `LEAD_WORDS` list.
 pub const LEAD: Names = 1 << 27;
 
-/// Chrome of any kind: the chrome words and the ad-slot words.
-pub const ANY_CHROME: Names = CHROME | AD;
-
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
     (LEAD_WORDS, LEAD),
