@@ -355,11 +355,6 @@ const NOTICE_PHRASES: &[&str] = &[
     "click to share",
     "opens in a new window",
     "opens in new window",
-    "terms of use",
-    "terms of service",
-    "privacy policy",
-    "privacy notice",
-    "cookie policy",
     "no comments yet",
     "leave a reply",
     "leave a comment",
@@ -411,6 +406,19 @@ const NOTICE_PHRASES: &[&str] = &[
     "continue reading",
     "wählen sie ihren zugang",
 ];
+
+/// Names of a site's legal pages. A short line naming one is a footer or a consent line; a
+/// longer one is prose about the policy (a privacy policy page's own sentences).
+const POLICY_NAMES: &[&str] = &[
+    "terms of use",
+    "terms of service",
+    "privacy policy",
+    "privacy notice",
+    "cookie policy",
+];
+
+/// Longest line that names a policy and is still a footer or consent line.
+const POLICY_LINE_MAX_BYTES: usize = 120;
 
 /// Stub lines of an empty comment section: they are not comments.
 pub const COMMENT_STUBS: &[&str] = &[
@@ -611,6 +619,7 @@ fn notice_with(line: &str, lower: &str) -> bool {
     }
     // Longer lines that merely mention one of these phrases are usually prose about them.
     line.len() <= 400 && m.notice.is_match(lower)
+        || line.len() <= POLICY_LINE_MAX_BYTES && m.policy.is_match(lower)
         || lower.starts_with('©')
         || lower.starts_with("copyright ©")
         || lower.starts_with("(c) ") && lower.len() < 120
@@ -621,6 +630,7 @@ struct Matchers {
     cookie: AhoCorasick,
     consent: AhoCorasick,
     notice: AhoCorasick,
+    policy: AhoCorasick,
     /// Cookie words and notice phrases together: a line matching neither is no notice.
     any_notice: AhoCorasick,
     agencies: AhoCorasick,
@@ -654,7 +664,8 @@ fn matchers() -> &'static Matchers {
             cookie: build(COOKIE_WORDS),
             consent: build(CONSENT_CUES),
             notice: build(NOTICE_PHRASES),
-            any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES].concat()),
+            policy: build(POLICY_NAMES),
+            any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES, POLICY_NAMES].concat()),
             agencies: build(PICTURE_AGENCIES),
             related: anchored(RELATED_CUES),
             credits: anchored(CREDIT_PREFIXES),
@@ -1148,6 +1159,18 @@ mod tests {
         ));
         assert!(!is_notice_line(
             "Bake the cookies for twelve minutes, then let them cool."
+        ));
+    }
+
+    #[test]
+    fn a_policy_named_in_a_footer_is_a_notice_and_in_prose_is_not() {
+        assert!(is_notice_line("Privacy Policy | Terms of Use | Contact"));
+        assert!(is_notice_line(
+            "By using this site you agree to our Privacy Policy."
+        ));
+        assert!(!is_notice_line(
+            "This privacy policy explains which personal data the app stores on your phone, \
+             for how long it keeps them and whom you can ask to delete them."
         ));
     }
 

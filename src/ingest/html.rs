@@ -68,6 +68,10 @@ const MIN_LEAD_CHARS: usize = 40;
 
 /// How far above the chosen block same-class sibling parts are looked for.
 const SPLIT_SEARCH_LEVELS: usize = 3;
+/// How far up a content-named container of the best node is looked for, and what share of the
+/// best node's score its own paragraphs must make to take the article over.
+const CONTENT_ANCESTOR_LEVELS: usize = 4;
+const CONTENT_ANCESTOR_SHARE: f32 = 0.5;
 /// A same-class sibling joins the article with at least this much text.
 const SPLIT_PART_MIN_CHARS: usize = 200;
 
@@ -470,6 +474,8 @@ impl<'a> Cleaner<'a> {
         let n = dom.nodes.len();
         let mut score: Vec<f32> = vec![0.0; n];
         let mut seeded: Vec<bool> = vec![false; n];
+        // What each container's own child paragraphs give it, without deeper ones.
+        let mut own: Vec<f32> = vec![0.0; n];
         let mut candidates: Vec<NodeId> = Vec::new();
         let mut iter = dom.descendants(DOCUMENT);
         while let Some(id) = iter.next() {
@@ -502,6 +508,9 @@ impl<'a> Cleaner<'a> {
                     l => l as f32 * 3.0,
                 };
                 score[anc] += content / divider;
+                if level == 0 {
+                    own[anc] += content;
+                }
             }
         }
         let mut best: Option<(NodeId, f32)> = None;
@@ -539,6 +548,22 @@ impl<'a> Cleaner<'a> {
                     top = anc;
                     break;
                 }
+            }
+        }
+        // A content-named container a few levels up whose own paragraphs (its children, not
+        // deeper) score about as much as the best node is the article: the best node is one
+        // long part of it, nested deeper by the editor (a post of bare paragraphs, then a
+        // `div` holding a second, longer run of them).
+        for anc in dom.ancestors(top).take(CONTENT_ANCESTOR_LEVELS) {
+            if !dom.is_element(anc) || matches!(dom.tag(anc), "body" | "html") {
+                break;
+            }
+            if seeded[anc]
+                && has(dom.names(anc), names::CONTENT)
+                && own[anc] >= top_score * CONTENT_ANCESTOR_SHARE
+            {
+                top = anc;
+                break;
             }
         }
         // A parent holding the best node alone (a wrapper div) is the same article.
@@ -1459,6 +1484,42 @@ mod tests {
         let page = run(html);
         assert!(page.body.contains("beginners"), "{}", page.body);
         assert!(!page.body.contains("Advertisement"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_post_whose_second_part_is_nested_deeper_keeps_both_parts() {
+        // The first part's paragraphs cite their sources, so links weigh on the container that
+        // holds them; the second, plain part, one level down, scores best on its own.
+        let first: String = (1..=14)
+            .map(|i| {
+                format!(
+                    "<p>Report {i} of the council on the delayed bridge and its cracked piers is \
+                     quoted here in full with the apology of the mayor: <a href=\"/r{i}\">minutes \
+                     of the council for session {i} of the bridge committee as filed</a>.</p>"
+                )
+            })
+            .collect();
+        let second: String = (1..=9)
+            .map(|i| {
+                format!(
+                    "<p>Part {i} of the story: further down the river the old ford is being \
+                     repaired, and the work, which began in May, should end before the first \
+                     frost, the treasurer said, since the stone of the old mill is used again.</p>"
+                )
+            })
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="post"><div class="entry-content">{first}
+            <div><div>{second}</div></div></div></div>
+            <div class="sidebar"><a href="/a">Archive</a></div></body></html>"#
+        );
+        let page = run(&html);
+        assert!(
+            page.body.contains("Report 3 of the council"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Part 9 of the story"), "{}", page.body);
     }
 
     #[test]
