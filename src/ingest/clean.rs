@@ -402,8 +402,6 @@ const NOTICE_PHRASES: &[&str] = &[
     "vorschau auf den nächsten artikel",
     "app herunterladen",
     "laden sie sich",
-    "lesen sie weiter",
-    "continue reading",
     "wählen sie ihren zugang",
 ];
 
@@ -415,6 +413,8 @@ const POLICY_NAMES: &[&str] = &[
     "privacy policy",
     "privacy notice",
     "cookie policy",
+    "lesen sie weiter",
+    "continue reading",
 ];
 
 /// Longest line that names a policy and is still a footer or consent line.

@@ -36,6 +36,10 @@ const LIGHT_DROP_TAGS: &[&str] = &[
 /// A weak chrome word removes an element only below this many characters of text (or when
 /// most of its text is links).
 const WEAK_CHROME_MAX_CHARS: u32 = 300;
+/// The full chrome pass is taken back when it leaves less than a quarter of the prose the light
+/// pass leaves, on a page with at least this much prose.
+const RESCUE_MIN_PROSE: u32 = 500;
+const RESCUE_SHARE: u32 = 4;
 
 /// An element with a chrome name is kept anyway when it holds more than this share of the
 /// page's text: it is a wrapper (`page-with-sidebar`), not the chrome itself.
@@ -196,7 +200,17 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     }
     let light = c.chrome_marks(true);
     let found = comments::extract(&dom, &light, page.captured);
-    c.dead = c.chrome_marks(false);
+    // When the names of the layout mark the article itself as chrome (a `sidebar-second`
+    // layout wrapping the whole page), the full pass leaves little of the page's prose: the
+    // article is then looked for among what the light pass leaves.
+    let full = c.chrome_marks(false);
+    let visible = c.without_hidden_parts(light.clone());
+    let prose = c.prose_left(&visible);
+    c.dead = if prose >= RESCUE_MIN_PROSE && c.prose_left(&full) * RESCUE_SHARE < prose {
+        visible
+    } else {
+        full
+    };
     for &root in &found.sections {
         c.kill(root);
     }
@@ -248,6 +262,43 @@ impl<'a> Cleaner<'a> {
             link_len: vec![0; n],
             commas: vec![0; n],
         }
+    }
+
+    /// `marks` with the hidden parts beside the article dead too, as the full pass has them.
+    fn without_hidden_parts(&self, mut marks: Vec<bool>) -> Vec<bool> {
+        let total = self.text_len[DOCUMENT].max(1) as f32;
+        for (id, dead) in marks.iter_mut().enumerate() {
+            if !*dead
+                && self.is_hidden(id)
+                && (self.text_len[id] as f32) < total * HIDDEN_WRAPPER_SHARE
+            {
+                *dead = true;
+            }
+        }
+        marks
+    }
+
+    /// Characters of prose, in paragraphs that are not mostly links, that `dead` leaves.
+    fn prose_left(&self, dead: &[bool]) -> u32 {
+        let dom = self.dom;
+        let mut sum = 0;
+        let mut id = 0;
+        while id < dom.nodes.len() {
+            if dead[id] {
+                id = dom.subtree_end(id) + 1;
+                continue;
+            }
+            if dom.is_element(id) && dom.tag(id) == "p" {
+                let len = self.text_len[id];
+                if len as usize >= MIN_PARAGRAPH_CHARS && self.link_len[id] * 4 < len {
+                    sum += len;
+                }
+                id = dom.subtree_end(id) + 1;
+                continue;
+            }
+            id += 1;
+        }
+        sum
     }
 
     fn kill(&mut self, id: NodeId) {
@@ -1520,6 +1571,26 @@ mod tests {
             page.body
         );
         assert!(page.body.contains("Part 9 of the story"), "{}", page.body);
+    }
+
+    #[test]
+    fn an_article_in_a_layout_named_for_its_sidebar_is_still_found() {
+        let menu: String = (1..=60)
+            .map(|i| format!("<li><a href=\"/topic/{i}\">Topic number {i}</a></li>"))
+            .collect();
+        let html = format!(
+            r#"<html><body><div class="menu"><ul>{menu}</ul></div>
+            <div class="layout-one-sidebar-second"><div class="region">
+            <p>The harbour will close for two weeks in March while divers inspect the old sea wall, which was damaged in the January storms, the port authority said.</p>
+            <p>Ferries will use the northern pier instead, and the timetable stays the same, although passengers should allow ten more minutes to reach the boats.</p>
+            <p>Fishermen, who keep their boats in the inner basin, may go out and come back at high tide only, and the authority will pay for the lost days.</p>
+            <p>The repairs themselves are planned for the summer, when the sea is calm, and should cost about two million, shared between the town and the region.</p>
+            </div></div></body></html>"#
+        );
+        let page = run(&html);
+        assert!(page.body.contains("sea wall"), "{}", page.body);
+        assert!(page.body.contains("two million"), "{}", page.body);
+        assert!(!page.body.contains("Topic number"), "{}", page.body);
     }
 
     #[test]

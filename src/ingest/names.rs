@@ -86,6 +86,8 @@ const CHROME_WORDS: &[&str] = &[
     "subscription",
     "signup",
     "paywall",
+    "donation",
+    "donate",
     "related",
     "recommended",
     "recommendation",
@@ -689,6 +691,11 @@ const LISTS: &[(&[&str], Names)] = &[
     (FORUM_POST_WORDS, FORUM_POST),
 ];
 
+/// Words that name the element only as a whole token: as a part of a compound they describe
+/// something else (`field--label-hidden` is a field whose label is hidden, `hidden-xs` shows
+/// everywhere but on small screens).
+const WHOLE_TOKEN_ONLY: &[&str] = &["hidden", "hide"];
+
 fn table() -> &'static FxHashMap<&'static str, Names> {
     static TABLE: OnceLock<FxHashMap<&'static str, Names>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -731,21 +738,24 @@ pub fn classify(value: &str) -> Names {
         let mut prev_lower = false;
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {
-                if !word.is_empty() {
+                if !word.is_empty() && !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
                     look(&word);
-                    word.clear();
                 }
+                word.clear();
                 prev_lower = false;
                 continue;
             }
             if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                look(&word);
+                if !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
+                    look(&word);
+                }
                 word.clear();
             }
             prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
             word.extend(ch.to_lowercase());
         }
-        if !word.is_empty() {
+        // A whole token is looked up as `buf`, before and after.
+        if !word.is_empty() && !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
             look(&word);
         }
         buf.clear();
@@ -795,5 +805,13 @@ mod tests {
         assert_eq!(classify("header thread") & AD, 0, "no `ad` inside `header`");
         assert_ne!(classify("ad-slot") & AD, 0);
         assert_ne!(classify("comments-area") & COMMENT_SECTION, 0);
+    }
+
+    #[test]
+    fn hidden_names_the_element_only_as_a_whole_token() {
+        assert_ne!(classify("panel hidden") & WEAK_CHROME, 0);
+        assert_eq!(classify("field field--label-hidden") & WEAK_CHROME, 0);
+        assert_eq!(classify("col overflow-hidden hidden-xs") & WEAK_CHROME, 0);
+        assert_eq!(classify("isHidden") & WEAK_CHROME, 0);
     }
 }
