@@ -153,9 +153,72 @@ pub fn analyzer(lang: usize, for_index: bool) -> TextAnalyzer {
         lang,
         stemmer,
         unigrams: for_index,
+        heads: None,
     })
     .filter(AsciiFoldingFilter)
     .build()
+}
+
+/// The index analyzer of a language, for finding given terms in a text quickly: ASCII words
+/// that cannot become one of `terms` are passed over without a token, so only the few that may
+/// are stemmed. Used to mark query terms in a snippet, where every other word goes unused.
+///
+/// A word can become a term only when it begins as the term does: the stemmers of these
+/// languages change the ends of words, and lower-casing and folding leave an ASCII word's letters
+/// in place. The first two letters are compared (one for a word of two letters, whose last
+/// letter a stemmer may rewrite); languages whose stemmers also strip or rewrite the start of a
+/// word (Arabic, Tamil, Greek) are analysed whole.
+pub fn finding_analyzer<'t>(lang: usize, terms: impl Iterator<Item = &'t str>) -> TextAnalyzer {
+    let stemmer = LANGS.get(lang).and_then(|l| l.stemmer);
+    let prefix_safe = !matches!(
+        stemmer,
+        Some(Algorithm::Arabic | Algorithm::Tamil | Algorithm::Greek)
+    );
+    let heads = prefix_safe.then(|| {
+        let mut heads: Vec<Vec<u8>> = terms
+            .map(|t| {
+                t.chars()
+                    .take(FIND_HEAD_CHARS)
+                    .collect::<String>()
+                    .into_bytes()
+            })
+            .collect();
+        heads.sort();
+        heads.dedup();
+        std::sync::Arc::new(heads)
+    });
+    TextAnalyzer::builder(Words {
+        lang,
+        stemmer,
+        unigrams: true,
+        heads,
+    })
+    .filter(AsciiFoldingFilter)
+    .build()
+}
+
+/// Leading characters of a term an ASCII word must share to be analysed by a finding analyzer.
+const FIND_HEAD_CHARS: usize = 2;
+
+/// English words whose stems the English stemmer takes from a list, and which do not begin as
+/// their stems do.
+const STEM_EXCEPTIONS: &[&str] = &["dying", "lying", "tying"];
+
+/// Whether an ASCII word may become a term beginning with one of `heads`.
+fn may_become(word: &str, heads: &[Vec<u8>]) -> bool {
+    if STEM_EXCEPTIONS.iter().any(|e| word.eq_ignore_ascii_case(e)) {
+        return true;
+    }
+    let w = word.as_bytes();
+    heads.iter().any(|h| {
+        // A two-letter word keeps only its first letter for sure.
+        let n = h.len().min(w.len().saturating_sub(1).max(1));
+        w.len() >= n
+            && h[..n]
+                .iter()
+                .zip(w)
+                .all(|(a, b)| *a == b.to_ascii_lowercase())
+    })
 }
 
 /// The name an index analyzer is registered under.
@@ -255,6 +318,8 @@ struct Words {
     lang: usize,
     stemmer: Option<Algorithm>,
     unigrams: bool,
+    /// For a finding analyzer, the leading bytes of the terms looked for.
+    heads: Option<std::sync::Arc<Vec<Vec<u8>>>>,
 }
 
 impl Tokenizer for Words {
@@ -268,6 +333,7 @@ impl Tokenizer for Words {
             lang: self.lang,
             stemmer: self.stemmer.map(Stemmer::create),
             unigrams: self.unigrams,
+            heads: self.heads.clone(),
             run: Vec::new(),
             run_at: 0,
             run_bigram_next: false,
@@ -286,6 +352,7 @@ pub struct WordStream<'a> {
     lang: usize,
     stemmer: Option<Stemmer>,
     unigrams: bool,
+    heads: Option<std::sync::Arc<Vec<Vec<u8>>>>,
     /// The current CJK run: byte ranges of its characters.
     run: Vec<(usize, usize)>,
     /// Next character of the run to emit from.
@@ -373,6 +440,12 @@ impl TokenStream for WordStream<'_> {
             let word = &self.text[start..end];
             if word.len() > MAX_TOKEN_BYTES {
                 continue;
+            }
+            if let Some(heads) = &self.heads {
+                if word.is_ascii() && !may_become(word, heads) {
+                    self.position += 1;
+                    continue;
+                }
             }
             normalize(word, self.lang, self.stemmer.as_ref(), &mut self.token.text);
             if self.token.text.is_empty() {
@@ -486,6 +559,44 @@ mod tests {
             .into_iter()
             .map(|(t, _, _)| t)
             .collect()
+    }
+
+    #[test]
+    fn a_finding_analyzer_finds_each_term_where_the_full_analysis_has_it() {
+        let samples = [
+            (
+                "en",
+                "He was dying to see the skies; lying and tying knots, happily, gently, in \
+                    the early news of Atlas. An ox is on it, as ugly as ever: HashMaps, maps.",
+            ),
+            (
+                "de",
+                "Die Straße war nass, und die Maße der Häuser stimmten nicht; Kinder \
+                    spielten in den Gassen, ÜBER die Brücken liefen sie zum Fluss.",
+            ),
+            (
+                "fr",
+                "Les enfants jouaient près de l'église; ils ont été heureux, et les \
+                    yeux brillaient à l'idée des vacances qu'ils prendraient.",
+            ),
+            ("plain", "Ab cd EF the x y 42 and 4711 ß ok"),
+        ];
+        for (code, text) in samples {
+            let lang = lang_of_code(code);
+            let all = terms(&mut analyzer(lang, true), text);
+            let distinct: std::collections::HashSet<&str> =
+                all.iter().map(|(t, _, _)| t.as_str()).collect();
+            for term in distinct {
+                let want: Vec<_> = all.iter().filter(|(t, _, _)| t == term).collect();
+                let found = terms(&mut finding_analyzer(lang, std::iter::once(term)), text);
+                let got: Vec<_> = found.iter().filter(|(t, _, _)| t == term).collect();
+                assert_eq!(
+                    got.iter().map(|(_, _, r)| r).collect::<Vec<_>>(),
+                    want.iter().map(|(_, _, r)| r).collect::<Vec<_>>(),
+                    "{code}: {term}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -202,9 +202,11 @@ fn run(
     for (i, r) in ranked.into_iter().skip(config.offset).enumerate() {
         let doc: TantivyDocument = searcher.doc(r.addr)?;
         let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
-        let analyzer = analyzers
-            .entry(l)
-            .or_insert_with(|| analysis::analyzer(l, true));
+        let analyzer = analyzers.entry(l).or_insert_with(|| {
+            let m = &plan.matchers[l];
+            let terms = m.terms.iter().chain(&m.prefixes).map(String::as_str);
+            analysis::finding_analyzer(l, terms)
+        });
         hits.push(make_hit(
             &f,
             &doc,
@@ -419,7 +421,7 @@ fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Opti
         Term::from_field_text(f.bodies[lang], term),
         IndexRecordOption::Basic,
     );
-    let mut analyzer = analysis::analyzer(lang, true);
+    let mut analyzer = analysis::finding_analyzer(lang, std::iter::once(term));
     for (_, addr) in searcher
         .search(&q, &TopDocs::with_limit(SURFACE_DOCS))
         .ok()?

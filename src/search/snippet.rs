@@ -196,18 +196,21 @@ fn regions(text: &str, matcher: &Matcher) -> Vec<Range<usize>> {
     else {
         return std::iter::once(0..floor_boundary(text, FULL_SCAN_BYTES)).collect();
     };
-    // Windows scored by how many different probes hit them.
-    let mut buckets: std::collections::BTreeMap<usize, HashSet<usize>> = Default::default();
+    // Windows scored by how many different probes hit them: one bit per probe (probes past the
+    // 64th share the last bit).
+    let mut buckets: Vec<u64> = vec![0; text.len() / WINDOW_BYTES + 1];
     for m in finder.find_iter(text) {
-        buckets
-            .entry(m.start() / WINDOW_BYTES)
-            .or_default()
-            .insert(m.pattern().as_usize());
+        buckets[m.start() / WINDOW_BYTES] |= 1 << m.pattern().as_usize().min(63);
     }
-    if buckets.is_empty() {
+    let mut best: Vec<(usize, usize)> = buckets
+        .iter()
+        .enumerate()
+        .filter(|(_, bits)| **bits != 0)
+        .map(|(b, bits)| (b, bits.count_ones() as usize))
+        .collect();
+    if best.is_empty() {
         return std::iter::once(0..floor_boundary(text, FULL_SCAN_BYTES)).collect();
     }
-    let mut best: Vec<(usize, usize)> = buckets.iter().map(|(b, p)| (*b, p.len())).collect();
     best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     best.truncate(MAX_WINDOWS);
     best.sort_unstable();
@@ -243,31 +246,42 @@ pub(crate) fn floor_boundary(text: &str, mut at: usize) -> usize {
 fn sentence_spans(text: &str, region: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
     let base = region.start;
     let slice = &text[region];
-    let mut chars = slice.char_indices().peekable();
+    let bytes = slice.as_bytes();
+    let mut at = 0;
     let mut start = 0;
     std::iter::from_fn(move || {
-        while let Some((i, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
+        // Only the bytes that can begin a sentence end are looked at closely: ASCII `\n . ! ?`
+        // and the lead bytes of `…` (E2) and the CJK stops (E3, EF).
+        while let Some(i) = bytes[at..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF))
+            .map(|p| at + p)
+        {
+            let Some(c) = slice[i..].chars().next() else {
+                break;
+            };
+            at = i + c.len_utf8();
+            let next = slice[at..].chars().next();
             let end_here = match c {
                 '\n' => true,
                 '!' | '?' | '…' => next.is_none_or(char::is_whitespace),
                 '.' => {
                     next.is_none_or(char::is_whitespace)
                         && !is_abbreviation(&slice[..i])
-                        && !next_word_is_lowercase(&slice[i + 1..])
+                        && !next_word_is_lowercase(&slice[at..])
                 }
                 '。' | '！' | '？' => true,
                 _ => false,
             };
             if end_here {
-                let end = i + c.len_utf8();
-                let span = trim(slice, start..end);
-                start = end;
+                let span = trim(slice, start..at);
+                start = at;
                 if !span.is_empty() {
                     return Some(base + span.start..base + span.end);
                 }
             }
         }
+        at = slice.len();
         if start < slice.len() {
             let span = trim(slice, start..slice.len());
             start = slice.len();
