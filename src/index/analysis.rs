@@ -206,19 +206,15 @@ const STEM_EXCEPTIONS: &[&str] = &["dying", "lying", "tying"];
 
 /// Whether an ASCII word may become a term beginning with one of `heads`.
 fn may_become(word: &str, heads: &[Vec<u8>]) -> bool {
-    if STEM_EXCEPTIONS.iter().any(|e| word.eq_ignore_ascii_case(e)) {
-        return true;
-    }
     let w = word.as_bytes();
     heads.iter().any(|h| {
         // A two-letter word keeps only its first letter for sure.
         let n = h.len().min(w.len().saturating_sub(1).max(1));
-        w.len() >= n
-            && h[..n]
-                .iter()
-                .zip(w)
-                .all(|(a, b)| *a == b.to_ascii_lowercase())
-    })
+        h[..n]
+            .iter()
+            .zip(w)
+            .all(|(a, b)| *a == b.to_ascii_lowercase())
+    }) || STEM_EXCEPTIONS.iter().any(|e| word.eq_ignore_ascii_case(e))
 }
 
 /// The name an index analyzer is registered under.

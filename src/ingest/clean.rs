@@ -405,9 +405,10 @@ const NOTICE_PHRASES: &[&str] = &[
     "wählen sie ihren zugang",
 ];
 
-/// Names of a site's legal pages. A short line naming one is a footer or a consent line; a
-/// longer one is prose about the policy (a privacy policy page's own sentences).
-const POLICY_NAMES: &[&str] = &[
+/// Names of a site's legal pages and read-on link labels. A short line holding one is a footer,
+/// a consent line or a link; a longer one is prose about the policy (a privacy policy page's
+/// own sentences) or a lead that ends "read on to learn more".
+const SHORT_NOTICE_PHRASES: &[&str] = &[
     "terms of use",
     "terms of service",
     "privacy policy",
@@ -417,8 +418,8 @@ const POLICY_NAMES: &[&str] = &[
     "continue reading",
 ];
 
-/// Longest line that names a policy and is still a footer or consent line.
-const POLICY_LINE_MAX_BYTES: usize = 120;
+/// Longest line that a [`SHORT_NOTICE_PHRASES`] phrase makes a notice.
+const SHORT_NOTICE_MAX_BYTES: usize = 120;
 
 /// Stub lines of an empty comment section: they are not comments.
 pub const COMMENT_STUBS: &[&str] = &[
@@ -619,7 +620,7 @@ fn notice_with(line: &str, lower: &str) -> bool {
     }
     // Longer lines that merely mention one of these phrases are usually prose about them.
     line.len() <= 400 && m.notice.is_match(lower)
-        || line.len() <= POLICY_LINE_MAX_BYTES && m.policy.is_match(lower)
+        || line.len() <= SHORT_NOTICE_MAX_BYTES && m.short_notice.is_match(lower)
         || lower.starts_with('©')
         || lower.starts_with("copyright ©")
         || lower.starts_with("(c) ") && lower.len() < 120
@@ -630,7 +631,7 @@ struct Matchers {
     cookie: AhoCorasick,
     consent: AhoCorasick,
     notice: AhoCorasick,
-    policy: AhoCorasick,
+    short_notice: AhoCorasick,
     /// Cookie words and notice phrases together: a line matching neither is no notice.
     any_notice: AhoCorasick,
     agencies: AhoCorasick,
@@ -664,8 +665,8 @@ fn matchers() -> &'static Matchers {
             cookie: build(COOKIE_WORDS),
             consent: build(CONSENT_CUES),
             notice: build(NOTICE_PHRASES),
-            policy: build(POLICY_NAMES),
-            any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES, POLICY_NAMES].concat()),
+            short_notice: build(SHORT_NOTICE_PHRASES),
+            any_notice: build(&[COOKIE_WORDS, NOTICE_PHRASES, SHORT_NOTICE_PHRASES].concat()),
             agencies: build(PICTURE_AGENCIES),
             related: anchored(RELATED_CUES),
             credits: anchored(CREDIT_PREFIXES),

@@ -198,16 +198,20 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
             });
         }
     }
-    let light = c.chrome_marks(true);
+    let protected = c.article_ancestors();
+    let light = c.chrome_marks(true, &protected);
     let found = comments::extract(&dom, &light, page.captured);
     // When the names of the layout mark the article itself as chrome (a `sidebar-second`
-    // layout wrapping the whole page), the full pass leaves little of the page's prose: the
-    // article is then looked for among what the light pass leaves.
-    let full = c.chrome_marks(false);
-    let visible = c.without_hidden_parts(light.clone());
-    let prose = c.prose_left(&visible);
-    c.dead = if prose >= RESCUE_MIN_PROSE && c.prose_left(&full) * RESCUE_SHARE < prose {
-        visible
+    // layout wrapping the whole page), the full pass leaves little of the page's visible prose:
+    // the article is then looked for among what the light pass leaves, hidden parts removed.
+    let full = c.chrome_marks(false, &protected);
+    let hidden_part = |id| c.is_hidden_part(id, &protected);
+    let visible = c.prose_left(|id| light[id] || hidden_part(id));
+    c.dead = if visible >= RESCUE_MIN_PROSE && c.prose_left(|id| full[id]) * RESCUE_SHARE < visible
+    {
+        (0..light.len())
+            .map(|id| light[id] || hidden_part(id))
+            .collect()
     } else {
         full
     };
@@ -264,33 +268,20 @@ impl<'a> Cleaner<'a> {
         }
     }
 
-    /// `marks` with the hidden parts beside the article dead too, as the full pass has them.
-    fn without_hidden_parts(&self, mut marks: Vec<bool>) -> Vec<bool> {
-        let total = self.text_len[DOCUMENT].max(1) as f32;
-        for (id, dead) in marks.iter_mut().enumerate() {
-            if !*dead
-                && self.is_hidden(id)
-                && (self.text_len[id] as f32) < total * HIDDEN_WRAPPER_SHARE
-            {
-                *dead = true;
-            }
-        }
-        marks
-    }
-
-    /// Characters of prose, in paragraphs that are not mostly links, that `dead` leaves.
-    fn prose_left(&self, dead: &[bool]) -> u32 {
+    /// Characters of prose, in paragraphs that are not mostly links, outside the subtrees
+    /// `dead` holds.
+    fn prose_left(&self, dead: impl Fn(NodeId) -> bool) -> u32 {
         let dom = self.dom;
         let mut sum = 0;
         let mut id = 0;
         while id < dom.nodes.len() {
-            if dead[id] {
+            if dead(id) {
                 id = dom.subtree_end(id) + 1;
                 continue;
             }
             if dom.is_element(id) && dom.tag(id) == "p" {
                 let len = self.text_len[id];
-                if len as usize >= MIN_PARAGRAPH_CHARS && self.link_len[id] * 4 < len {
+                if len as usize >= MIN_PARAGRAPH_CHARS && self.link_density(id) < 0.25 {
                     sum += len;
                 }
                 id = dom.subtree_end(id) + 1;
@@ -382,11 +373,10 @@ impl<'a> Cleaner<'a> {
     /// Chrome elements: by tag, hidden state, role, aria label and name words. With `light`,
     /// only what is never reader text: code, forms, hidden parts and ads. Needs `measure` first,
     /// so that wrappers named like chrome survive.
-    fn chrome_marks(&self, light: bool) -> Vec<bool> {
+    fn chrome_marks(&self, light: bool, protected: &[bool]) -> Vec<bool> {
         let dom = self.dom;
         let mut dead = vec![false; dom.nodes.len()];
         let total = self.text_len[DOCUMENT].max(1) as f32;
-        let protected = self.article_ancestors();
         let mut iter = dom.descendants(DOCUMENT);
         while let Some(id) = iter.next() {
             if !dom.is_element(id) {
@@ -399,10 +389,7 @@ impl<'a> Cleaner<'a> {
             let big = self.text_len[id] as f32 > total * WRAPPER_TEXT_SHARE;
             // Comment threads folded away (`display:none` replies) are still read as comments:
             // the light pass leaves big hidden parts alone.
-            let hidden_part = !light
-                && self.is_hidden(id)
-                && !protected[id]
-                && (self.text_len[id] as f32) < total * HIDDEN_WRAPPER_SHARE;
+            let hidden_part = !light && self.is_hidden_part(id, protected);
             let named_content = protected[id] || has(dom.names(id), names::CONTENT);
             let chrome = if hidden_part {
                 true
@@ -469,6 +456,15 @@ impl<'a> Cleaner<'a> {
         has(self.dom.names(id), names::HIDDEN)
     }
 
+    /// A hidden element beside the article: not holding an article marker, nor nearly all of
+    /// the page's text (a page that hides its article until a script shows it).
+    fn is_hidden_part(&self, id: NodeId, protected: &[bool]) -> bool {
+        self.is_hidden(id)
+            && !protected[id]
+            && (self.text_len[id] as f32)
+                < self.text_len[DOCUMENT].max(1) as f32 * HIDDEN_WRAPPER_SHARE
+    }
+
     fn is_chrome_by_attributes(&self, id: NodeId, tag: &str) -> bool {
         let dom = self.dom;
         if has(
@@ -525,8 +521,6 @@ impl<'a> Cleaner<'a> {
         let n = dom.nodes.len();
         let mut score: Vec<f32> = vec![0.0; n];
         let mut seeded: Vec<bool> = vec![false; n];
-        // What each container's own child paragraphs give it, without deeper ones.
-        let mut own: Vec<f32> = vec![0.0; n];
         let mut candidates: Vec<NodeId> = Vec::new();
         let mut iter = dom.descendants(DOCUMENT);
         while let Some(id) = iter.next() {
@@ -540,7 +534,7 @@ impl<'a> Cleaner<'a> {
             if (len as usize) < MIN_PARAGRAPH_CHARS {
                 continue;
             }
-            let content = 1.0 + commas as f32 + (len as f32 / 100.0).min(3.0);
+            let content = paragraph_score(len, commas);
             for (level, anc) in dom.ancestors(id).take(5).enumerate() {
                 if !dom.is_element(anc) || matches!(dom.tag(anc), "html") {
                     break;
@@ -559,9 +553,6 @@ impl<'a> Cleaner<'a> {
                     l => l as f32 * 3.0,
                 };
                 score[anc] += content / divider;
-                if level == 0 {
-                    own[anc] += content;
-                }
             }
         }
         let mut best: Option<(NodeId, f32)> = None;
@@ -611,7 +602,7 @@ impl<'a> Cleaner<'a> {
             }
             if seeded[anc]
                 && has(dom.names(anc), names::CONTENT)
-                && own[anc] >= top_score * CONTENT_ANCESTOR_SHARE
+                && self.own_paragraphs_score(anc) >= top_score * CONTENT_ANCESTOR_SHARE
             {
                 top = anc;
                 break;
@@ -765,6 +756,17 @@ impl<'a> Cleaner<'a> {
             leads.extend(main.iter().copied());
             *main = leads;
         }
+    }
+
+    /// What a container's child paragraphs (not deeper ones) give its score.
+    fn own_paragraphs_score(&self, id: NodeId) -> f32 {
+        self.dom
+            .children(id)
+            .filter(|&k| !self.dead[k])
+            .filter_map(|k| self.paragraph_text(k))
+            .filter(|&(len, _)| len as usize >= MIN_PARAGRAPH_CHARS)
+            .map(|(len, commas)| paragraph_score(len, commas))
+            .sum()
     }
 
     fn tag_base(&self, id: NodeId) -> f32 {
@@ -963,6 +965,12 @@ impl<'a> Cleaner<'a> {
 }
 
 /// One part of a template: the tag and the whole class list of a split article's parts.
+/// A paragraph's vote in Readability's scoring: one, one per comma, one per hundred characters
+/// up to three.
+fn paragraph_score(len: u32, commas: u32) -> f32 {
+    1.0 + commas as f32 + (len as f32 / 100.0).min(3.0)
+}
+
 fn same_template(dom: &Dom, id: NodeId, tag: &str, class: &str) -> bool {
     dom.tag(id) == tag && dom.attr(id, "class") == Some(class)
 }

@@ -719,7 +719,11 @@ pub fn classify(value: &str) -> Names {
     let mut bits = 0;
     let mut buf = String::with_capacity(value.len());
     let mut word = String::with_capacity(value.len());
-    let mut look = |w: &str| {
+    // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count.
+    let mut look = |w: &str, part: bool| {
+        if part && WHOLE_TOKEN_ONLY.contains(&w) {
+            return;
+        }
         if let Some(b) = t.get(w) {
             bits |= b;
         }
@@ -733,30 +737,27 @@ pub fn classify(value: &str) -> Names {
                 c.to_ascii_lowercase()
             }
         }));
-        look(&buf);
+        look(&buf, false);
         word.clear();
         let mut prev_lower = false;
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {
-                if !word.is_empty() && !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
-                    look(&word);
+                if !word.is_empty() {
+                    look(&word, true);
+                    word.clear();
                 }
-                word.clear();
                 prev_lower = false;
                 continue;
             }
             if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                if !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
-                    look(&word);
-                }
+                look(&word, true);
                 word.clear();
             }
             prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
             word.extend(ch.to_lowercase());
         }
-        // A whole token is looked up as `buf`, before and after.
-        if !word.is_empty() && !WHOLE_TOKEN_ONLY.contains(&word.as_str()) {
-            look(&word);
+        if !word.is_empty() {
+            look(&word, true);
         }
         buf.clear();
         buf.extend(
@@ -764,7 +765,7 @@ pub fn classify(value: &str) -> Names {
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_lowercase),
         );
-        look(&buf);
+        look(&buf, false);
     }
     bits
 }
