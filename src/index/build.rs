@@ -116,8 +116,6 @@ struct Run<'a> {
 struct Found {
     rel: String,
     abs: PathBuf,
-    size: u64,
-    mtime_ns: i128,
     is_page: bool,
 }
 
@@ -439,11 +437,10 @@ fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
             inside.replace(std::path::MAIN_SEPARATOR, "/")
         };
         // Symlinks are followed to files; one that leads nowhere is read (and fails) below.
-        let meta = fs::metadata(&abs).ok();
-        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+        // Files are measured on the pool, in parallel, rather than here.
+        if ft.is_symlink() && fs::metadata(&abs).is_ok_and(|m| m.is_dir()) {
             continue;
         }
-        let (size, mtime_ns) = meta.map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
         let ext = abs
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -451,8 +448,6 @@ fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
         out.push(Found {
             rel,
             abs,
-            size,
-            mtime_ns,
             is_page: PAGE_EXTENSIONS.contains(&ext.as_str()),
         });
     }
@@ -476,9 +471,10 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         writer,
         ..
     } = *run;
+    let (size, mtime_ns) = fs::metadata(&f.abs).map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
     let entry = |hash: String, status: Status, comments: u32, site: Option<String>| Entry {
-        size: f.size,
-        mtime_ns: f.mtime_ns,
+        size,
+        mtime_ns,
         hash,
         status,
         comments,
@@ -498,7 +494,7 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         );
     }
     if let Some(o) = old {
-        if !reextract && !config.verify && o.size == f.size && o.mtime_ns == f.mtime_ns {
+        if !reextract && !config.verify && o.size == size && o.mtime_ns == mtime_ns {
             return unchanged_or_skipped(o.clone());
         }
     }
@@ -510,8 +506,8 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
     if let Some(o) = old {
         if !reextract && o.hash == hash {
             return unchanged_or_skipped(Entry {
-                size: f.size,
-                mtime_ns: f.mtime_ns,
+                size,
+                mtime_ns,
                 ..o.clone()
             });
         }

@@ -152,11 +152,19 @@ fn text_metrics(t: &str) -> (u32, u32) {
     let mut len = 0u32;
     let mut commas = 0u32;
     let mut space = true;
-    for ch in t.chars() {
-        let (white, weight) = if ch.is_ascii() {
-            (matches!(ch, '\t'..='\r' | ' '), 1)
+    let bytes = t.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII bytes are classified as they are; only other characters are decoded.
+        let b = bytes[i];
+        let (white, weight, comma) = if b.is_ascii() {
+            i += 1;
+            (matches!(b, b'\t'..=b'\r' | b' '), 1, b == b',')
         } else {
-            (ch.is_whitespace(), if clean::is_cjk(ch) { 2 } else { 1 })
+            let ch = t[i..].chars().next().unwrap_or(' ');
+            i += ch.len_utf8();
+            let weight = if clean::is_cjk(ch) { 2 } else { 1 };
+            (ch.is_whitespace(), weight, matches!(ch, '，' | '、' | '،'))
         };
         if white {
             if !space {
@@ -166,9 +174,7 @@ fn text_metrics(t: &str) -> (u32, u32) {
         } else {
             len += weight;
             space = false;
-            if matches!(ch, ',' | '，' | '、' | '،') {
-                commas += 1;
-            }
+            commas += u32::from(comma);
         }
     }
     (len, commas)
