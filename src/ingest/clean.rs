@@ -464,6 +464,38 @@ pub const COMMENT_SECTION_TITLES: &[&str] = &[
     "join the discussion",
 ];
 
+/// A comment count, in the normalised form of [`normalize`]: `12 comments`, `1 Response`,
+/// `Comments (3)`, `3 Kommentare`.
+pub fn is_comment_count(n: &str) -> bool {
+    let words: Vec<&str> = n.split(' ').collect();
+    let count_word = |w: &str| {
+        matches!(
+            w,
+            "comment"
+                | "comments"
+                | "response"
+                | "responses"
+                | "reply"
+                | "replies"
+                | "kommentare"
+                | "kommentar"
+                | "commentaires"
+                | "commentaire"
+                | "comentarios"
+                | "commenti"
+                | "reacties"
+                | "thoughts"
+                | "댓글"
+                | "コメント"
+        )
+    };
+    let is_num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    match words.as_slice() {
+        [a, b] => is_num(a) && count_word(b) || count_word(a) && is_num(b),
+        _ => false,
+    }
+}
+
 /// Lower-cases and keeps letters, digits and single spaces: the form lines are compared in.
 pub fn normalize(line: &str) -> String {
     let mut out = String::with_capacity(line.len());

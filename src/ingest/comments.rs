@@ -31,9 +31,10 @@ pub struct Found {
 /// Finds comment sections among live nodes and reads their comments.
 pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
     let mut found = Found::default();
-    let sections = find_sections(dom, dead);
+    let mut sections = find_sections(dom, dead);
     let mut seen: HashSet<NodeId> = HashSet::new();
-    for &section in &sections {
+    for s in 0..sections.len() {
+        let section = sections[s];
         let families = find_items(dom, dead, section);
         // A section named like a list that holds one comment's parts is that comment
         // (`div.commentsCon` around one author, date and text).
@@ -42,29 +43,18 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
         } else {
             families
         };
-        // The best-ranked family whose comments mostly have words or an author; a family
-        // that yields empty shells (avatars, counters) gives way to the next.
-        let mut chosen: Vec<Comment> = Vec::new();
-        for items in families {
-            let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
-            let comments: Vec<Comment> = items
-                .iter()
-                .filter(|(g, _)| !seen.contains(&g[0]))
-                .filter_map(|(g, depth)| read_comment(dom, dead, g, *depth, &set, captured))
-                .collect();
-            let substantial = comments
-                .iter()
-                .filter(|c| !c.text.is_empty() || c.author.is_some())
-                .count();
-            if substantial * 2 > comments.len() {
-                for (g, _) in &items {
-                    seen.insert(g[0]);
+        let mut chosen = read_families(dom, dead, families, &mut seen, captured);
+        // A section that yields no comment is a heading: the comments follow it, in a list
+        // named for them (`div#comments > h2` and then `ol.commentList`).
+        if chosen.is_empty() {
+            if let Some(next) = dom.next_element(section).filter(|&n| {
+                !dead[n] && has(dom.names(n), names::COMMENT_NAME) && !sections.contains(&n)
+            }) {
+                let families = find_items(dom, dead, next);
+                chosen = read_families(dom, dead, families, &mut seen, captured);
+                if !chosen.is_empty() {
+                    sections.push(next);
                 }
-                chosen = comments;
-                break;
-            }
-            if chosen.is_empty() {
-                chosen = comments;
             }
         }
         found.comments.extend(chosen);
@@ -132,6 +122,39 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
         }
     }
     found
+}
+
+/// The comments of the best-ranked family whose comments mostly have words or an author; a
+/// family that yields empty shells (avatars, counters) gives way to the next. Items already
+/// read (in `seen`) are not read again.
+fn read_families(
+    dom: &Dom,
+    dead: &[bool],
+    families: Vec<Vec<(Vec<NodeId>, Option<u32>)>>,
+    seen: &mut HashSet<NodeId>,
+    captured: Option<Stamp>,
+) -> Vec<Comment> {
+    let mut chosen: Vec<Comment> = Vec::new();
+    for items in families {
+        let set: HashSet<NodeId> = items.iter().flat_map(|(g, _)| g.iter().copied()).collect();
+        let comments: Vec<Comment> = items
+            .iter()
+            .filter(|(g, _)| !seen.contains(&g[0]))
+            .filter_map(|(g, depth)| read_comment(dom, dead, g, *depth, &set, captured))
+            .collect();
+        let substantial = comments
+            .iter()
+            .filter(|c| !c.text.is_empty() || c.author.is_some())
+            .count();
+        if substantial * 2 > comments.len() {
+            seen.extend(items.iter().map(|(g, _)| g[0]));
+            return comments;
+        }
+        if chosen.is_empty() {
+            chosen = comments;
+        }
+    }
+    chosen
 }
 
 /// Forum posts: elements with post-like ids (`p4401`, `post_123`) or names (`post`,
@@ -655,10 +678,11 @@ fn read_comment(
     if text.is_empty() && author.is_none() && posted.is_none() {
         return None;
     }
-    if author.is_none()
-        && posted.is_none()
-        && COMMENT_STUBS.contains(&clean::normalize(&text).as_str())
-    {
+    // A stub line or a comment count (`120 Kommentare`) alone is not a comment.
+    if author.is_none() && posted.is_none() && {
+        let n = clean::normalize(&text);
+        COMMENT_STUBS.contains(&n.as_str()) || clean::is_comment_count(&n)
+    } {
         return None;
     }
     Some(Comment {
@@ -902,5 +926,47 @@ mod tests {
         assert_eq!(c[1].depth, Some(1));
         assert_eq!(c[2].text, "Later one.");
         assert_eq!(c[2].depth, Some(0));
+    }
+
+    #[test]
+    fn a_heading_only_section_is_followed_by_its_comment_list() {
+        let html = r##"<p>Article.</p>
+        <div id="comments" class="siteCommentsSection"><h2><a href="#">2 Kommentare</a></h2></div>
+        <ol class="siteCommentList">
+          <li class="siteCommentContainer"><p class="siteCommentAuthorName"><a href="/u/1">Ann</a></p>
+            <div class="siteCommentMessage">Erster Punkt.</div><time datetime="2022-01-26T13:05:00">13:05</time></li>
+          <li class="siteCommentContainer"><p class="siteCommentAuthorName"><a href="/u/2">Bob</a></p>
+            <div class="siteCommentMessage">Eine Antwort.</div><time datetime="2022-01-26T13:11:00">13:11</time></li>
+        </ol>"##;
+        let dom = Dom::parse(html);
+        let dead = vec![false; dom.nodes.len()];
+        let found = extract(&dom, &dead, None);
+        let texts: Vec<&str> = found.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Erster Punkt.", "Eine Antwort."],
+            "{:#?}",
+            found.comments
+        );
+        assert_eq!(found.comments[1].author.as_deref(), Some("Bob"));
+        assert!(found.sections.iter().any(|&s| dom.tag(s) == "ol"));
+    }
+
+    #[test]
+    fn a_comment_count_alone_is_not_a_comment() {
+        let html = r##"<p>Article.</p><div id="comments" class="comments"><h2 class="post-header"><a href="/forum/t/1">120 Kommentare</a></h2></div>"##;
+        assert!(comments_of(html).is_empty());
+    }
+
+    #[test]
+    fn an_alignment_utility_is_not_the_comment_text() {
+        let html = r##"<div class="comments"><div class="comment-item"><div class="comment-author"><a href="/u/1">Ann</a></div>
+          <p>Sehr lecker.</p><div class="comment-date">07.04.2020 21:50</div>
+          <div class="ds-text-right"><button>Antworten</button></div></div>
+          <div class="comment-item"><div class="comment-author"><a href="/u/2">Bob</a></div>
+          <p>Danke.</p><div class="comment-date">08.04.2020 10:00</div>
+          <div class="ds-text-right"><button>Antworten</button></div></div></div>"##;
+        let texts: Vec<String> = comments_of(html).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, ["Sehr lecker.", "Danke."]);
     }
 }

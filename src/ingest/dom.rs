@@ -588,6 +588,15 @@ impl Dom {
         children_in(&self.nodes, id)
     }
 
+    /// The next element among the node's siblings (text and comments between are passed over).
+    pub fn next_element(&self, id: NodeId) -> Option<NodeId> {
+        let mut at = link(self.nodes[id].next)?;
+        while !self.is_element(at) {
+            at = link(self.nodes[at].next)?;
+        }
+        Some(at)
+    }
+
     /// True for element nodes.
     pub fn is_element(&self, id: NodeId) -> bool {
         matches!(self.nodes[id].data, NodeData::Element { .. })

@@ -696,6 +696,49 @@ const LISTS: &[(&[&str], Names)] = &[
 /// everywhere but on small screens).
 const WHOLE_TOKEN_ONLY: &[&str] = &["hidden", "hide"];
 
+/// Words that do not name the element when a styling word follows them in the same token:
+/// `text-right`, `ds-text-center` and `text-muted` are alignment and colour utilities, while
+/// `comment-text`, `text-editor` and `news-text-wrap` hold text.
+const STYLED_WORDS: &[&str] = &["text"];
+
+/// Words that make the word before them a styling utility (see `STYLED_WORDS`).
+const STYLE_WORDS: &[&str] = &[
+    "left",
+    "right",
+    "center",
+    "centre",
+    "justify",
+    "start",
+    "end",
+    "muted",
+    "nowrap",
+    "truncate",
+    "uppercase",
+    "lowercase",
+    "capitalize",
+    "bold",
+    "italic",
+    "small",
+    "large",
+    "xs",
+    "sm",
+    "md",
+    "lg",
+    "xl",
+    "primary",
+    "secondary",
+    "white",
+    "black",
+    "dark",
+    "light",
+    "gray",
+    "grey",
+    "color",
+    "colour",
+    "size",
+    "align",
+];
+
 fn table() -> &'static FxHashMap<&'static str, Names> {
     static TABLE: OnceLock<FxHashMap<&'static str, Names>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -719,9 +762,12 @@ pub fn classify(value: &str) -> Names {
     let mut bits = 0;
     let mut buf = String::with_capacity(value.len());
     let mut word = String::with_capacity(value.len());
-    // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count.
-    let mut look = |w: &str, part: bool| {
-        if part && WHOLE_TOKEN_ONLY.contains(&w) {
+    // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count;
+    // `next`: the part that follows it in the token, which may make it a styling utility.
+    let mut look = |w: &str, part: bool, next: &str| {
+        if part && WHOLE_TOKEN_ONLY.contains(&w)
+            || STYLED_WORDS.contains(&w) && STYLE_WORDS.contains(&next)
+        {
             return;
         }
         if let Some(b) = t.get(w) {
@@ -737,27 +783,41 @@ pub fn classify(value: &str) -> Names {
                 c.to_ascii_lowercase()
             }
         }));
-        look(&buf, false);
+        look(&buf, false, "");
         word.clear();
         let mut prev_lower = false;
+        // A part is looked up once the next one begins (or the token ends), so that it is
+        // known whether another follows.
+        let mut pending = String::new();
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {
                 if !word.is_empty() {
-                    look(&word, true);
+                    if !pending.is_empty() {
+                        look(&pending, true, &word);
+                    }
+                    std::mem::swap(&mut pending, &mut word);
                     word.clear();
                 }
                 prev_lower = false;
                 continue;
             }
             if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                look(&word, true);
+                if !pending.is_empty() {
+                    look(&pending, true, &word);
+                }
+                std::mem::swap(&mut pending, &mut word);
                 word.clear();
             }
             prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
             word.extend(ch.to_lowercase());
         }
         if !word.is_empty() {
-            look(&word, true);
+            if !pending.is_empty() {
+                look(&pending, true, &word);
+            }
+            look(&word, true, "");
+        } else if !pending.is_empty() {
+            look(&pending, true, "");
         }
         buf.clear();
         buf.extend(
@@ -765,7 +825,7 @@ pub fn classify(value: &str) -> Names {
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_lowercase),
         );
-        look(&buf, false);
+        look(&buf, false, "");
     }
     bits
 }
@@ -814,5 +874,17 @@ mod tests {
         assert_eq!(classify("field field--label-hidden") & WEAK_CHROME, 0);
         assert_eq!(classify("col overflow-hidden hidden-xs") & WEAK_CHROME, 0);
         assert_eq!(classify("isHidden") & WEAK_CHROME, 0);
+    }
+
+    #[test]
+    fn text_before_a_styling_word_is_a_utility() {
+        assert_eq!(classify("ds-text-right") & (CONTENT | COMMENT_TEXT), 0);
+        assert_eq!(
+            classify("text-center textMuted") & (CONTENT | COMMENT_TEXT),
+            0
+        );
+        assert_ne!(classify("c-comment__text") & COMMENT_TEXT, 0);
+        assert_ne!(classify("elementor-text-editor") & CONTENT, 0);
+        assert_ne!(classify("news-text-wrap") & CONTENT, 0);
     }
 }

@@ -118,7 +118,7 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
     };
     let title = (first_prose + 1..lines.len()).find(|&i| {
         let n = clean::normalize(lines[i]);
-        COMMENT_SECTION_TITLES.contains(&n.as_str()) || is_comment_count(&n)
+        COMMENT_SECTION_TITLES.contains(&n.as_str()) || clean::is_comment_count(&n)
     });
     match (title, headers.first()) {
         // A section title followed by at least one header: the section starts at the title.
@@ -126,37 +126,6 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
         // Without a title, one header could be a dateline; two different ones make a thread.
         (_, Some(&(h, _))) if distinct >= 2 => Some(h),
         _ => None,
-    }
-}
-
-/// `12 comments`, `1 Response`, `Comments (3)`, `3 Kommentare`.
-fn is_comment_count(n: &str) -> bool {
-    let words: Vec<&str> = n.split(' ').collect();
-    let count_word = |w: &str| {
-        matches!(
-            w,
-            "comment"
-                | "comments"
-                | "response"
-                | "responses"
-                | "reply"
-                | "replies"
-                | "kommentare"
-                | "kommentar"
-                | "commentaires"
-                | "commentaire"
-                | "comentarios"
-                | "commenti"
-                | "reacties"
-                | "thoughts"
-                | "댓글"
-                | "コメント"
-        )
-    };
-    let is_num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    match words.as_slice() {
-        [a, b] => is_num(a) && count_word(b) || count_word(a) && is_num(b),
-        _ => false,
     }
 }
 
