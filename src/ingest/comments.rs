@@ -271,12 +271,7 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
             iter.skip_children_of(id);
             continue;
         }
-        if !dom.is_element(id)
-            || matches!(
-                dom.tag(id),
-                "a" | "span" | "time" | "img" | "p" | "b" | "strong" | "em" | "i" | "cite" | "abbr"
-            )
-        {
+        if !is_block_candidate(dom, id) {
             continue;
         }
         let words = dom.names(id);
@@ -292,46 +287,50 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
                 .is_some_and(|v| names::whole_token_in(v, names::COMMENT_SECTION))
         });
         if !is_list && (is_schema_comment(dom, id) || by_id || has(words, names::COMMENT_ITEM)) {
-            // Family key: tag and class with digits removed, so `comment depth-2 odd` and
-            // `comment depth-1 even` differ only in what does not matter.
-            let class: String = dom
-                .attr(id, "class")
-                .unwrap_or("")
-                .split_whitespace()
-                .filter(|w| {
-                    !w.chars().any(|c| c.is_ascii_digit())
-                        && !w.ends_with("-odd")
-                        && !w.ends_with("-even")
-                        && !w.ends_with("-alt")
-                        && !matches!(
-                            *w,
-                            "odd"
-                                | "even"
-                                | "alt"
-                                | "thread-odd"
-                                | "thread-even"
-                                | "thread-alt"
-                                | "bypostauthor"
-                                | "byuser"
-                                | "parent"
-                                | "first"
-                                | "last"
-                        )
-                })
-                .filter(|w| {
-                    !w.starts_with("comment-author-")
-                        && !w.starts_with("user-")
-                        && !w.starts_with("role-")
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
             let key = if is_schema_comment(dom, id) {
                 ("schema".to_string(), String::new())
             } else {
-                (dom.tag(id).to_string(), class)
+                family_key(dom, id)
             };
             families.entry(key).or_default().push(id);
         }
+    }
+    // Comments no name marks (`div.jdgm-rev` reviews): from each author element, the nearest
+    // enclosing block with a class that repeats beside its siblings is one comment.
+    let mut iter = dom.descendants(section);
+    while let Some(id) = iter.next() {
+        if dead[id] {
+            iter.skip_children_of(id);
+            continue;
+        }
+        if !has(dom.names(id), names::COMMENT_AUTHOR) {
+            continue;
+        }
+        iter.skip_children_of(id);
+        let mut at = id;
+        while at != section {
+            if dom.tag(at) == "form" || has(dom.names(at), names::COMMENT_FORM) {
+                break;
+            }
+            // Bare blocks (layout columns, whose classes differ only in digits) are no family.
+            if is_block_candidate(dom, at)
+                && !family_key(dom, at).1.is_empty()
+                && repeats(dom, dead, at)
+            {
+                let members = families.entry(family_key(dom, at)).or_default();
+                if !members.contains(&at) {
+                    members.push(at);
+                }
+                break;
+            }
+            let Some(parent) = dom.nodes[at].parent else {
+                break;
+            };
+            at = parent;
+        }
+    }
+    for members in families.values_mut() {
+        members.sort_unstable();
     }
     // Families of single comments, best first: the ones whose members most often carry an
     // author or a time; then the largest; among equals, the outermost (WordPress nests
@@ -358,6 +357,61 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
         .take(MAX_FAMILIES_TRIED)
         .map(|(_, _, members)| items_of(dom, dead, section, members))
         .collect()
+}
+
+/// The family a comment candidate belongs to: its tag and its class with digits and parity
+/// words removed, so `comment depth-2 odd` and `comment depth-1 even` differ only in what does
+/// not matter.
+fn family_key(dom: &Dom, id: NodeId) -> FamilyKey {
+    let class: String = dom
+        .attr(id, "class")
+        .unwrap_or("")
+        .split_whitespace()
+        .filter(|w| {
+            !w.chars().any(|c| c.is_ascii_digit())
+                && !w.ends_with("-odd")
+                && !w.ends_with("-even")
+                && !w.ends_with("-alt")
+                && !matches!(
+                    *w,
+                    "odd"
+                        | "even"
+                        | "alt"
+                        | "thread-odd"
+                        | "thread-even"
+                        | "thread-alt"
+                        | "bypostauthor"
+                        | "byuser"
+                        | "parent"
+                        | "first"
+                        | "last"
+                )
+        })
+        .filter(|w| {
+            !w.starts_with("comment-author-") && !w.starts_with("user-") && !w.starts_with("role-")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (dom.tag(id).to_string(), class)
+}
+
+/// An element that may hold one comment: not an inline element, a paragraph or a link.
+fn is_block_candidate(dom: &Dom, id: NodeId) -> bool {
+    dom.is_element(id)
+        && !matches!(
+            dom.tag(id),
+            "a" | "span" | "time" | "img" | "p" | "b" | "strong" | "em" | "i" | "cite" | "abbr"
+        )
+}
+
+/// True when a live sibling of the element is of its family.
+fn repeats(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
+    let Some(parent) = dom.nodes[id].parent else {
+        return false;
+    };
+    let key = family_key(dom, id);
+    dom.children(parent)
+        .any(|k| k != id && !dead[k] && dom.is_element(k) && family_key(dom, k) == key)
 }
 
 /// How many candidate families a section's comments are read with before giving up.
@@ -604,6 +658,7 @@ fn read_comment(
                     .or_else(|| dom.attr(id, "title"))
                     .or_else(|| dom.attr(id, "data-timestamp"))
                     .or_else(|| dom.attr(id, "content"))
+                    .or_else(|| dom.attr(id, "data-content"))
                     .and_then(Stamp::find);
                 let text = dom.text(id);
                 let when = from_attr.map(When::At).or_else(|| parse_when(&text, false));
@@ -968,5 +1023,52 @@ mod tests {
           <div class="ds-text-right"><button>Antworten</button></div></div></div>"##;
         let texts: Vec<String> = comments_of(html).into_iter().map(|c| c.text).collect();
         assert_eq!(texts, ["Sehr lecker.", "Danke."]);
+    }
+
+    #[test]
+    fn repeated_blocks_with_an_author_are_comments_without_item_names() {
+        let review = |who: &str, when: &str, text: &str| {
+            format!(
+                r#"<div class="rw-entry rw-divider"><div class="rw-entry__header">
+                <span class="rw-entry__timestamp" data-content="{when}"></span>
+                <span class="rw-entry__author">{who}</span></div>
+                <div class="rw-entry__body"><p>{text}</p></div>
+                <div class="rw-entry__reply"><div class="rw-entry__reply-content"><p>Thanks, the shop.</p></div></div></div>"#
+            )
+        };
+        let html = format!(
+            r#"<p>Product.</p><div class="rw-widget"><div class="rw-list__reviews">{}{}</div></div>"#,
+            review("Ann", "2020-02-15 16:14:54 UTC", "Smells wonderful."),
+            review("Bob", "2020-03-01 09:00:00 UTC", "Tastes like any other.")
+        );
+        let c = comments_of(&html);
+        let got: Vec<(Option<&str>, String)> = c
+            .iter()
+            .map(|c| {
+                (
+                    c.author.as_deref(),
+                    c.posted.map(|p| p.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Ann"), "2020-02-15T16:14:54Z".to_string()),
+                (Some("Bob"), "2020-03-01T09:00:00Z".to_string())
+            ],
+            "{c:#?}"
+        );
+        assert!(c[0].text.starts_with("Smells wonderful."), "{c:#?}");
+    }
+
+    #[test]
+    fn a_sidebar_of_recent_comments_is_no_comment_section() {
+        let html = r##"<p>Article.</p><aside><section id="recent-comments-2" class="widget widget_recent_comments">
+          <h2 class="widget-title">Neueste Kommentare</h2><ul id="recentcomments">
+          <li class="recentcomments"><span class="comment-author-link"><a href="/">Ann</a></span> bei <a href="/a/#comment-3">Ein Beitrag</a></li>
+          <li class="recentcomments"><span class="comment-author-link"><a href="/">Bob</a></span> bei <a href="/b/#comment-4">Ein anderer</a></li>
+          </ul></section></aside>"##;
+        assert!(comments_of(html).is_empty(), "{:#?}", comments_of(html));
     }
 }

@@ -256,6 +256,7 @@ pub(super) fn is_read_attribute(name: &str) -> bool {
             | b"charset"
             | b"type"
             | b"data-timestamp"
+            | b"data-content"
             // Table layout, which the renderer reads.
             | b"colspan"
             | b"rowspan"

@@ -515,6 +515,11 @@ const SECTION_EXCLUDE_WORDS: &[&str] = &[
     "comments-link",
     "comment-count",
     "comments-count",
+    // A sidebar list of the latest comments across the site, each a link to its page.
+    "widget-recent-comments",
+    "recent-comments",
+    "recentcomments",
+    "latest-comments",
 ];
 
 /// Names of forum posts (vBulletin, XenForo and similar).
