@@ -313,11 +313,9 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
                 break;
             }
             // Bare blocks (layout columns, whose classes differ only in digits) are no family.
-            if is_block_candidate(dom, at)
-                && !family_key(dom, at).1.is_empty()
-                && repeats(dom, dead, at)
-            {
-                let members = families.entry(family_key(dom, at)).or_default();
+            let key = family_key(dom, at);
+            if is_block_candidate(dom, at) && !key.1.is_empty() && repeats(dom, dead, at, &key) {
+                let members = families.entry(key).or_default();
                 if !members.contains(&at) {
                     members.push(at);
                 }
@@ -404,14 +402,13 @@ fn is_block_candidate(dom: &Dom, id: NodeId) -> bool {
         )
 }
 
-/// True when a live sibling of the element is of its family.
-fn repeats(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
+/// True when a live sibling of the element is of its family (`key`).
+fn repeats(dom: &Dom, dead: &[bool], id: NodeId, key: &FamilyKey) -> bool {
     let Some(parent) = dom.nodes[id].parent else {
         return false;
     };
-    let key = family_key(dom, id);
     dom.children(parent)
-        .any(|k| k != id && !dead[k] && dom.is_element(k) && family_key(dom, k) == key)
+        .any(|k| k != id && !dead[k] && dom.is_element(k) && family_key(dom, k) == *key)
 }
 
 /// How many candidate families a section's comments are read with before giving up.

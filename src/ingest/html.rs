@@ -152,19 +152,11 @@ fn text_metrics(t: &str) -> (u32, u32) {
     let mut len = 0u32;
     let mut commas = 0u32;
     let mut space = true;
-    let bytes = t.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII bytes are classified as they are; only other characters are decoded.
-        let b = bytes[i];
-        let (white, weight, comma) = if b.is_ascii() {
-            i += 1;
-            (matches!(b, b'\t'..=b'\r' | b' '), 1, b == b',')
+    for ch in t.chars() {
+        let (white, weight) = if ch.is_ascii() {
+            (matches!(ch, '\t'..='\r' | ' '), 1)
         } else {
-            let ch = t[i..].chars().next().unwrap_or(' ');
-            i += ch.len_utf8();
-            let weight = if clean::is_cjk(ch) { 2 } else { 1 };
-            (ch.is_whitespace(), weight, matches!(ch, '，' | '、' | '،'))
+            (ch.is_whitespace(), if clean::is_cjk(ch) { 2 } else { 1 })
         };
         if white {
             if !space {
@@ -174,7 +166,9 @@ fn text_metrics(t: &str) -> (u32, u32) {
         } else {
             len += weight;
             space = false;
-            commas += u32::from(comma);
+            if matches!(ch, ',' | '，' | '、' | '،') {
+                commas += 1;
+            }
         }
     }
     (len, commas)

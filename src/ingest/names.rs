@@ -767,17 +767,27 @@ pub fn classify(value: &str) -> Names {
     let mut bits = 0;
     let mut buf = String::with_capacity(value.len());
     let mut word = String::with_capacity(value.len());
-    // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count;
-    // `next`: the part that follows it in the token, which may make it a styling utility.
-    let mut look = |w: &str, part: bool, next: &str| {
-        if part && WHOLE_TOKEN_ONLY.contains(&w)
-            || STYLED_WORDS.contains(&w) && STYLE_WORDS.contains(&next)
-        {
+    // The lists of a `STYLED_WORDS` part, held until the part after it shows whether it
+    // styles something (`text-right`) or names it (`comment-text`, `text-editor`).
+    let mut held: Names = 0;
+    // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count.
+    let mut look = |w: &str, part: bool| {
+        let found = if part && WHOLE_TOKEN_ONLY.contains(&w) {
+            0
+        } else {
+            t.get(w).copied().unwrap_or(0)
+        };
+        if part && STYLED_WORDS.contains(&w) {
+            bits |= std::mem::replace(&mut held, found);
             return;
         }
-        if let Some(b) = t.get(w) {
-            bits |= b;
+        if held != 0 {
+            if !(part && STYLE_WORDS.contains(&w)) {
+                bits |= held;
+            }
+            held = 0;
         }
+        bits |= found;
     };
     for part in value.split_whitespace() {
         buf.clear();
@@ -788,49 +798,37 @@ pub fn classify(value: &str) -> Names {
                 c.to_ascii_lowercase()
             }
         }));
-        look(&buf, false, "");
+        look(&buf, false);
         word.clear();
         let mut prev_lower = false;
-        // A part is looked up once the next one begins (or the token ends), so that it is
-        // known whether another follows.
-        let mut pending = String::new();
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {
                 if !word.is_empty() {
-                    if !pending.is_empty() {
-                        look(&pending, true, &word);
-                    }
-                    std::mem::swap(&mut pending, &mut word);
+                    look(&word, true);
                     word.clear();
                 }
                 prev_lower = false;
                 continue;
             }
             if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                if !pending.is_empty() {
-                    look(&pending, true, &word);
-                }
-                std::mem::swap(&mut pending, &mut word);
+                look(&word, true);
                 word.clear();
             }
             prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
             word.extend(ch.to_lowercase());
         }
         if !word.is_empty() {
-            if !pending.is_empty() {
-                look(&pending, true, &word);
-            }
-            look(&word, true, "");
-        } else if !pending.is_empty() {
-            look(&pending, true, "");
+            look(&word, true);
         }
+        // A styled word that ends its token names the element.
+        look("", false);
         buf.clear();
         buf.extend(
             part.chars()
                 .filter(|c| c.is_alphanumeric())
                 .flat_map(char::to_lowercase),
         );
-        look(&buf, false, "");
+        look(&buf, false);
     }
     bits
 }
