@@ -467,7 +467,7 @@ pub const COMMENT_SECTION_TITLES: &[&str] = &[
 /// A comment count, in the normalised form of [`normalize`]: `12 comments`, `1 Response`,
 /// `Comments (3)`, `3 Kommentare`.
 pub fn is_comment_count(n: &str) -> bool {
-    let words: Vec<&str> = n.split(' ').collect();
+    let mut words = n.split(' ');
     let count_word = |w: &str| {
         matches!(
             w,
@@ -490,8 +490,8 @@ pub fn is_comment_count(n: &str) -> bool {
         )
     };
     let is_num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    match words.as_slice() {
-        [a, b] => is_num(a) && count_word(b) || count_word(a) && is_num(b),
+    match (words.next(), words.next(), words.next()) {
+        (Some(a), Some(b), None) => is_num(a) && count_word(b) || count_word(a) && is_num(b),
         _ => false,
     }
 }

@@ -297,6 +297,8 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
     }
     // Comments no name marks (`div.jdgm-rev` reviews): from each author element, the nearest
     // enclosing block with a class that repeats beside its siblings is one comment.
+    // The families among each parent's children, counted once per parent.
+    let mut sibling_families: HashMap<NodeId, HashMap<FamilyKey, usize>> = HashMap::new();
     let mut iter = dom.descendants(section);
     while let Some(id) = iter.next() {
         if dead[id] {
@@ -312,23 +314,28 @@ fn find_items(dom: &Dom, dead: &[bool], section: NodeId) -> Vec<Vec<(Vec<NodeId>
             if dom.tag(at) == "form" || has(dom.names(at), names::COMMENT_FORM) {
                 break;
             }
-            // Bare blocks (layout columns, whose classes differ only in digits) are no family.
-            let key = family_key(dom, at);
-            if is_block_candidate(dom, at) && !key.1.is_empty() && repeats(dom, dead, at, &key) {
-                let members = families.entry(key).or_default();
-                if !members.contains(&at) {
-                    members.push(at);
-                }
-                break;
-            }
             let Some(parent) = dom.nodes[at].parent else {
                 break;
             };
+            if is_block_candidate(dom, at) {
+                // Bare blocks (layout columns, whose classes differ only in digits) are no
+                // family.
+                let key = family_key(dom, at);
+                let counts = sibling_families
+                    .entry(parent)
+                    .or_insert_with(|| child_families(dom, dead, parent));
+                if !key.1.is_empty() && counts.get(&key).is_some_and(|&n| n > 1) {
+                    families.entry(key).or_default().push(at);
+                    break;
+                }
+            }
             at = parent;
         }
     }
+    // In document order, each once (several authors can lead to one block).
     for members in families.values_mut() {
         members.sort_unstable();
+        members.dedup();
     }
     // Families of single comments, best first: the ones whose members most often carry an
     // author or a time; then the largest; among equals, the outermost (WordPress nests
@@ -402,13 +409,15 @@ fn is_block_candidate(dom: &Dom, id: NodeId) -> bool {
         )
 }
 
-/// True when a live sibling of the element is of its family (`key`).
-fn repeats(dom: &Dom, dead: &[bool], id: NodeId, key: &FamilyKey) -> bool {
-    let Some(parent) = dom.nodes[id].parent else {
-        return false;
-    };
-    dom.children(parent)
-        .any(|k| k != id && !dead[k] && dom.is_element(k) && family_key(dom, k) == *key)
+/// How many of a parent's live element children are of each family.
+fn child_families(dom: &Dom, dead: &[bool], parent: NodeId) -> HashMap<FamilyKey, usize> {
+    let mut counts = HashMap::new();
+    for k in dom.children(parent) {
+        if !dead[k] && dom.is_element(k) {
+            *counts.entry(family_key(dom, k)).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// How many candidate families a section's comments are read with before giving up.
