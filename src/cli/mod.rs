@@ -380,7 +380,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     for path in &paths {
-        let result = index::read_capped(Path::new(path), config.max_file_bytes)
+        let result = index::read_capped(Path::new(path), config.max_file_bytes, None)
             .map_err(|e| index::io_reason(&e))
             .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.reason()));
         match result {

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -26,8 +26,16 @@ use crate::ingest::{self, IngestConfig, PAGE_EXTENSIONS};
 /// Memory tantivy's writer may use for its in-memory segments, across its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
-/// Pages larger than this are extracted one at a time.
+/// Pages larger than this count against [`BIG_PAGES_IN_FLIGHT_BYTES`] while they are extracted.
 const BIG_PAGE_BYTES: usize = 1024 * 1024;
+
+/// Most bytes of big pages extracted at once (a page bigger than this runs alone). Parsing
+/// costs about twelve times a page's size in memory, so this bounds the pool's share of the
+/// peak at about a hundred megabytes whatever `jobs` is.
+const BIG_PAGES_IN_FLIGHT_BYTES: usize = 8 * 1024 * 1024;
+
+/// How many waits for big-page room one worker may nest (see [`BigPages::enter`]).
+const BIG_PAGE_WAIT_NESTING: usize = 4;
 
 /// Smallest heap tantivy accepts per indexing thread.
 const WRITER_HEAP_PER_THREAD_MIN: usize = 16 * 1024 * 1024;
@@ -108,8 +116,81 @@ struct Run<'a> {
     writer: &'a IndexWriter<TantivyDocument>,
     /// The first error the writer returned; the run fails with it before committing.
     add_error: Mutex<Option<TantivyError>>,
-    /// Held while a page over `BIG_PAGE_BYTES` is extracted.
-    big_page: Mutex<()>,
+    /// Room for big pages.
+    big_pages: BigPages,
+}
+
+/// The bytes of big pages being extracted, against [`BIG_PAGES_IN_FLIGHT_BYTES`].
+#[derive(Default)]
+struct BigPages {
+    in_flight: Mutex<usize>,
+    freed: Condvar,
+}
+
+thread_local! {
+    /// Waits for big-page room this thread has nested (each runs other pages while it waits).
+    static BIG_PAGE_WAITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl BigPages {
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes room for a page of `bytes`, given back when the returned guard drops. While other big
+    /// pages fill the budget, the worker runs other pages of the pool instead of idling a core
+    /// (big pages sit together in a corpus, in source listings); it blocks only when the pool
+    /// has nothing else left, or after nesting a few such waits (each keeps a stack frame).
+    fn enter(&self, bytes: usize) -> Room<'_> {
+        let room = |bytes| Room { pages: self, bytes };
+        if bytes <= BIG_PAGE_BYTES {
+            return room(0);
+        }
+        let fits =
+            |in_flight: usize| in_flight == 0 || in_flight + bytes <= BIG_PAGES_IN_FLIGHT_BYTES;
+        loop {
+            {
+                let mut in_flight = self.lock();
+                if fits(*in_flight) {
+                    *in_flight += bytes;
+                    return room(bytes);
+                }
+            }
+            let depth = BIG_PAGE_WAITS.get();
+            let ran = depth < BIG_PAGE_WAIT_NESTING && {
+                BIG_PAGE_WAITS.set(depth + 1);
+                let yielded = rayon::yield_now();
+                BIG_PAGE_WAITS.set(depth);
+                yielded == Some(rayon::Yield::Executed)
+            };
+            if !ran {
+                let mut in_flight = self.lock();
+                while !fits(*in_flight) {
+                    in_flight = self
+                        .freed
+                        .wait(in_flight)
+                        .unwrap_or_else(|p| p.into_inner());
+                }
+                *in_flight += bytes;
+                return room(bytes);
+            }
+        }
+    }
+}
+
+/// Room taken for one big page.
+struct Room<'a> {
+    pages: &'a BigPages,
+    bytes: usize,
+}
+
+impl Drop for Room<'_> {
+    fn drop(&mut self) {
+        if self.bytes > 0 {
+            *self.pages.lock() -= self.bytes;
+            self.pages.freed.notify_all();
+        }
+    }
 }
 
 /// One file found by the walk.
@@ -206,7 +287,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         fields: &fields,
         writer: &writer,
         add_error: Mutex::new(None),
-        big_page: Mutex::new(()),
+        big_pages: BigPages::default(),
     };
     let outcomes: Vec<(String, Outcome)> = pool.install(|| {
         found
@@ -498,7 +579,7 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
             return unchanged_or_skipped(o.clone());
         }
     }
-    let bytes = match super::read_capped(&f.abs, config.ingest.max_file_bytes) {
+    let bytes = match super::read_capped(&f.abs, config.ingest.max_file_bytes, Some(size)) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(super::io_reason(&e)),
     };
@@ -513,10 +594,11 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         }
     }
     // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
-    // or more while they are parsed; one at a time keeps the peak bounded whatever `jobs` is.
-    let _big = (bytes.len() > BIG_PAGE_BYTES)
-        .then(|| run.big_page.lock().unwrap_or_else(|p| p.into_inner()));
-    match ingest::extract(&f.rel, &bytes, &config.ingest) {
+    // or more while they are parsed: their bytes in flight are bounded.
+    let room = run.big_pages.enter(bytes.len());
+    let extracted = ingest::extract(&f.rel, &bytes, &config.ingest);
+    drop(room);
+    match extracted {
         Ok(page) => {
             let docs = schema::documents(fields, &f.rel, &page);
             delete_old();
@@ -551,5 +633,48 @@ fn unchanged_or_skipped(e: Entry) -> Outcome {
     match e.status {
         Status::Indexed => Outcome::Unchanged(e),
         Status::Skipped => Outcome::Skipped(e, "not a page (unchanged)".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    const MB: usize = 1024 * 1024;
+
+    #[test]
+    fn big_pages_share_the_budget_and_small_ones_take_none() {
+        let pages = BigPages::default();
+        let small = pages.enter(BIG_PAGE_BYTES);
+        assert_eq!(*pages.lock(), 0);
+        let a = pages.enter(3 * MB);
+        let b = pages.enter(4 * MB);
+        assert_eq!(*pages.lock(), 7 * MB);
+        drop((a, b, small));
+        assert_eq!(*pages.lock(), 0);
+        // A page over the whole budget still runs, alone.
+        let huge = pages.enter(3 * BIG_PAGES_IN_FLIGHT_BYTES);
+        assert_eq!(*pages.lock(), 3 * BIG_PAGES_IN_FLIGHT_BYTES);
+        drop(huge);
+        assert_eq!(*pages.lock(), 0);
+    }
+
+    #[test]
+    fn a_big_page_waits_until_the_budget_has_room() {
+        let pages = BigPages::default();
+        let released = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let held = pages.enter(6 * MB);
+            s.spawn(|| {
+                // Outside a pool there is nothing else to run: this blocks until room is freed.
+                let _room = pages.enter(4 * MB);
+                assert!(released.load(Ordering::SeqCst));
+            });
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            released.store(true, Ordering::SeqCst);
+            drop(held);
+        });
+        assert_eq!(*pages.lock(), 0);
     }
 }

@@ -115,16 +115,20 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
     })
 }
 
-/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
+/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap. `len` is
+/// the file's length when the caller has just read it (saving a second look).
 ///
 /// # Errors
 /// The I/O error of opening or reading it.
-pub fn read_capped(path: &Path, cap: usize) -> std::io::Result<Vec<u8>> {
+pub fn read_capped(path: &Path, cap: usize, len: Option<u64>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     // Sized from the file's length (one allocation, no probing reads); the cap still holds if
     // the file grows meanwhile.
-    let len = file.metadata().map_or(0, |m| m.len()).min(cap as u64) as usize;
+    let len = len
+        .or_else(|| file.metadata().ok().map(|m| m.len()))
+        .unwrap_or(0)
+        .min(cap as u64) as usize;
     let mut bytes = Vec::with_capacity(len + 1);
     file.take(cap as u64).read_to_end(&mut bytes)?;
     Ok(bytes)

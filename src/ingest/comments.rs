@@ -825,17 +825,12 @@ pub fn block_text(dom: &Dom, dead: &[bool], root: NodeId, excluded: &[NodeId]) -
         }
         match &dom.nodes[id].data {
             NodeData::Text(t) => {
+                // Leading whitespace is one space, or none at the start of a line.
                 let at_line_start = out.is_empty() || out.ends_with('\n');
-                let mut piece = String::new();
-                push_collapsed(&mut piece, t);
-                if at_line_start {
-                    out.push_str(piece.trim_start());
-                } else {
-                    if t.starts_with(char::is_whitespace) && !out.ends_with(' ') {
-                        out.push(' ');
-                    }
-                    out.push_str(piece.trim_start());
+                if !at_line_start && t.starts_with(char::is_whitespace) && !out.ends_with(' ') {
+                    out.push(' ');
                 }
+                push_collapsed(&mut out, t.trim_start());
             }
             NodeData::Element { .. } | NodeData::Document => {
                 if tag == "br" {

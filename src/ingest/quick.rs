@@ -40,6 +40,8 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
     let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
     let mut nodes = Vec::with_capacity(tags * 3 / 2 + 8);
     nodes.push(Node::new(NodeData::Document));
+    let mut kinds = Vec::with_capacity(nodes.capacity());
+    kinds.push(0);
     let mut b = Builder {
         lex: Lexer {
             s: html,
@@ -47,6 +49,8 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
             attrs: Vec::new(),
         },
         nodes,
+        kinds,
+        kind_memo: rustc_hash::FxHashMap::default(),
         stack: Vec::new(),
         mode: Mode::Initial,
         head: None,
@@ -604,6 +608,45 @@ const SCOPE: &[&str] = &[
     "applet", "caption", "html", "table", "td", "th", "marquee", "object", "select", "template",
 ];
 
+/// What the tree builder asks of an open element, as bits worked out once per element: the
+/// lists above are searched for every element on the stack each time a link opens or an
+/// element closes, which on a deep page was a large part of parsing.
+mod kind {
+    /// In [`super::FORMATTING`].
+    pub const FORMATTING: u8 = 1;
+    /// In [`super::SPECIAL`].
+    pub const SPECIAL: u8 = 2;
+    /// In [`super::SCOPE`].
+    pub const SCOPE: u8 = 4;
+    /// A marker of the list of active formatting elements: `td`, `th`, `caption`, `html`.
+    pub const MARKER: u8 = 8;
+    /// A boundary of table scope: `html`, `table`, `template`.
+    pub const TABLE_SCOPE: u8 = 16;
+    /// `button`, which bounds button scope.
+    pub const BUTTON: u8 = 32;
+    /// `ol` and `ul`, which bound list item scope.
+    pub const LIST: u8 = 64;
+}
+
+/// The [`kind`] bits of an element name.
+fn kind_of(n: &str) -> u8 {
+    let mut k = 0;
+    for (set, bit) in [
+        (FORMATTING, kind::FORMATTING),
+        (SPECIAL, kind::SPECIAL),
+        (SCOPE, kind::SCOPE),
+        (&["td", "th", "caption", "html"][..], kind::MARKER),
+        (&["html", "table", "template"][..], kind::TABLE_SCOPE),
+        (&["button"][..], kind::BUTTON),
+        (&["ol", "ul"][..], kind::LIST),
+    ] {
+        if is(n, set) {
+            k |= bit;
+        }
+    }
+    k
+}
+
 /// Elements the standard closes implicitly ("generate implied end tags").
 const IMPLIED_END: &[&str] = &[
     "dd", "dt", "li", "option", "optgroup", "p", "rb", "rp", "rt", "rtc",
@@ -698,6 +741,10 @@ fn split_space(s: &str) -> (&str, &str) {
 struct Builder<'a> {
     lex: Lexer<'a>,
     nodes: Vec<Node>,
+    /// The [`kind`] bits of each node (0 for other than elements).
+    kinds: Vec<u8>,
+    /// The bits of each element name met so far on the page.
+    kind_memo: rustc_hash::FxHashMap<LocalName, u8>,
     /// The stack of open elements.
     stack: Vec<NodeId>,
     mode: Mode,
@@ -720,12 +767,24 @@ impl<'a> Builder<'a> {
         self.stack.last().copied().unwrap_or(DOCUMENT)
     }
 
+    fn has_kind(&self, id: NodeId, bits: u8) -> bool {
+        self.kinds[id] & bits != 0
+    }
+
     fn current_is(&self, set: &[&str]) -> bool {
         self.stack.last().is_some_and(|&id| is(self.name(id), set))
     }
 
     fn append(&mut self, parent: NodeId, data: NodeData) -> NodeId {
         let id = self.nodes.len();
+        let kind = match &data {
+            NodeData::Element { name, .. } => *self
+                .kind_memo
+                .entry(name.local.clone())
+                .or_insert_with(|| kind_of(&name.local)),
+            _ => 0,
+        };
+        self.kinds.push(kind);
         self.nodes.push(Node::new(data));
         dom::attach(&mut self.nodes, parent, id, None);
         id
@@ -796,7 +855,7 @@ impl<'a> Builder<'a> {
     /// leave it to be reconstructed later, which only html5ever does.
     fn pop(&mut self) -> Option<()> {
         let id = self.stack.pop()?;
-        if is(self.name(id), FORMATTING) {
+        if self.has_kind(id, kind::FORMATTING) {
             return None;
         }
         Some(())
@@ -822,13 +881,14 @@ impl<'a> Builder<'a> {
         Some(())
     }
 
-    fn in_scope_of(&self, target: &str, boundary: &[&str], extra: &[&str]) -> bool {
+    /// Whether an element named `target` is open with no element of the `boundary` kinds
+    /// above it.
+    fn in_scope_of(&self, target: &str, boundary: u8) -> bool {
         for &id in self.stack.iter().rev() {
-            let n = self.name(id);
-            if n == target {
+            if self.name(id) == target {
                 return true;
             }
-            if is(n, boundary) || is(n, extra) {
+            if self.has_kind(id, boundary) {
                 return false;
             }
         }
@@ -836,15 +896,15 @@ impl<'a> Builder<'a> {
     }
 
     fn in_scope(&self, target: &str) -> bool {
-        self.in_scope_of(target, SCOPE, &[])
+        self.in_scope_of(target, kind::SCOPE)
     }
 
     fn in_button_scope(&self, target: &str) -> bool {
-        self.in_scope_of(target, SCOPE, &["button"])
+        self.in_scope_of(target, kind::SCOPE | kind::BUTTON)
     }
 
     fn in_table_scope(&self, target: &str) -> bool {
-        self.in_scope_of(target, &["html", "table", "template"], &[])
+        self.in_scope_of(target, kind::TABLE_SCOPE)
     }
 
     fn implied_end(&mut self, except: &str) -> Option<()> {
@@ -872,8 +932,8 @@ impl<'a> Builder<'a> {
             .iter()
             .rev()
             .copied()
-            .take_while(|&id| !matches!(self.name(id), "td" | "th" | "caption" | "html"))
-            .filter(|&id| is(self.name(id), FORMATTING))
+            .take_while(|&id| !self.has_kind(id, kind::MARKER))
+            .filter(|&id| self.has_kind(id, kind::FORMATTING))
     }
 
     fn process(&mut self, tok: Tok<'a>) -> Option<()> {
@@ -1276,7 +1336,7 @@ impl<'a> Builder<'a> {
             }
             "li" | "dd" | "dt" => {
                 let found = if n == "li" {
-                    self.in_scope_of("li", SCOPE, &["ol", "ul"])
+                    self.in_scope_of("li", kind::SCOPE | kind::LIST)
                 } else {
                     self.in_scope(n)
                 };
@@ -1327,11 +1387,10 @@ impl<'a> Builder<'a> {
         let at = self.stack.iter().rposition(|&id| id == target)?;
         let mut in_scope = true;
         for &id in self.stack[at + 1..].iter() {
-            let above = self.name(id);
-            if is(above, SCOPE) {
+            if self.has_kind(id, kind::SCOPE) {
                 in_scope = false;
             }
-            if is(above, SPECIAL) || is(above, FORMATTING) {
+            if self.has_kind(id, kind::SPECIAL | kind::FORMATTING) {
                 return None;
             }
         }
@@ -1346,8 +1405,8 @@ impl<'a> Builder<'a> {
     /// comes first.
     fn close_other(&mut self, n: &str) -> Option<()> {
         for k in (0..self.stack.len()).rev() {
-            let open = self.name(self.stack[k]);
-            if open == n {
+            let open = self.stack[k];
+            if self.name(open) == n {
                 self.implied_end(n)?;
                 while self.stack.len() > k + 1 {
                     self.pop()?;
@@ -1355,7 +1414,7 @@ impl<'a> Builder<'a> {
                 self.stack.truncate(k);
                 return Some(());
             }
-            if is(open, SPECIAL) {
+            if self.has_kind(open, kind::SPECIAL) {
                 return Some(());
             }
         }
