@@ -45,6 +45,7 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
     let mut b = Builder {
         lex: Lexer {
             s: html,
+            source: StrTendril::from(html),
             i: 0,
             attrs: Vec::new(),
         },
@@ -109,6 +110,9 @@ enum Quirks {
 
 struct Lexer<'a> {
     s: &'a str,
+    /// The same text as one shared buffer: a text or value read straight from the page is a
+    /// slice of it (a reference count, no allocation or copy of its own).
+    source: StrTendril,
     i: usize,
     /// The attributes of the tag being read, reused from tag to tag so that each element's
     /// list is allocated once at its final size.
@@ -120,6 +124,20 @@ fn is_space(c: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
+    /// `text` as a tendril: a slice of [`Lexer::source`] when it lies in the page, else a copy
+    /// (text decoded from entities).
+    fn tendril(&self, text: &str) -> StrTendril {
+        let offset = (text.as_ptr() as usize).wrapping_sub(self.s.as_ptr() as usize);
+        if offset <= self.s.len() && text.len() <= self.s.len() - offset {
+            if let (Ok(at), Ok(len)) = (u32::try_from(offset), u32::try_from(text.len())) {
+                if let Ok(t) = self.source.try_subtendril(at, len) {
+                    return t;
+                }
+            }
+        }
+        StrTendril::from(text)
+    }
+
     fn bytes(&self) -> &'a [u8] {
         self.s.as_bytes()
     }
@@ -270,7 +288,7 @@ impl<'a> Lexer<'a> {
                 if !attrs.iter().any(|a| a.name.local == attr_name) {
                     attrs.push(Attribute {
                         name: QualName::new(None, ns!(), attr_name),
-                        value: StrTendril::from(&*value),
+                        value: self.tendril(&value),
                     });
                 }
             }
@@ -320,6 +338,8 @@ impl<'a> Lexer<'a> {
 pub fn attribute(tag: &str, name: &str) -> Option<String> {
     let mut lexer = Lexer {
         s: tag,
+        // Values are copied: a tag is too short to share.
+        source: StrTendril::new(),
         i: 0,
         attrs: Vec::new(),
     };
@@ -801,7 +821,8 @@ impl<'a> Builder<'a> {
                 return;
             }
         }
-        self.append(parent, NodeData::Text(StrTendril::from(text)));
+        let text = self.lex.tendril(text);
+        self.append(parent, NodeData::Text(text));
     }
 
     fn comment(&mut self, parent: NodeId, text: &str) {
