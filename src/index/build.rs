@@ -579,7 +579,14 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
             return unchanged_or_skipped(o.clone());
         }
     }
-    let bytes = match super::read_capped(&f.abs, config.ingest.max_file_bytes, Some(size)) {
+    // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
+    // or more while they are parsed: their bytes in flight are bounded. Room is taken before
+    // the read, so a worker waiting for it holds none of the page.
+    let cap = config.ingest.max_file_bytes;
+    let room = run
+        .big_pages
+        .enter(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
+    let bytes = match super::read_capped(&f.abs, cap, Some(size)) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(super::io_reason(&e)),
     };
@@ -593,11 +600,8 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
             });
         }
     }
-    // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
-    // or more while they are parsed: their bytes in flight are bounded.
-    let room = run.big_pages.enter(bytes.len());
     let extracted = ingest::extract(&f.rel, &bytes, &config.ingest);
-    drop(room);
+    drop((room, bytes));
     match extracted {
         Ok(page) => {
             let docs = schema::documents(fields, &f.rel, &page);
