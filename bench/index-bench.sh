@@ -69,23 +69,27 @@ EOF
 
 row() { printf '| %-46s | %14s | %14s |\n' "$1" "$2" "$3"; }
 
-# Full builds: thresh and the Python pipeline alternate, twice each, and the best wall time of
-# each counts (the highest peak RSS): on a shared machine one run can be a third slower than the
-# next, and alternating keeps both sides under the same conditions.
+# Full builds: thresh and the Python pipeline alternate, ROUNDS times each (default 3), and the
+# best wall time of each counts (the highest peak RSS): on a shared machine one run can be half
+# again slower than the next, and alternating keeps both sides under the same conditions. Each
+# round's own ratio is listed too, to show the spread.
+rounds=${ROUNDS:-3}
+pairs=
 ix="$work/thresh-index"
 have_peer=
 [ -x "$venv/bin/python" ] && [ -f "$peer" ] && have_peer=1
 full_s=- full_kb=0 peer_s=- peer_kb=0
 best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }
 most() { python3 -c "import sys; print(max(int(x) for x in sys.argv[1:]))" "$@"; }
-for _ in 1 2; do
+for _ in $(seq "$rounds"); do
     rm -rf "$ix"
     read -r s kb < <(timed "$thresh" index "$corpus" --index "$ix" --quiet)
     full_s=$(best "$full_s" "$s") full_kb=$(most "$full_kb" "$kb")
     if [ -n "$have_peer" ]; then
         rm -rf "$work/peer-ix"
-        read -r s kb < <(timed "$venv/bin/python" "$peer" index-tantivy --corpus "$corpus" --dir "$work/peer-ix" --threads 2)
-        peer_s=$(best "$peer_s" "$s") peer_kb=$(most "$peer_kb" "$kb")
+        read -r ps kb < <(timed "$venv/bin/python" "$peer" index-tantivy --corpus "$corpus" --dir "$work/peer-ix" --threads 2)
+        peer_s=$(best "$peer_s" "$ps") peer_kb=$(most "$peer_kb" "$kb")
+        pairs="$pairs $(python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$s" "$ps")"
     fi
 done
 pages=$("$thresh" stats --index "$ix" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"])')
@@ -123,8 +127,9 @@ ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('-' if '-' 
 
 row "measure" "thresh" "peer"
 printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..16})"
-row "full index, wall s (best of 2, alternated)" "$full_s" "python $peer_s"
+row "full index, wall s (best of $rounds, alternated)" "$full_s" "python $peer_s"
 row "  thresh / python pipeline" "$(ratio "$full_s" "$peer_s")" ""
+[ -n "$pairs" ] && row "  each round's ratio" "${pairs# }" ""
 row "  thresh / recoll" "$(ratio "$full_s" "$rec_s")" "recoll $rec_s"
 row "pages indexed (pages/s)" "$pages ($(python3 -c "print(round($pages/$full_s))"))" "$files files"
 row "peak RSS, MB" "$((full_kb / 1024))" "python $((${peer_kb/-/0} / 1024)), recoll $((${rec_kb/-/0} / 1024))"
