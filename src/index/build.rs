@@ -552,7 +552,8 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
         writer,
         ..
     } = *run;
-    let (size, mtime_ns) = fs::metadata(&f.abs).map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
+    let meta = fs::metadata(&f.abs).ok();
+    let (size, mtime_ns) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
     let entry = |hash: String, status: Status, comments: u32, site: Option<String>| Entry {
         size,
         mtime_ns,
@@ -586,7 +587,7 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
     let room = run
         .big_pages
         .enter(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
-    let bytes = match super::read_capped(&f.abs, cap, Some(size)) {
+    let bytes = match super::read_capped(&f.abs, cap, meta.map(|m| m.len())) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(super::io_reason(&e)),
     };

@@ -115,22 +115,24 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
     })
 }
 
-/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap. `len` is
-/// the file's length when the caller has just read it (saving a second look).
+/// Reads at most `cap` bytes of a file: a huge file costs no more memory than the cap.
+///
+/// `stat_len` is the file's length when the caller has just looked it up: then no more than
+/// that is read, so a read that fills it is the last (no probe for the end of the file). Bytes
+/// a writer appends meanwhile wait for the next look, which sees the new length.
 ///
 /// # Errors
 /// The I/O error of opening or reading it.
-pub fn read_capped(path: &Path, cap: usize, len: Option<u64>) -> std::io::Result<Vec<u8>> {
+pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    // Sized from the file's length (one allocation, no probing reads); the cap still holds if
-    // the file grows meanwhile.
-    let len = len
-        .or_else(|| file.metadata().ok().map(|m| m.len()))
-        .unwrap_or(0)
-        .min(cap as u64) as usize;
-    let mut bytes = Vec::with_capacity(len + 1);
-    file.take(cap as u64).read_to_end(&mut bytes)?;
+    let (len, limit) = match stat_len {
+        Some(len) => (len, len.min(cap as u64)),
+        None => (file.metadata().map_or(0, |m| m.len()), cap as u64),
+    };
+    // Sized from the file's length: one allocation, no probing reads.
+    let mut bytes = Vec::with_capacity(len.min(cap as u64) as usize + 1);
+    file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
