@@ -161,3 +161,21 @@ pub fn size_on_disk(dir: &Path) -> u64 {
         })
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_capped_and_stop_at_the_length_looked_up() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("page.html");
+        std::fs::write(&path, b"0123456789").expect("write");
+        assert_eq!(read_capped(&path, 100, None).expect("read"), b"0123456789");
+        assert_eq!(read_capped(&path, 4, None).expect("read"), b"0123");
+        // Bytes past the length the caller saw wait for its next look.
+        assert_eq!(read_capped(&path, 100, Some(6)).expect("read"), b"012345");
+        assert_eq!(read_capped(&path, 3, Some(6)).expect("read"), b"012");
+        assert!(read_capped(&dir.path().join("missing.html"), 100, None).is_err());
+    }
+}
