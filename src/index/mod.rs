@@ -126,12 +126,13 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
 pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    let (len, limit) = match stat_len {
-        Some(len) => (len, len.min(cap as u64)),
-        None => (file.metadata().map_or(0, |m| m.len()), cap as u64),
-    };
+    let len = stat_len
+        .or_else(|| file.metadata().ok().map(|m| m.len()))
+        .unwrap_or(0)
+        .min(cap as u64);
     // Sized from the file's length: one allocation, no probing reads.
-    let mut bytes = Vec::with_capacity(len.min(cap as u64) as usize + 1);
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    let limit = if stat_len.is_some() { len } else { cap as u64 };
     file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }

@@ -820,8 +820,8 @@ pub fn classify(value: &str) -> Names {
         if !word.is_empty() {
             look(&word, true);
         }
-        // A styled word that ends its token names the element.
-        look("", false);
+        // The whole token, looked up next, also releases a styled word that ended it: such a
+        // word names the element.
         buf.clear();
         buf.extend(
             part.chars()

@@ -1236,7 +1236,8 @@ impl<'a> Builder<'a> {
                         to_close = Some(open.to_string());
                         break;
                     }
-                    if is(open, SPECIAL) && !matches!(open, "address" | "div" | "p") {
+                    if self.has_kind(id, kind::SPECIAL) && !matches!(open, "address" | "div" | "p")
+                    {
                         break;
                     }
                 }
@@ -1336,7 +1337,7 @@ impl<'a> Builder<'a> {
                     .stack
                     .iter()
                     .rev()
-                    .take_while(|&&id| id == form || !is(self.name(id), SCOPE))
+                    .take_while(|&&id| id == form || !self.has_kind(id, kind::SCOPE))
                     .any(|&id| id == form)
                 {
                     return Some(Step::Done);
@@ -1371,7 +1372,7 @@ impl<'a> Builder<'a> {
                     let o = self.name(id);
                     if is(o, HEADINGS) {
                         Some(Some(id))
-                    } else if is(o, SCOPE) {
+                    } else if self.has_kind(id, kind::SCOPE) {
                         Some(None)
                     } else {
                         None
