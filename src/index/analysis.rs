@@ -227,7 +227,7 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    c.is_alphanumeric() || is_combining_mark(c)
+    crate::ingest::clean::is_alphanumeric(c) || is_combining_mark(c)
 }
 
 /// Slots of the per-thread, per-language stem memory (a power of two).
