@@ -69,13 +69,14 @@ print(f"{q[49]:.1f} {q[94]:.1f}")
 EOF
 }
 
-row() { printf '| %-46s | %14s | %14s |\n' "$1" "$2" "$3"; }
+row() { printf '| %-46s | %24s | %14s |\n' "$1" "$2" "$3"; }
 
-# Full builds: thresh and the Python pipeline alternate, ROUNDS times each (default 3), and the
+# Full builds: thresh and the Python pipeline alternate, ROUNDS times each (default 5), and the
 # best wall time of each counts (the highest peak RSS): on a shared machine one run can be half
 # again slower than the next, and alternating keeps both sides under the same conditions. Each
-# round's own ratio is listed too, to show the spread.
-rounds=${ROUNDS:-3}
+# round's own ratio is listed too, to show the spread, and their median: the best times of the
+# two sides may come from different rounds, the median compares runs made side by side.
+rounds=${ROUNDS:-5}
 pairs=
 ix="$work/thresh-index"
 have_peer=
@@ -128,10 +129,13 @@ fi
 ratio() { python3 -c "import sys; a,b=sys.argv[1],sys.argv[2]; print('-' if '-' in (a,b) else f'{float(a)/float(b):.2f}x')" "$1" "$2"; }
 
 row "measure" "thresh" "peer"
-printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..16})" "$(printf -- '-%.0s' {1..16})"
+printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..16})"
 row "full index, wall s (best of $rounds, alternated)" "$full_s" "python $peer_s"
 row "  thresh / python pipeline" "$(ratio "$full_s" "$peer_s")" ""
-[ -n "$pairs" ] && row "  each round's ratio" "${pairs# }" ""
+if [ -n "$pairs" ]; then
+    row "  each round's ratio" "${pairs# }" ""
+    row "  median of the rounds' ratios" "$(python3 -c "import statistics, sys; print('%.2fx' % statistics.median(map(float, sys.argv[1:])))" $pairs)" ""
+fi
 row "  thresh / recoll" "$(ratio "$full_s" "$rec_s")" "recoll $rec_s"
 row "pages indexed (pages/s)" "$pages ($(python3 -c "print(round($pages/$full_s))"))" "$files files"
 row "peak RSS, MB" "$((full_kb / 1024))" "python $((${peer_kb/-/0} / 1024)), recoll $((${rec_kb/-/0} / 1024))"
