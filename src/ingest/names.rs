@@ -789,7 +789,7 @@ pub fn classify(value: &str) -> Names {
         }
         bits |= found;
     };
-    for part in value.split_whitespace() {
+    for part in own_tokens(value) {
         buf.clear();
         buf.extend(part.chars().map(|c| {
             if c == '_' {
@@ -833,11 +833,32 @@ pub fn classify(value: &str) -> Names {
     bits
 }
 
+/// The tokens of a class value that say what the element is. WordPress writes a post's
+/// taxonomy terms into the class of the post's container, after the post's type and status
+/// (`post-12 post type-post status-publish format-standard hentry category-news tag-cookies`):
+/// the terms are the post's topics and may be any word (`tag-comments`, `series-advertising`),
+/// so the tokens after the status are not read as names.
+fn own_tokens(value: &str) -> impl Iterator<Item = &str> {
+    let mut typed = false;
+    let mut done = false;
+    value.split_whitespace().take_while(move |tok| {
+        if done {
+            return false;
+        }
+        if tok.starts_with("type-") {
+            typed = true;
+        } else if typed && tok.starts_with("status-") {
+            done = true;
+        }
+        true
+    })
+}
+
 /// True when one of the value's whole tokens (not its parts) is in the lists of `bits`:
 /// `comment-list` is a list of comments, `comment-list-item` is not.
 pub fn whole_token_in(value: &str, bits: Names) -> bool {
     let t = table();
-    value.split_whitespace().any(|tok| {
+    own_tokens(value).any(|tok| {
         let w: String = tok
             .chars()
             .map(|c| {
@@ -869,6 +890,21 @@ mod tests {
         assert_eq!(classify("header thread") & AD, 0, "no `ad` inside `header`");
         assert_ne!(classify("ad-slot") & AD, 0);
         assert_ne!(classify("comments-area") & COMMENT_SECTION, 0);
+    }
+
+    #[test]
+    fn a_posts_taxonomy_terms_are_not_its_names() {
+        let post = "post-7 post type-post status-publish format-standard hentry \
+                    category-news tag-cookies series-comentarios tag-share";
+        assert_eq!(classify(post) & (CHROME | COMMENT_SECTION), 0);
+        assert_ne!(classify(post) & CONTENT, 0, "`post` itself is read");
+        // Without a post's type and status, every token is read.
+        assert_ne!(classify("box series-comentarios") & COMMENT_SECTION, 0);
+        assert!(!whole_token_in(
+            "type-post status-publish comments",
+            COMMENT_SECTION
+        ));
+        assert!(whole_token_in("box comments", COMMENT_SECTION));
     }
 
     #[test]
