@@ -181,7 +181,8 @@ fn text_metrics(t: &str) -> (u32, u32) {
 pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(), IngestError> {
     let (guarded, stripped) = dom::guard(text, config.max_depth);
     let dom = Dom::parse(&guarded);
-    let html_meta = meta::read_html_meta(&dom, &stripped.json_ld);
+    let mut html_meta = meta::read_html_meta(&dom, &stripped.json_ld);
+    let ld_body = html_meta.article_body();
     meta::apply(html_meta, page);
 
     let mut c = Cleaner::new(&dom);
@@ -236,11 +237,48 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
         page.title = Some(h);
     }
     page.body = tidy_body(&rendered, page.title.as_deref(), &mut page.author);
+    // A page that builds its article with scripts, or shows only a teaser of it, often still
+    // states the whole text in its JSON-LD: when that is far longer than what the markup
+    // shows, it is the article.
+    if let Some(ld) =
+        ld_body.filter(|ld| words(ld) >= LD_BODY_MIN_WORDS && words(&page.body) * 2 < words(ld))
+    {
+        let text = ld_body_text(&ld, config.max_depth);
+        page.body = tidy_body(&text, page.title.as_deref(), &mut page.author);
+    }
     page.comments = found.comments;
     if page.published.is_none() {
         page.published = find_published(&dom, &outside_comments);
     }
     Ok(())
+}
+
+/// Fewest words a JSON-LD `articleBody` needs to stand in for the article the markup shows.
+const LD_BODY_MIN_WORDS: usize = 100;
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The text of a JSON-LD `articleBody`: plain text with a paragraph per line, or markup
+/// (some sites put the article's HTML there), rendered as the plain renderer renders a block.
+fn ld_body_text(raw: &str, max_depth: usize) -> String {
+    let markup = raw.contains("</") || raw.contains("<br") || raw.contains("<p");
+    let lines = raw.lines().map(str::trim).filter(|l| !l.is_empty());
+    if !markup && !raw.contains('&') {
+        return lines.collect::<Vec<_>>().join("\n\n");
+    }
+    // Plain text with entities in it: each line a paragraph, so that the entities are decoded
+    // and the lines kept apart.
+    let html = if markup {
+        raw.to_string()
+    } else {
+        lines.map(|l| format!("<p>{l}</p>")).collect()
+    };
+    let (guarded, _) = dom::guard(&html, max_depth);
+    let dom = Dom::parse(&guarded);
+    let dead = vec![false; dom.nodes.len()];
+    comments::block_text(&dom, &dead, DOCUMENT, &[])
 }
 
 /// `<meta http-equiv="refresh" content="0; url=…">`: where it points.
@@ -1349,6 +1387,39 @@ mod tests {
         let mut page = Page::empty("t.html", Format::Html, "UTF-8");
         extract(html, &IngestConfig::default(), &mut page).unwrap();
         page
+    }
+
+    /// A page whose markup shows `shown` and whose JSON-LD states `stated` as the article.
+    fn with_ld_body(shown: &str, stated: &str) -> String {
+        let ld = serde_json::json!({"@type": "NewsArticle", "articleBody": stated});
+        format!(
+            "<html><head><title>Story</title><script type=\"application/ld+json\">{ld}</script>\
+             </head><body><article><p>{shown}</p></article></body></html>"
+        )
+    }
+
+    #[test]
+    fn a_json_ld_article_body_stands_in_for_a_teaser() {
+        let paragraph = |topic: &str| {
+            (1..=6)
+                .map(|n| format!("Item {n} on the {topic} took the council a long evening."))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (first, second) = (paragraph("harbour"), paragraph("schools"));
+        let stated = format!("{first}\n{second}");
+        let teaser = "The council met on Tuesday to vote on the harbour plan, read on.";
+        let page = run(&with_ld_body(teaser, &stated));
+        assert_eq!(page.body, format!("{first}\n\n{second}"));
+        // Markup in the JSON-LD text is rendered, entities decoded.
+        let page = run(&with_ld_body(
+            teaser,
+            &format!("<p>{}</p><p>Q&amp;A</p>", stated),
+        ));
+        assert!(page.body.ends_with("\n\nQ&A"), "{}", page.body);
+        // The markup's own article, when it holds the text, is kept.
+        let shown = format!("{first} {second}");
+        assert_eq!(run(&with_ld_body(&shown, &stated)).body, shown);
     }
 
     #[test]

@@ -160,6 +160,19 @@ pub struct HtmlMeta {
     pub published: Option<Stamp>,
     /// The `lang` of `<html>` (or a content-language meta).
     pub lang: Option<String>,
+    /// The distinct JSON-LD `articleBody` texts of the page's articles.
+    pub article_bodies: Vec<String>,
+}
+
+impl HtmlMeta {
+    /// The JSON-LD `articleBody`, when the page describes exactly one article body.
+    pub fn article_body(&mut self) -> Option<String> {
+        if self.article_bodies.len() == 1 {
+            self.article_bodies.pop()
+        } else {
+            None
+        }
+    }
 }
 
 /// Meta `name`/`property` values that hold the publication date, in order of trust.
@@ -371,6 +384,12 @@ fn read_json_ld(v: &Value, m: &mut HtmlMeta, depth: usize) {
                     .and_then(Value::as_str)
                     .map(str::to_string);
             }
+            if let Some(b) = o.get("articleBody").and_then(Value::as_str) {
+                let b = b.trim();
+                if !is_page && !b.is_empty() && !m.article_bodies.iter().any(|x| x == b) {
+                    m.article_bodies.push(b.to_string());
+                }
+            }
             if m.lang.is_none() {
                 m.lang = o
                     .get("inLanguage")
@@ -440,6 +459,25 @@ mod tests {
         assert_eq!(
             split_title_site("Daily Star - Floods close roads across the north of the county").1,
             Some("Daily Star".into())
+        );
+    }
+
+    #[test]
+    fn one_article_body_is_the_pages_and_two_are_nobodys() {
+        let one = vec![r#"{"@type":"NewsArticle","articleBody":"All of it."}"#.to_string()];
+        let mut m = read_html_meta(&Dom::parse("<p>x</p>"), &one);
+        assert_eq!(m.article_body().as_deref(), Some("All of it."));
+        let two = vec![
+            r#"[{"@type":"BlogPosting","articleBody":"One."},{"@type":"BlogPosting","articleBody":"Two."}]"#.to_string(),
+        ];
+        assert_eq!(
+            read_html_meta(&Dom::parse("<p>x</p>"), &two).article_body(),
+            None
+        );
+        let page = vec![r#"{"@type":"WebPage","articleBody":"The page."}"#.to_string()];
+        assert_eq!(
+            read_html_meta(&Dom::parse("<p>x</p>"), &page).article_body(),
+            None
         );
     }
 
