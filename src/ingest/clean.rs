@@ -746,6 +746,9 @@ const RELATED_CUES: &[&str] = &[
     "related article:",
     "related story:",
     "related stories:",
+    "lea:",
+    "lee:",
+    "read:",
     "lea también:",
     "lea también",
     "lee también:",
@@ -1255,6 +1258,9 @@ mod tests {
         assert!(is_boilerplate_line("Read more: Looted colonial art"));
         assert!(is_boilerplate_line(
             "Lea también: Impiden ingreso a Nicaragua a reportero"
+        ));
+        assert!(is_boilerplate_line(
+            "Lea: Suben los precios del café en la región"
         ));
         assert!(!is_boilerplate_line(
             "Read more about the council's plans in the report, which runs to 200 pages."
