@@ -17,6 +17,7 @@ use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, Token, TokenStream, T
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::ingest::clean::is_alphanumeric;
 pub use crate::ingest::clean::is_cjk;
 
 /// Words longer than this many bytes are not indexed (base64 blobs, long URLs, hashes).
@@ -227,7 +228,7 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    crate::ingest::clean::is_alphanumeric(c) || is_combining_mark(c)
+    is_alphanumeric(c) || is_combining_mark(c)
 }
 
 /// Slots of the per-thread, per-language stem memory (a power of two).

@@ -240,11 +240,12 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     // A page that builds its article with scripts, or shows only a teaser of it, often still
     // states the whole text in its JSON-LD: when that is far longer than what the markup
     // shows, it is the article.
-    if let Some(ld) =
-        ld_body.filter(|ld| words(ld) >= LD_BODY_MIN_WORDS && words(&page.body) * 2 < words(ld))
-    {
-        let text = ld_body_text(&ld, config.max_depth);
-        page.body = tidy_body(&text, page.title.as_deref(), &mut page.author);
+    if let Some(ld) = ld_body {
+        let stated = words(&ld);
+        if stated >= LD_BODY_MIN_WORDS && words(&page.body) * 2 < stated {
+            let text = ld_body_text(&ld, config.max_depth);
+            page.body = tidy_body(&text, page.title.as_deref(), &mut page.author);
+        }
     }
     page.comments = found.comments;
     if page.published.is_none() {
