@@ -231,7 +231,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     if page.author.is_none() {
         page.author = find_author(&dom, &c.dead, &main, &outside_comments);
     }
-    c.drop_bylines_and_dates(&main);
+    c.drop_metadata(&main);
     let rendered = render(&dom, &c.dead, &c.text_len, &main);
     if let Some(h) = heading_title(&dom, &c.dead, &main, page.title.as_deref()) {
         page.title = Some(h);
@@ -963,10 +963,13 @@ impl<'a> Cleaner<'a> {
             || (imgs > 1 && text < 25)
     }
 
-    /// Bylines and date lines are metadata, not body text.
-    fn drop_bylines_and_dates(&mut self, main: &[NodeId]) {
+    /// Bylines and date lines are metadata, not body text; nor are short picture captions (see
+    /// [`CAPTION_MAX_CHARS`]), unless captions are most of what the article has to say (a
+    /// photo story).
+    fn drop_metadata(&mut self, main: &[NodeId]) {
         let dom = self.dom;
         let mut kill = Vec::new();
+        let mut captions = Vec::new();
         for &root in main {
             let mut iter = dom.descendants(root);
             while let Some(id) = iter.next() {
@@ -978,16 +981,24 @@ impl<'a> Cleaner<'a> {
                     continue;
                 }
                 let words = dom.names(id);
-                let meta_like = has(words, names::META_LINE);
-                if (meta_like && self.text_len[id] < 200)
-                    || (dom.tag(id) == "time"
-                        && self.text_len[id] < 60
-                        && self.is_alone_in_block(id))
+                let len = self.text_len[id];
+                if (has(words, names::META_LINE) && len < 200)
+                    || (dom.tag(id) == "time" && len < 60 && self.is_alone_in_block(id))
                 {
                     kill.push(id);
                     iter.skip_children_of(id);
+                } else if (dom.tag(id) == "figcaption" || has(words, names::CAPTION))
+                    && len < CAPTION_MAX_CHARS
+                {
+                    captions.push(id);
+                    iter.skip_children_of(id);
                 }
             }
+        }
+        let main_len: u32 = main.iter().map(|&m| self.text_len[m]).sum();
+        let caption_len: u32 = captions.iter().map(|&c| self.text_len[c]).sum();
+        if caption_len * 2 < main_len {
+            kill.extend(captions);
         }
         for id in kill {
             self.remove(id);
@@ -1003,13 +1014,20 @@ impl<'a> Cleaner<'a> {
     }
 }
 
-/// One part of a template: the tag and the whole class list of a split article's parts.
+/// Longest caption (in characters other than whitespace) that is taken for a picture's label
+/// rather than for text. A caption of a line or two names what the picture shows and who took
+/// it, and readers of the article do not count it as the article's text; a paragraph-long
+/// caption (a slide show's) carries text of its own.
+const CAPTION_MAX_CHARS: u32 = 150;
+
 /// A paragraph's vote in Readability's scoring: one, one per comma, one per hundred characters
 /// up to three.
 fn paragraph_score(len: u32, commas: u32) -> f32 {
     1.0 + commas as f32 + (len as f32 / 100.0).min(3.0)
 }
 
+/// True when the element is one part of a template: the tag and the whole class list of a split
+/// article's parts.
 fn same_template(dom: &Dom, id: NodeId, tag: &str, class: &str) -> bool {
     dom.tag(id) == tag && dom.attr(id, "class") == Some(class)
 }
@@ -1581,6 +1599,45 @@ mod tests {
             assert!(page.body.contains(want), "{want} missing: {}", page.body);
         }
         assert!(!page.body.contains("Subscribe"), "{}", page.body);
+    }
+
+    #[test]
+    fn short_captions_go_and_long_ones_and_photo_stories_stay() {
+        let prose = "<p>The council voted on Tuesday to close the old bridge to cars, after \
+            engineers found cracks in two of its piers, and buses will take the ring road.</p>";
+        let long = "The old bridge seen from the east bank in 1921, a year after it opened, when \
+            trams still crossed it every ten minutes and the toll house stood at the far end, \
+            before the flood of 1926 carried it away.";
+        let html = format!(
+            r##"<html><body><article>{prose}
+            <figure><img src="a.jpg"><figcaption>Cracks in the north pier. Photo: J. Doe
+            </figcaption></figure>{prose}
+            <div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">The toll house
+            </p></div>{prose}
+            <figure><img src="c.jpg"><figcaption>{long}</figcaption></figure>
+            {prose}</article></body></html>"##
+        );
+        let page = run(&html);
+        assert!(!page.body.contains("north pier"), "{}", page.body);
+        assert!(!page.body.contains("The toll house"), "{}", page.body);
+        assert!(
+            page.body.contains("trams still crossed it"),
+            "{}",
+            page.body
+        );
+
+        let story: String = ["The first ferry leaves at dawn", "Nets drying on the quay"]
+            .iter()
+            .map(|c| format!("<figure><img src=\"x.jpg\"><figcaption>{c}</figcaption></figure>"))
+            .collect();
+        let page = run(&format!(
+            "<html><body><article><h1>The harbour</h1>{story}</article></body></html>"
+        ));
+        assert!(
+            page.body.contains("Nets drying on the quay"),
+            "{}",
+            page.body
+        );
     }
 
     #[test]

@@ -525,6 +525,18 @@ const SECTION_EXCLUDE_WORDS: &[&str] = &[
 /// Names of forum posts (vBulletin, XenForo and similar).
 const FORUM_POST_WORDS: &[&str] = &["postcontainer", "postbit", "forum-post", "topic-post"];
 
+/// Names of picture captions (`wp-caption-text`, `image-caption`, `bildunterschrift`).
+const CAPTION_WORDS: &[&str] = &[
+    "caption",
+    "captions",
+    "figcaption",
+    "bildunterschrift",
+    "bildtext",
+    "legende",
+    "leyenda",
+    "didascalia",
+];
+
 /// Roles of chrome landmarks.
 const CHROME_ROLES: &[&str] = &[
     "navigation",
@@ -670,10 +682,13 @@ const LEAD_WORDS: &[&str] = &[
 
 /// Bit of the `LEAD_WORDS` list.
 pub const LEAD: Names = 1 << 27;
+/// Bit of the `CAPTION_WORDS` list.
+pub const CAPTION: Names = 1 << 26;
 
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
     (LEAD_WORDS, LEAD),
+    (CAPTION_WORDS, CAPTION),
     (CHROME_WORDS, CHROME),
     (WEAK_CHROME_WORDS, WEAK_CHROME),
     (CONTENT_WORDS, CONTENT),
