@@ -963,13 +963,15 @@ impl<'a> Cleaner<'a> {
             || (imgs > 1 && text < 25)
     }
 
-    /// Bylines and date lines are metadata, not body text; nor are short picture captions (see
+    /// Bylines, date lines and boxes about the author are metadata, not body text; nor are short
+    /// picture captions (see
     /// [`CAPTION_MAX_CHARS`]), unless captions are most of what the article has to say (a
     /// photo story).
     fn drop_metadata(&mut self, main: &[NodeId]) {
         let dom = self.dom;
         let mut kill = Vec::new();
         let mut captions = Vec::new();
+        let main_len: u32 = main.iter().map(|&m| self.text_len[m]).sum();
         for &root in main {
             let mut iter = dom.descendants(root);
             while let Some(id) = iter.next() {
@@ -984,6 +986,7 @@ impl<'a> Cleaner<'a> {
                 let len = self.text_len[id];
                 if (has(words, names::META_LINE) && len < 200)
                     || (dom.tag(id) == "time" && len < 60 && self.is_alone_in_block(id))
+                    || (has(words, names::AUTHOR_BOX) && len * 2 < main_len)
                 {
                     kill.push(id);
                     iter.skip_children_of(id);
@@ -995,7 +998,6 @@ impl<'a> Cleaner<'a> {
                 }
             }
         }
-        let main_len: u32 = main.iter().map(|&m| self.text_len[m]).sum();
         let caption_len: u32 = captions.iter().map(|&c| self.text_len[c]).sum();
         if caption_len * 2 < main_len {
             kill.extend(captions);
@@ -1599,6 +1601,22 @@ mod tests {
             assert!(page.body.contains(want), "{want} missing: {}", page.body);
         }
         assert!(!page.body.contains("Subscribe"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_box_about_the_author_is_not_article_text() {
+        let prose = "<p>The council voted on Tuesday to close the old bridge to cars, after \
+            engineers found cracks in two of its piers, and buses will take the ring road.</p>";
+        let html = format!(
+            r##"<html><body><article>{prose}{prose}{prose}
+            <div class="td-author-description"><b>Jane Doe</b><p>Jane has covered the city's \
+            roads, rivers and budgets for twenty years, and before that she taught geography \
+            in a village school. Her book on the city's lost canals came out last spring, and \
+            she walks to work every day, whatever the weather.</p></div></article></body></html>"##
+        );
+        let page = run(&html);
+        assert!(page.body.contains("buses will take"), "{}", page.body);
+        assert!(!page.body.contains("taught geography"), "{}", page.body);
     }
 
     #[test]

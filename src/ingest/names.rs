@@ -684,6 +684,24 @@ const LEAD_WORDS: &[&str] = &[
 pub const LEAD: Names = 1 << 27;
 /// Bit of the `CAPTION_WORDS` list.
 pub const CAPTION: Names = 1 << 26;
+/// The element is a box about the article's author (`author-bio`, `mh-author-box`,
+/// `about-the-author`): found by word pairs, see [`AUTHOR_BOX_PARTS`].
+pub const AUTHOR_BOX: Names = 1 << 25;
+
+/// Words that, right after `author` in one token, make it a box about the author: themes and
+/// page builders prefix the pair with their own names (`td-author-description`,
+/// `elementor-author-box`, `ArticlePage-authorInfo`), so no list of whole names can hold them.
+/// `about` (or `about-the`) before `author` does the same.
+const AUTHOR_BOX_PARTS: &[&str] = &[
+    "info",
+    "box",
+    "bio",
+    "description",
+    "about",
+    "profile",
+    "card",
+    "details",
+];
 
 /// Every list with its bit.
 const LISTS: &[(&[&str], Names)] = &[
@@ -785,6 +803,7 @@ pub fn classify(value: &str) -> Names {
     // The lists of a `STYLED_WORDS` part, held until the part after it shows whether it
     // styles something (`text-right`) or names it (`comment-text`, `text-editor`).
     let mut held: Names = 0;
+    let mut author_box: Names = 0;
     // `part`: a word cut from a compound token, where `WHOLE_TOKEN_ONLY` words do not count.
     let mut look = |w: &str, part: bool| {
         let found = if part && WHOLE_TOKEN_ONLY.contains(&w) {
@@ -805,6 +824,9 @@ pub fn classify(value: &str) -> Names {
         bits |= found;
     };
     for part in own_tokens(value) {
+        if is_author_box_token(part) {
+            author_box = AUTHOR_BOX;
+        }
         buf.clear();
         buf.extend(part.chars().map(|c| {
             if c == '_' {
@@ -845,7 +867,45 @@ pub fn classify(value: &str) -> Names {
         );
         look(&buf, false);
     }
-    bits
+    bits | author_box
+}
+
+/// True when a class token names a box about the author: `author` followed by one of
+/// [`AUTHOR_BOX_PARTS`], or preceded by `about` (`about-the-author`). Parts are split as
+/// [`classify`] splits them.
+fn is_author_box_token(token: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    if !lower.contains("author") {
+        return false;
+    }
+    let mut parts = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for ch in token.chars() {
+        let hump = ch.is_uppercase() && prev_lower;
+        if matches!(ch, '-' | '_' | ':' | '.') || hump {
+            if !word.is_empty() {
+                parts.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            if !hump {
+                continue;
+            }
+        }
+        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
+        word.extend(ch.to_lowercase());
+    }
+    if !word.is_empty() {
+        parts.push(word);
+    }
+    parts.iter().enumerate().any(|(i, p)| {
+        p == "author"
+            && (parts
+                .get(i + 1)
+                .is_some_and(|n| AUTHOR_BOX_PARTS.contains(&n.as_str()))
+                || (i > 0 && parts[i - 1] == "about")
+                || (i > 1 && parts[i - 1] == "the" && parts[i - 2] == "about"))
+    })
 }
 
 /// The tokens of a class value that say what the element is. WordPress writes a post's
@@ -920,6 +980,30 @@ mod tests {
             COMMENT_SECTION
         ));
         assert!(whole_token_in("box comments", COMMENT_SECTION));
+    }
+
+    #[test]
+    fn author_boxes_are_found_by_word_pairs() {
+        for name in [
+            "author-bio",
+            "mh-author-box",
+            "td-author-description",
+            "ArticlePage-authorInfo",
+            "about-the-author",
+            "entry_author_info",
+            "aboutAuthor",
+        ] {
+            assert_ne!(classify(name) & AUTHOR_BOX, 0, "{name}");
+        }
+        for name in [
+            "author",
+            "post-author",
+            "author-name",
+            "coauthor-profile",
+            "authors box",
+        ] {
+            assert_eq!(classify(name) & AUTHOR_BOX, 0, "{name}");
+        }
     }
 
     #[test]
