@@ -183,6 +183,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     let dom = Dom::parse(&guarded);
     let mut html_meta = meta::read_html_meta(&dom, &stripped.json_ld);
     let ld_body = html_meta.article_body();
+    let descriptions = std::mem::take(&mut html_meta.descriptions);
     meta::apply(html_meta, page);
 
     let mut c = Cleaner::new(&dom);
@@ -232,6 +233,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
         page.author = find_author(&dom, &c.dead, &main, &outside_comments);
     }
     c.drop_metadata(&main);
+    c.add_standfirst(&mut main, &descriptions, &outside_comments);
     let rendered = render(&dom, &c.dead, &c.text_len, &main);
     if let Some(h) = heading_title(&dom, &c.dead, &main, page.title.as_deref()) {
         page.title = Some(h);
@@ -848,6 +850,58 @@ impl<'a> Cleaner<'a> {
         }
     }
 
+    /// Puts the standfirst before the article when the page shows it apart (in the header, by
+    /// the headline). Templates often give it no name a reader of classes could know, but the
+    /// page's summary in its `description` metadata is mostly that very text: the smallest live
+    /// block before the article whose text holds the summary's opening is the standfirst.
+    fn add_standfirst(&self, main: &mut Vec<NodeId>, descriptions: &[String], skip: &[bool]) {
+        let dom = self.dom;
+        let Some(&first) = main.first() else {
+            return;
+        };
+        for description in descriptions {
+            let summary = folded(description.trim_end_matches(['…', '.', ' ']));
+            if summary.split(' ').count() < STANDFIRST_MIN_WORDS {
+                continue;
+            }
+            let key: String = summary.chars().take(STANDFIRST_KEY_CHARS).collect();
+            let size = weighted_non_space(&summary) as u32;
+            let (low, high) = (size / 2, (size * 3).max(size + 300));
+            if main.iter().any(|&m| folded(&dom.text(m)).contains(&key)) {
+                return;
+            }
+            let mut found = None;
+            let mut iter = dom.descendants(DOCUMENT);
+            while let Some(id) = iter.next() {
+                if id == first {
+                    break;
+                }
+                if self.dead[id] || skip[id] {
+                    iter.skip_children_of(id);
+                    continue;
+                }
+                let len = self.text_len[id];
+                if !dom.is_element(id) || len < low {
+                    iter.skip_children_of(id);
+                    continue;
+                }
+                if len <= high
+                    && dom.tag(id) != "h1"
+                    && self.link_density(id) < 0.5
+                    && folded(&dom.text(id)).contains(&key)
+                {
+                    found = Some(id);
+                }
+            }
+            if let Some(id) = found {
+                if !dom.ancestors(first).any(|a| a == id) {
+                    main.insert(0, id);
+                }
+                return;
+            }
+        }
+    }
+
     /// Inside the chosen nodes, removes blocks that look like chrome after all: link lists,
     /// image galleries without text, form remains, headings of chrome (Readability's "clean
     /// conditionally").
@@ -1014,6 +1068,27 @@ impl<'a> Cleaner<'a> {
         };
         self.text_len[p] <= self.text_len[id] + 40
     }
+}
+
+/// Fewest words of a page summary that is looked for as the article's standfirst: shorter ones
+/// are slogans and site descriptions.
+const STANDFIRST_MIN_WORDS: usize = 6;
+
+/// How much of the summary's opening (in characters) a block must hold to be its standfirst:
+/// summaries are often cut short, or end differently from the text they quote.
+const STANDFIRST_KEY_CHARS: usize = 60;
+
+/// Lower-cased text with its whitespace runs made single spaces, for comparing texts that
+/// differ in layout.
+fn folded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// Longest caption (in characters other than whitespace) that is taken for a picture's label
@@ -1601,6 +1676,37 @@ mod tests {
             assert!(page.body.contains(want), "{want} missing: {}", page.body);
         }
         assert!(!page.body.contains("Subscribe"), "{}", page.body);
+    }
+
+    #[test]
+    fn the_standfirst_by_the_headline_is_found_by_the_page_summary() {
+        let prose = "<p>The council voted on Tuesday to close the old bridge to cars, after \
+            engineers found cracks in two of its piers, and buses will take the ring road.</p>";
+        let page_with = |summary: &str, shown: &str| {
+            run(&format!(
+                r##"<html><head><meta name="description" content="{summary}"></head><body>
+                <header><h1>Bridge closes</h1><div class="x1">{shown}</div></header>
+                <div class="x2">{prose}{prose}{prose}</div></body></html>"##
+            ))
+        };
+        let lead = "Cars will be kept off the bridge for at least two years while its piers \
+            are rebuilt.";
+        let page = page_with(lead, lead);
+        assert!(
+            page.body.starts_with("Cars will be kept off"),
+            "{}",
+            page.body
+        );
+        // A summary cut short still finds the whole standfirst.
+        let page = page_with("Cars will be kept off the bridge for at least two…", lead);
+        assert!(page.body.contains("piers are rebuilt."), "{}", page.body);
+        // A site's slogan is not a standfirst.
+        let page = page_with("News for the river towns", "News for the river towns");
+        assert!(!page.body.contains("river towns"), "{}", page.body);
+        // A summary that quotes the article adds nothing.
+        let page = page_with("The council voted on Tuesday to close the old bridge", lead);
+        assert!(!page.body.contains("Cars will"), "{}", page.body);
+        assert!(page.body.starts_with("The council voted"), "{}", page.body);
     }
 
     #[test]

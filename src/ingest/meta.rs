@@ -162,6 +162,8 @@ pub struct HtmlMeta {
     pub lang: Option<String>,
     /// The distinct JSON-LD `articleBody` texts of the page's articles.
     pub article_bodies: Vec<String>,
+    /// The distinct summaries in `description`, `og:description` and `twitter:description`.
+    pub descriptions: Vec<String>,
 }
 
 impl HtmlMeta {
@@ -269,6 +271,11 @@ pub fn read_html_meta(dom: &Dom, json_ld: &[String]) -> HtmlMeta {
                             m.site = Some(value.to_string())
                         }
                         "og:url" => og_url = Some(value.to_string()),
+                        "description" | "og:description" | "twitter:description"
+                            if !m.descriptions.iter().any(|d| d == value) =>
+                        {
+                            m.descriptions.push(value.to_string())
+                        }
                         "content-language" if m.lang.is_none() => m.lang = lang_attr(value),
                         _ => {}
                     }
@@ -487,6 +494,9 @@ mod tests {
             <html lang="en-GB"><head><title>Story | Example</title>
             <meta property="og:site_name" content="Example News">
             <meta property="article:published_time" content="2021-11-03T08:00:00+00:00">
+            <meta name="description" content="What happened.">
+            <meta property="og:description" content="What happened.">
+            <meta name="twitter:description" content="What happened, in short.">
             </head><body><p>x</p></body></html>"#;
         let ld = vec![r#"{"@context":"https://schema.org","@type":"NewsArticle","headline":"Story","author":[{"@type":"Person","name":"Ann Lee"}]}"#.to_string()];
         let m = read_html_meta(&Dom::parse(html), &ld);
@@ -495,5 +505,9 @@ mod tests {
         assert_eq!(m.url.as_deref(), Some("https://example.com/a/story"));
         assert_eq!(m.author.as_deref(), Some("Ann Lee"));
         assert_eq!(m.published.unwrap().to_string(), "2021-11-03T08:00:00Z");
+        assert_eq!(
+            m.descriptions,
+            ["What happened.", "What happened, in short."]
+        );
     }
 }
