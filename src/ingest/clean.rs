@@ -35,6 +35,9 @@ const AD_MARKERS: &[&str] = &[
     "skip advertisement",
     "ad feedback",
     "report this ad",
+    "advert",
+    "adverts",
+    "advertorial",
     "anzeige",
     "werbung",
     "publicité",
@@ -45,6 +48,10 @@ const AD_MARKERS: &[&str] = &[
     "pubblicita",
     "advertentie",
     "reklama",
+    "reklam",
+    "annons",
+    "mainos",
+    "iklan",
     "реклама",
     "광고",
     "広告",
@@ -209,6 +216,16 @@ const WIDGET_LABELS: &[&str] = &[
     "related stories",
     "you may also like",
     "you might also like",
+    "related",
+    "trending",
+    "trending now",
+    "trending news",
+    "sharing is caring",
+    "like this",
+    "this slideshow requires javascript",
+    "tell us what you think",
+    "terkait",
+    "suka memuat",
     "gefällt mir",
     "wird geladen",
     "lade",
@@ -897,7 +914,7 @@ pub fn is_boilerplate_norm(line: &str, norm: &str) -> bool {
     let lower_t = lower.trim();
     (chars <= RELATED_LINE_MAX_CHARS && related_with(lower_t))
         || (chars <= CREDIT_MAX_CHARS && credit_with(chars, lower_t))
-        || (chars <= META_LINE_MAX_CHARS && is_meta_label(lower_t))
+        || (chars <= META_LINE_MAX_CHARS && (is_meta_label(lower_t) || is_reading_time(lower_t)))
 }
 
 /// Labels of a page's own metadata: a line holding one and then only a date or a link (or
@@ -932,6 +949,57 @@ const META_LABELS: &[&str] = &[
 
 /// A metadata line is short.
 const META_LINE_MAX_CHARS: usize = 80;
+
+/// Labels of an article's estimated reading time.
+const READING_TIME_LABELS: &[&str] = &[
+    "estimated reading time",
+    "reading time",
+    "read time",
+    "lesezeit",
+    "lesedauer",
+    "tempo de leitura",
+    "tiempo de lectura",
+    "temps de lecture",
+    "tempo di lettura",
+    "leestijd",
+    "czas czytania",
+];
+
+/// Words after a number that make a line a reading time (`4 min read`, `3 Minuten Lesezeit`).
+const READING_TIME_UNITS: &[&str] = &[
+    "min read",
+    "mins read",
+    "minute read",
+    "minutes read",
+    "min. read",
+    "min lesezeit",
+    "min. lesezeit",
+    "minuten lesezeit",
+    "min de lectura",
+    "minutos de lectura",
+    "min de leitura",
+    "minutos de leitura",
+    "min de lecture",
+    "minutes de lecture",
+    "min di lettura",
+    "minuti di lettura",
+];
+
+/// True for a lower-cased, trimmed line that states the article's reading time and nothing
+/// else (`Reading time: 4 minutes`, `Lesezeit: 2 Min.`, `5 min read`).
+fn is_reading_time(lower: &str) -> bool {
+    let number_first = |rest: &str| {
+        rest.starts_with(|c: char| c.is_ascii_digit()) && rest.split_whitespace().count() <= 3
+    };
+    if let Some(rest) = READING_TIME_LABELS
+        .iter()
+        .find_map(|l| lower.strip_prefix(l))
+    {
+        return number_first(rest.trim_start_matches([':', ' ', '\u{a0}']));
+    }
+    let digits = lower.trim_start_matches(|c: char| c.is_ascii_digit());
+    digits.len() < lower.len() && READING_TIME_UNITS.contains(&digits.trim_start())
+}
 
 /// True for a lower-cased, trimmed line that is a metadata label followed by nothing, a date,
 /// or a link.
@@ -1138,6 +1206,26 @@ pub fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_times_are_furniture() {
+        for line in [
+            "Reading time: 4 minutes",
+            "Lesezeit: 2 Minuten",
+            "Tempo de leitura: 1 minuto",
+            "5 min read",
+            "3 Minuten Lesezeit",
+        ] {
+            assert!(is_boilerplate_line(line), "{line}");
+        }
+        for line in [
+            "Reading time matters more than length, the editors found.",
+            "5 min read the paper aloud to the class.",
+            "Lesezeit",
+        ] {
+            assert!(!is_boilerplate_line(line), "{line}");
+        }
+    }
 
     #[test]
     fn the_quick_alphanumeric_test_agrees_with_the_unicode_tables() {
