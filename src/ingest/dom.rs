@@ -260,6 +260,9 @@ pub(super) fn is_read_attribute(name: &str) -> bool {
             // Table layout, which the renderer reads.
             | b"colspan"
             | b"rowspan"
+            // Pictures loaded by script, which tell a picture's caption.
+            | b"data-src"
+            | b"data-srcset"
     )
 }
 

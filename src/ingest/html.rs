@@ -1046,6 +1046,7 @@ impl<'a> Cleaner<'a> {
                     iter.skip_children_of(id);
                 } else if (dom.tag(id) == "figcaption" || has(words, names::CAPTION))
                     && len < CAPTION_MAX_CHARS
+                    && self.captions_a_picture(id)
                 {
                     captions.push(id);
                     iter.skip_children_of(id);
@@ -1061,6 +1062,46 @@ impl<'a> Cleaner<'a> {
         }
     }
 
+    /// True when a caption stands by a picture: its parent or grandparent (the figure, with
+    /// little text besides the caption) holds an image, video or drawing, and no code or table
+    /// (a code listing's caption names what the listing does, which is text).
+    fn captions_a_picture(&self, caption: NodeId) -> bool {
+        let dom = self.dom;
+        let own = self.text_len[caption];
+        for figure in dom.ancestors(caption).take(CAPTION_FIGURE_LEVELS) {
+            // A block with text of its own besides the caption is the article, not the figure.
+            if self.text_len[figure] > own + CAPTION_MAX_CHARS {
+                return false;
+            }
+            let mut picture = false;
+            for d in std::iter::once(figure).chain(dom.descendants(figure)) {
+                match dom.tag(d) {
+                    "pre" | "code" | "table" => return false,
+                    "img" | "picture" | "video" | "svg" | "iframe" | "amp-img" | "canvas" => {
+                        picture = true
+                    }
+                    // A picture loaded by script once in view, drawn as a background, or
+                    // marked as one for search engines.
+                    _ if dom.is_element(d)
+                        && (dom.attr(d, "data-src").is_some()
+                            || dom.attr(d, "data-srcset").is_some()
+                            || dom.attr(d, "style").is_some_and(|s| s.contains("url("))
+                            || dom.attr(d, "itemtype").is_some_and(|t| {
+                                t.ends_with("/ImageObject") || t.ends_with("/VideoObject")
+                            })) =>
+                    {
+                        picture = true
+                    }
+                    _ => {}
+                }
+            }
+            if picture {
+                return true;
+            }
+        }
+        false
+    }
+
     /// True when the element's parent block holds little else (a date on its own line).
     fn is_alone_in_block(&self, id: NodeId) -> bool {
         let Some(p) = self.dom.nodes[id].parent else {
@@ -1069,6 +1110,10 @@ impl<'a> Cleaner<'a> {
         self.text_len[p] <= self.text_len[id] + 40
     }
 }
+
+/// How far above a caption its picture is looked for: the caption's parent (a `figure`, a
+/// `wp-caption` box) or that one's parent (a figure whose caption sits in a wrapper).
+const CAPTION_FIGURE_LEVELS: usize = 2;
 
 /// Fewest words of a page summary that is looked for as the article's standfirst: shorter ones
 /// are slogans and site descriptions.
@@ -1738,17 +1783,22 @@ mod tests {
             </figcaption></figure>{prose}
             <div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">The toll house
             </p></div>{prose}
-            <figure><img src="c.jpg"><figcaption>{long}</figcaption></figure>
-            {prose}</article></body></html>"##
+            <figure><img src="c.jpg"><figcaption>{long}</figcaption></figure>{prose}
+            <figure><div class="lazy" data-src="d.jpg"></div><figcaption>Gulls over the weir
+            </figcaption></figure>{prose}
+            <figure><pre><code>fn main() {{}}</code></pre><figcaption>Listing 1: An empty program
+            </figcaption></figure>{prose}</article></body></html>"##
         );
         let page = run(&html);
         assert!(!page.body.contains("north pier"), "{}", page.body);
         assert!(!page.body.contains("The toll house"), "{}", page.body);
+        assert!(!page.body.contains("Gulls over"), "{}", page.body);
         assert!(
             page.body.contains("trams still crossed it"),
             "{}",
             page.body
         );
+        assert!(page.body.contains("An empty program"), "{}", page.body);
 
         let story: String = ["The first ferry leaves at dawn", "Nets drying on the quay"]
             .iter()
