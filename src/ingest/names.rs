@@ -823,10 +823,9 @@ pub fn classify(value: &str) -> Names {
         }
         bits |= found;
     };
+    // A token's parts, kept only when it may name a box about the author.
+    let mut parts: Vec<String> = Vec::new();
     for part in own_tokens(value) {
-        if is_author_box_token(part) {
-            author_box = AUTHOR_BOX;
-        }
         buf.clear();
         buf.extend(part.chars().map(|c| {
             if c == '_' {
@@ -836,26 +835,39 @@ pub fn classify(value: &str) -> Names {
             }
         }));
         look(&buf, false);
+        let keep = part
+            .as_bytes()
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"author"));
+        parts.clear();
+        let mut end_word = |word: &mut String| {
+            look(word, true);
+            if keep {
+                parts.push(word.clone());
+            }
+            word.clear();
+        };
         word.clear();
         let mut prev_lower = false;
         for ch in part.chars() {
             if matches!(ch, '-' | '_' | ':' | '.') {
                 if !word.is_empty() {
-                    look(&word, true);
-                    word.clear();
+                    end_word(&mut word);
                 }
                 prev_lower = false;
                 continue;
             }
             if ch.is_uppercase() && prev_lower && !word.is_empty() {
-                look(&word, true);
-                word.clear();
+                end_word(&mut word);
             }
             prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
             word.extend(ch.to_lowercase());
         }
         if !word.is_empty() {
-            look(&word, true);
+            end_word(&mut word);
+        }
+        if keep && is_author_box(&parts) {
+            author_box = AUTHOR_BOX;
         }
         // The whole token, looked up next, also releases a styled word that ended it: such a
         // word names the element.
@@ -870,34 +882,9 @@ pub fn classify(value: &str) -> Names {
     bits | author_box
 }
 
-/// True when a class token names a box about the author: `author` followed by one of
-/// [`AUTHOR_BOX_PARTS`], or preceded by `about` (`about-the-author`). Parts are split as
-/// [`classify`] splits them.
-fn is_author_box_token(token: &str) -> bool {
-    let lower = token.to_ascii_lowercase();
-    if !lower.contains("author") {
-        return false;
-    }
-    let mut parts = Vec::new();
-    let mut word = String::new();
-    let mut prev_lower = false;
-    for ch in token.chars() {
-        let hump = ch.is_uppercase() && prev_lower;
-        if matches!(ch, '-' | '_' | ':' | '.') || hump {
-            if !word.is_empty() {
-                parts.push(std::mem::take(&mut word));
-            }
-            prev_lower = false;
-            if !hump {
-                continue;
-            }
-        }
-        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
-        word.extend(ch.to_lowercase());
-    }
-    if !word.is_empty() {
-        parts.push(word);
-    }
+/// True when the parts of one class token name a box about the author: `author` followed by
+/// one of [`AUTHOR_BOX_PARTS`], or preceded by `about` (`about-the-author`).
+fn is_author_box(parts: &[String]) -> bool {
     parts.iter().enumerate().any(|(i, p)| {
         p == "author"
             && (parts
