@@ -854,22 +854,28 @@ impl<'a> Cleaner<'a> {
     /// the headline). Templates often give it no name a reader of classes could know, but the
     /// page's summary in its `description` metadata is mostly that very text: the smallest live
     /// block before the article whose text holds the summary's opening is the standfirst.
+    /// `skip` marks what is never the article (comment sections, code, ads).
     fn add_standfirst(&self, main: &mut Vec<NodeId>, descriptions: &[String], skip: &[bool]) {
         let dom = self.dom;
         let Some(&first) = main.first() else {
             return;
         };
+        let mut shown: Option<String> = None;
         for description in descriptions {
             let summary = folded(description.trim_end_matches(['…', '.', ' ']));
             if summary.split(' ').count() < STANDFIRST_MIN_WORDS {
                 continue;
             }
             let key: String = summary.chars().take(STANDFIRST_KEY_CHARS).collect();
-            let size = weighted_non_space(&summary) as u32;
-            let (low, high) = (size / 2, (size * 3).max(size + 300));
-            if main.iter().any(|&m| folded(&dom.text(m)).contains(&key)) {
+            let shown = shown.get_or_insert_with(|| {
+                let texts: Vec<String> = main.iter().map(|&m| dom.text(m)).collect();
+                folded(&texts.join(" "))
+            });
+            if shown.contains(&key) {
                 return;
             }
+            let size = weighted_non_space(&summary) as u32;
+            let (low, high) = (size / 2, (size * 3).max(size + 300));
             let mut found = None;
             let mut iter = dom.descendants(DOCUMENT);
             while let Some(id) = iter.next() {
@@ -1017,10 +1023,9 @@ impl<'a> Cleaner<'a> {
             || (imgs > 1 && text < 25)
     }
 
-    /// Bylines, date lines and boxes about the author are metadata, not body text; nor are short
-    /// picture captions (see
-    /// [`CAPTION_MAX_CHARS`]), unless captions are most of what the article has to say (a
-    /// photo story).
+    /// Bylines, date lines and boxes about the author are metadata, not body text; nor are
+    /// short picture captions (see [`CAPTION_MAX_CHARS`]), unless captions are most of what the
+    /// article has to say (a photo story).
     fn drop_metadata(&mut self, main: &[NodeId]) {
         let dom = self.dom;
         let mut kill = Vec::new();
@@ -1111,6 +1116,12 @@ impl<'a> Cleaner<'a> {
     }
 }
 
+/// Longest caption (in characters other than whitespace) that is taken for a picture's label
+/// rather than for text. A caption of a line or two names what the picture shows and who took
+/// it, and readers of the article do not count it as the article's text; a paragraph-long
+/// caption (a slide show's) carries text of its own.
+const CAPTION_MAX_CHARS: u32 = 150;
+
 /// How far above a caption its picture is looked for: the caption's parent (a `figure`, a
 /// `wp-caption` box) or that one's parent (a figure whose caption sits in a wrapper).
 const CAPTION_FIGURE_LEVELS: usize = 2;
@@ -1135,12 +1146,6 @@ fn folded(text: &str) -> String {
     }
     out
 }
-
-/// Longest caption (in characters other than whitespace) that is taken for a picture's label
-/// rather than for text. A caption of a line or two names what the picture shows and who took
-/// it, and readers of the article do not count it as the article's text; a paragraph-long
-/// caption (a slide show's) carries text of its own.
-const CAPTION_MAX_CHARS: u32 = 150;
 
 /// A paragraph's vote in Readability's scoring: one, one per comma, one per hundred characters
 /// up to three.
