@@ -950,6 +950,16 @@ const META_LABELS: &[&str] = &[
 /// A metadata line is short.
 const META_LINE_MAX_CHARS: usize = 80;
 
+/// What follows the first of `labels` that opens the lower-cased line as a whole word, past a
+/// colon and spaces (`last modified: 03-10-2004` gives `03-10-2004`).
+fn after_label<'a>(lower: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|l| {
+        let rest = lower.strip_prefix(l)?;
+        (!rest.starts_with(char::is_alphanumeric))
+            .then(|| rest.trim_start_matches([':', ' ', '\u{a0}']))
+    })
+}
+
 /// Labels of an article's estimated reading time.
 const READING_TIME_LABELS: &[&str] = &[
     "estimated reading time",
@@ -991,11 +1001,8 @@ fn is_reading_time(lower: &str) -> bool {
     let number_first = |rest: &str| {
         rest.starts_with(|c: char| c.is_ascii_digit()) && rest.split_whitespace().count() <= 3
     };
-    if let Some(rest) = READING_TIME_LABELS
-        .iter()
-        .find_map(|l| lower.strip_prefix(l))
-    {
-        return number_first(rest.trim_start_matches([':', ' ', '\u{a0}']));
+    if let Some(rest) = after_label(lower, READING_TIME_LABELS) {
+        return number_first(rest);
     }
     let digits = lower.trim_start_matches(|c: char| c.is_ascii_digit());
     digits.len() < lower.len() && READING_TIME_UNITS.contains(&digits.trim_start())
@@ -1005,15 +1012,10 @@ fn is_reading_time(lower: &str) -> bool {
 /// or a link.
 fn is_meta_label(lower: &str) -> bool {
     let t = lower.trim_start_matches(['*', '-', '•', ' ']);
-    let Some(rest) = META_LABELS.iter().find_map(|l| {
-        let rest = t.strip_prefix(l)?;
-        (!rest.starts_with(char::is_alphanumeric)).then_some(rest)
-    }) else {
+    let Some(rest) = after_label(t, META_LABELS) else {
         return false;
     };
-    let rest = rest
-        .trim_start_matches([':', ' ', '\u{a0}'])
-        .trim_end_matches(['.', ' ']);
+    let rest = rest.trim_end_matches(['.', ' ']);
     rest.is_empty()
         || (rest.starts_with("http") && !rest.contains(' '))
         || super::dates::Stamp::parse(rest).is_some()

@@ -853,59 +853,72 @@ impl<'a> Cleaner<'a> {
     /// Puts the standfirst before the article when the page shows it apart (in the header, by
     /// the headline). Templates often give it no name a reader of classes could know, but the
     /// page's summary in its `description` metadata is mostly that very text: the smallest live
-    /// block before the article whose text holds the summary's opening is the standfirst.
-    /// `skip` marks what is never the article (comment sections, code, ads).
+    /// block before the article whose text holds the summary's opening is the standfirst,
+    /// unless the article holds that opening itself. `skip` marks what is never the article
+    /// (comment sections, code, ads).
     fn add_standfirst(&self, main: &mut Vec<NodeId>, descriptions: &[String], skip: &[bool]) {
         let dom = self.dom;
         let Some(&first) = main.first() else {
             return;
         };
-        let mut shown: Option<String> = None;
         for description in descriptions {
-            let summary = folded(description.trim_end_matches(['…', '.', ' ']));
+            let summary = clean::normalize(description);
             if summary.split(' ').count() < STANDFIRST_MIN_WORDS {
                 continue;
             }
             let key: String = summary.chars().take(STANDFIRST_KEY_CHARS).collect();
-            let shown = shown.get_or_insert_with(|| {
-                let texts: Vec<String> = main.iter().map(|&m| dom.text(m)).collect();
-                folded(&texts.join(" "))
-            });
-            if shown.contains(&key) {
-                return;
+            let Some(found) = self.block_holding(&summary, &key, first, skip) else {
+                continue;
+            };
+            // Looked at only now: most pages show no block before the article that holds the
+            // summary, and folding the whole article's text for them would be waste.
+            let texts: Vec<String> = main.iter().map(|&m| dom.text(m)).collect();
+            if !clean::normalize(&texts.join(" ")).contains(&key)
+                && !dom.ancestors(first).any(|a| a == found)
+            {
+                main.insert(0, found);
             }
-            let size = weighted_non_space(&summary) as u32;
-            let (low, high) = (size / 2, (size * 3).max(size + 300));
-            let mut found = None;
-            let mut iter = dom.descendants(DOCUMENT);
-            while let Some(id) = iter.next() {
-                if id == first {
-                    break;
-                }
-                if self.dead[id] || skip[id] {
-                    iter.skip_children_of(id);
-                    continue;
-                }
-                let len = self.text_len[id];
-                if !dom.is_element(id) || len < low {
-                    iter.skip_children_of(id);
-                    continue;
-                }
-                if len <= high
-                    && dom.tag(id) != "h1"
-                    && self.link_density(id) < 0.5
-                    && folded(&dom.text(id)).contains(&key)
-                {
-                    found = Some(id);
-                }
+            return;
+        }
+    }
+
+    /// The smallest live block before `first` whose text holds `key`, the opening of the
+    /// normalised `summary`: a block about as long as the summary, not a link list and not the
+    /// page's `h1`.
+    fn block_holding(
+        &self,
+        summary: &str,
+        key: &str,
+        first: NodeId,
+        skip: &[bool],
+    ) -> Option<NodeId> {
+        let dom = self.dom;
+        let size = weighted_non_space(summary) as u32;
+        let (low, high) = (size / 2, (size * 3).max(size + 300));
+        let mut found = None;
+        let mut iter = dom.descendants(DOCUMENT);
+        while let Some(id) = iter.next() {
+            if id == first {
+                break;
             }
-            if let Some(id) = found {
-                if !dom.ancestors(first).any(|a| a == id) {
-                    main.insert(0, id);
-                }
-                return;
+            if self.dead[id] || skip[id] {
+                iter.skip_children_of(id);
+                continue;
+            }
+            let len = self.text_len[id];
+            if !dom.is_element(id) || len < low {
+                iter.skip_children_of(id);
+                continue;
+            }
+            if len <= high
+                && dom.tag(id) != "h1"
+                && self.link_density(id) < 0.5
+                && clean::normalize(&dom.text(id)).contains(key)
+            {
+                found = Some(id);
             }
         }
+        found
     }
 
     /// Inside the chosen nodes, removes blocks that look like chrome after all: link lists,
@@ -1133,19 +1146,6 @@ const STANDFIRST_MIN_WORDS: usize = 6;
 /// How much of the summary's opening (in characters) a block must hold to be its standfirst:
 /// summaries are often cut short, or end differently from the text they quote.
 const STANDFIRST_KEY_CHARS: usize = 60;
-
-/// Lower-cased text with its whitespace runs made single spaces, for comparing texts that
-/// differ in layout.
-fn folded(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for w in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(w.chars().flat_map(char::to_lowercase));
-    }
-    out
-}
 
 /// A paragraph's vote in Readability's scoring: one, one per comma, one per hundred characters
 /// up to three.
