@@ -13,11 +13,16 @@ use std::process::ExitCode;
 static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    // The ingest stage catches and recovers from panics in one third-party layout step; those
-    // are not the user's business. Any other panic is reported as usual.
+    // The ingest stage catches panics at its per-page boundary and reports them as that page's
+    // error, which names where it happened; no backtrace reaches the terminal for those. Any
+    // other panic is reported as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !thresh::ingest::html::panics_are_handled() {
+        if thresh::ingest::panics::panics_are_handled() {
+            if let Some(at) = info.location() {
+                thresh::ingest::panics::record_location(format!("{}:{}", at.file(), at.line()));
+            }
+        } else {
             default_hook(info);
         }
     }));

@@ -7,6 +7,7 @@ mod util;
 
 mod cli_extract;
 mod comment_systems;
+mod crashes;
 mod index_search;
 mod ranking;
 mod robustness;

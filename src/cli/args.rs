@@ -122,10 +122,10 @@ pub struct SearchArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
     /// Saved pages (.html, .htm, .xhtml, .shtml, .txt).
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
     /// Read more paths from this file, one per line (`-` for standard input).
     #[arg(long, value_name = "LIST")]
-    pub files_from: Option<String>,
+    pub files_from: Option<PathBuf>,
     /// Print one JSON object per file (JSON Lines) instead of text.
     #[arg(long)]
     pub json: bool,

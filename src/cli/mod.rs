@@ -3,9 +3,10 @@
 
 mod args;
 mod output;
+mod terminal;
 
 use std::fs;
-use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -30,7 +31,29 @@ const EXIT_ERROR: u8 = 2;
 
 /// Runs the command line; returns the exit code.
 pub fn run() -> Result<u8> {
-    let argv = args::reorder_search_options(std::env::args().collect());
+    // Arguments as the system gives them: a file name need not be UTF-8. Only `search` reads
+    // its words as text (and reorders them), so only there is an argument that is not text
+    // an error, one that names it.
+    let os_args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let argv: Vec<std::ffi::OsString> = match os_args
+        .iter()
+        .map(|a| a.to_str())
+        .collect::<Option<Vec<&str>>>()
+    {
+        Some(text) => args::reorder_search_options(text.into_iter().map(String::from).collect())
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        None if os_args.iter().any(|a| a == "search") => {
+            let bad = os_args
+                .iter()
+                .find(|a| a.to_str().is_none())
+                .map(|a| terminal::path(Path::new(a)))
+                .unwrap_or_default();
+            return fail(format!("search: `{bad}` is not valid UTF-8 text"));
+        }
+        None => os_args,
+    };
     let args = match Args::try_parse_from(argv) {
         Ok(a) => a,
         Err(e) => {
@@ -50,9 +73,13 @@ pub fn run() -> Result<u8> {
 
 /// True when the error is a closed stdout (`thresh … | head`): not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain()
-        .filter_map(|e| e.downcast_ref::<io::Error>())
-        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    err.chain().any(|e| {
+        let kind = e
+            .downcast_ref::<io::Error>()
+            .map(io::Error::kind)
+            .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+        kind == Some(io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn jobs_default() -> usize {
@@ -68,7 +95,7 @@ fn index_dir(d: &IndexDir) -> (PathBuf, bool) {
 
 /// Maps index errors to a message and exit status 2 (everything but "some files failed").
 fn fail(err: impl std::fmt::Display) -> Result<u8> {
-    eprintln!("thresh: {}", output::sanitize(&err.to_string()));
+    eprintln!("thresh: {}", terminal::line(&err.to_string()));
     Ok(EXIT_ERROR)
 }
 
@@ -125,16 +152,16 @@ fn index_cmd(a: IndexArgs) -> Result<u8> {
     for f in &summary.failed {
         eprintln!(
             "thresh: {}: {}",
-            output::sanitize(&f.path),
-            output::sanitize(&f.error)
+            terminal::path(Path::new(&f.path)),
+            terminal::line(&f.error)
         );
     }
     if a.verbose {
         for f in &summary.skipped_files {
             eprintln!(
                 "skipped {}: {}",
-                output::sanitize(&f.path),
-                output::sanitize(&f.error)
+                terminal::path(Path::new(&f.path)),
+                terminal::line(&f.error)
             );
         }
     }
@@ -215,7 +242,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         eprintln!("thresh: read as plain text: {}", results.ignored.join(", "));
     }
     if let Some(better) = &results.suggestion {
-        let better = output::sanitize(better);
+        let better = terminal::line(better);
         if results.corrected {
             eprintln!("thresh: nothing found; showing hits for: {better}");
         } else {
@@ -269,7 +296,7 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
         Ok(None) => {
             return fail(format!(
                 "{}: not in the index (paths are relative to the corpus folder)",
-                a.page
+                terminal::line(&a.page)
             ));
         }
         Err(e) => return fail(e),
@@ -357,18 +384,21 @@ fn stats_cmd(a: StatsArgs) -> Result<u8> {
 fn extract(a: ExtractArgs) -> Result<u8> {
     let mut paths = a.files.clone();
     if let Some(list) = &a.files_from {
-        let reader: Box<dyn BufRead> = if list == "-" {
-            Box::new(io::BufReader::new(io::stdin()))
+        let shown = terminal::path(list);
+        let mut bytes = Vec::new();
+        if list.as_os_str() == "-" {
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .with_context(|| format!("--files-from {shown}"))?;
         } else {
-            Box::new(io::BufReader::new(
-                fs::File::open(list).with_context(|| format!("--files-from {list}"))?,
-            ))
-        };
-        for line in reader.lines() {
-            let line = line.with_context(|| format!("--files-from {list}"))?;
-            let line = line.trim_end_matches('\r');
-            if !line.trim().is_empty() {
-                paths.push(line.to_string());
+            bytes = fs::read(list).with_context(|| format!("--files-from {shown}"))?;
+        }
+        // One path a line, as bytes: a listed file name need not be UTF-8 either.
+        for line in bytes.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                paths.push(path_from_bytes(line));
             }
         }
     }
@@ -380,9 +410,11 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
     for path in &paths {
-        let result = index::read_capped(Path::new(path), config.max_file_bytes, None)
+        // The path as given, with odd bytes escaped: what the page records and errors name.
+        let shown = terminal::path(path);
+        let result = index::read_capped(path, config.max_file_bytes, None)
             .map_err(|e| index::io_reason(&e))
-            .and_then(|bytes| ingest::extract(path, &bytes, &config).map_err(|e| e.reason()));
+            .and_then(|bytes| ingest::extract(&shown, &bytes, &config).map_err(|e| e.reason()));
         match result {
             Ok(page) => {
                 if a.json {
@@ -393,17 +425,24 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             }
             Err(msg) => {
                 failed = true;
-                eprintln!(
-                    "thresh: {}: {}",
-                    output::sanitize(path),
-                    output::sanitize(&msg)
-                );
+                eprintln!("thresh: {shown}: {}", terminal::line(&msg));
                 if a.json {
-                    output::json_error(&mut out, path, &msg)?;
+                    output::json_error(&mut out, &shown, &msg)?;
                 }
             }
         }
     }
     out.flush()?;
     Ok(if failed { EXIT_SOME } else { 0 })
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }

@@ -4,9 +4,11 @@ use std::io::{self, Write};
 
 use thresh::ingest::Page;
 
+use super::terminal::{self, block, line as sanitize};
+
 /// One page as a JSON object on its own line.
 pub fn json_line<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, page).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, page).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -17,7 +19,7 @@ pub fn json_error<W: Write>(out: &mut W, path: &str, error: &str) -> io::Result<
         path: &'a str,
         error: &'a str,
     }
-    serde_json::to_writer(&mut *out, &Failed { path, error }).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &Failed { path, error }).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -35,7 +37,7 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
     writeln!(out, "captured:  {}", stamp(&page.captured))?;
     writeln!(out, "lang:      {}", field(&page.lang))?;
     writeln!(out, "encoding:  {}", page.encoding)?;
-    writeln!(out, "\n{}\n", sanitize_block(&page.body))?;
+    writeln!(out, "\n{}\n", block(&page.body))?;
     for (i, c) in page.comments.iter().enumerate() {
         let indent = "  ".repeat(c.depth.unwrap_or(0).min(8) as usize);
         let edited = c
@@ -50,25 +52,11 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
             stamp(&c.posted),
             edited
         )?;
-        for line in sanitize_block(&c.text).lines() {
+        for line in block(&c.text).lines() {
             writeln!(out, "{indent}{line}")?;
         }
     }
     Ok(())
-}
-
-/// Removes control characters and terminal escape sequences from one line of page text.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// As [`sanitize`], keeping newlines.
-pub fn sanitize_block(s: &str) -> String {
-    s.chars()
-        .filter(|&c| c == '\n' || !c.is_control())
-        .collect()
 }
 
 /// The summary line of an index run.
@@ -100,7 +88,7 @@ pub struct Stats {
 }
 
 pub fn stats_text<W: Write>(out: &mut W, s: &Stats, dir: &std::path::Path) -> io::Result<()> {
-    writeln!(out, "index:    {}", sanitize(&dir.display().to_string()))?;
+    writeln!(out, "index:    {}", terminal::path(dir))?;
     writeln!(out, "pages:    {}", s.pages)?;
     writeln!(out, "articles: {}", s.articles)?;
     writeln!(out, "comments: {}", s.comments)?;
@@ -151,7 +139,7 @@ pub fn hit_json<W: Write>(
         score: hit.score,
         kind: &hit.kind,
         page: &hit.page,
-        path: path.display().to_string(),
+        path: terminal::path(path),
         comment: hit.comment,
         title: hit.title.as_deref(),
         site: hit.site.as_deref(),
@@ -161,7 +149,7 @@ pub fn hit_json<W: Write>(
         snippet: &hit.snippet,
         highlights: &hit.highlights,
     };
-    serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -179,9 +167,10 @@ pub fn hit_text<W: Write>(
         .title
         .as_deref()
         .map(sanitize)
-        .unwrap_or_else(|| hit.page.clone());
-    let path = sanitize(&path.display().to_string());
-    let date = hit.date.as_deref().unwrap_or("");
+        .unwrap_or_else(|| terminal::path(std::path::Path::new(&hit.page)));
+    let path = terminal::path(path);
+    let date = sanitize(hit.date.as_deref().unwrap_or(""));
+    let date = date.as_str();
     if hit.kind == "comment" {
         let mut quoted: String = title.chars().take(QUOTED_TITLE_CHARS).collect();
         if title.chars().count() > QUOTED_TITLE_CHARS {

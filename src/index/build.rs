@@ -293,7 +293,12 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         found
             .par_iter()
             .map(|f| {
-                let outcome = process(f, old_files.get(&f.rel), &run);
+                // A panic outside extraction (which has its own boundary) still costs one file.
+                let outcome =
+                    crate::ingest::panics::catch(|| process(f, old_files.get(&f.rel), &run))
+                        .unwrap_or_else(|m| {
+                            Outcome::Failed(format!("internal error while indexing: {m}"))
+                        });
                 progress.advance();
                 (f.rel.clone(), outcome)
             })
@@ -568,6 +573,14 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
             writer.delete_term(Term::from_field_text(fields.page, &f.rel));
         }
     };
+    // A FIFO, socket or device is never opened: reading it would block or never end.
+    if meta.as_ref().is_some_and(|m| !m.is_file()) {
+        delete_old();
+        return Outcome::Skipped(
+            entry(String::new(), Status::Skipped, 0, None),
+            super::NOT_REGULAR.into(),
+        );
+    }
     if !f.is_page {
         delete_old();
         return Outcome::Skipped(
@@ -626,11 +639,13 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
                 Outcome::Added(e)
             }
         }
-        Err(err) => {
+        Err(err) if err.is_skip() => {
             delete_old();
             let why = err.reason();
             Outcome::Skipped(entry(hash, Status::Skipped, 0, None), why)
         }
+        // A page that fails keeps what it had in the index (nothing is lost).
+        Err(err) => Outcome::Failed(err.reason()),
     }
 }
 

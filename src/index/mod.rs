@@ -125,7 +125,7 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
 /// The I/O error of opening or reading it.
 pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)?;
+    let file = open_regular(path)?;
     let len = stat_len
         .or_else(|| file.metadata().ok().map(|m| m.len()))
         .unwrap_or(0)
@@ -136,6 +136,39 @@ pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::R
     file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// Opens a file for reading only when it is a regular file. A FIFO, socket or device named like
+/// a page would block the read forever or never end: it is refused with
+/// [`std::io::ErrorKind::InvalidInput`]. The open itself does not block (`O_NONBLOCK`, which
+/// does nothing to a regular file), and the type is checked on the opened file, so a file
+/// swapped for a FIFO after a look at its name is refused too.
+///
+/// # Errors
+/// The I/O error of opening it, or `InvalidInput` for a file that is not regular.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            NOT_REGULAR,
+        ));
+    }
+    Ok(file)
+}
+
+/// Why a FIFO, socket or device is not read.
+pub const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device)";
 
 /// A one-line reason for a file that cannot be read, without the OS error number.
 pub fn io_reason(e: &std::io::Error) -> String {

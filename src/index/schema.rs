@@ -153,8 +153,25 @@ fn to_datetime(s: &Stamp) -> DateTime {
     let time = s.time().unwrap_or(chrono::NaiveTime::MIN);
     let naive = chrono::NaiveDateTime::new(date, time);
     let secs = naive.and_utc().timestamp() - i64::from(s.offset_secs().unwrap_or(0));
-    DateTime::from_timestamp_secs(secs)
+    date_value(secs)
 }
+
+/// Seconds since the epoch as an index date. Tantivy keeps dates as nanoseconds in an `i64`
+/// (years 1677 to 2262) and does not check the multiplication, so seconds outside that range
+/// are clamped to its ends first: a page dated 1500 sorts before every real date and a filter
+/// `--until 9999` after every one, instead of wrapping around. A document's date stays one
+/// second inside the range, so that a bound clamped to its end ([`date_bound`]) still takes it.
+pub fn date_value(secs: i64) -> DateTime {
+    DateTime::from_timestamp_secs(secs.clamp(-DATE_LIMIT_SECS + 1, DATE_LIMIT_SECS - 1))
+}
+
+/// Seconds since the epoch as the bound of a date filter, clamped like [`date_value`].
+pub fn date_bound(secs: i64) -> DateTime {
+    DateTime::from_timestamp_secs(secs.clamp(-DATE_LIMIT_SECS, DATE_LIMIT_SECS))
+}
+
+/// The largest whole number of seconds tantivy's nanosecond dates hold.
+const DATE_LIMIT_SECS: i64 = i64::MAX / 1_000_000_000;
 
 /// The documents of a page: its article, then each comment, all carrying the page's path,
 /// title, site and URL.

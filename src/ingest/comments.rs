@@ -671,7 +671,7 @@ fn read_comment(
                 if let Some(w) = when {
                     posted = match w {
                         When::At(s) => Some(s),
-                        When::Ago(d) => captured.map(|c| c.minus(d)),
+                        When::Ago(d) => captured.and_then(|c| c.minus(d)),
                     };
                     time_node = Some(id);
                     let leaf = !dom

@@ -10,8 +10,19 @@
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The years a stamp may have: those ISO 8601 writes with four digits, so every stamp reads
+/// back from its text (a page's "5000 years ago" or year 0 is no date of a page).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// The widest zone offset there is (UTC−12 to UTC+14, with room): a larger one is a misread.
+pub const MAX_OFFSET_SECS: i32 = 18 * 3600;
+
+/// The longest relative time read ("3 hours ago" … "200 years ago"): a larger count is no
+/// time a comment system prints, and would leave the calendar.
+const MAX_AGO_DAYS: i64 = 200 * 365;
 
 /// A point in time as precise as the page gave it: a date, maybe a time, maybe a zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,8 +34,12 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// A stamp from its parts; `None` when the date does not exist.
+    /// A stamp from its parts; `None` when the date does not exist or its year is outside
+    /// [`YEARS`] (ISO 8601's four-digit years: a stamp must read back as it was written).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Stamp> {
+        if !YEARS.contains(&year) {
+            return None;
+        }
         Some(Stamp {
             date: NaiveDate::from_ymd_opt(year, month, day)?,
             time: None,
@@ -40,8 +55,12 @@ impl Stamp {
         }
     }
 
-    /// The same stamp with a zone, as seconds east of UTC.
+    /// The same stamp with a zone, as seconds east of UTC. An offset beyond
+    /// [`MAX_OFFSET_SECS`] is no real zone: the stamp keeps its own.
     pub fn with_offset(self, offset_secs: i32) -> Stamp {
+        if offset_secs.abs() > MAX_OFFSET_SECS {
+            return self;
+        }
         Stamp {
             offset_secs: Some(offset_secs),
             ..self
@@ -63,14 +82,16 @@ impl Stamp {
         self.offset_secs
     }
 
-    /// This stamp moved back by `ago` (for "3 hours ago" read against a capture time).
-    pub fn minus(&self, ago: Duration) -> Stamp {
-        let at = NaiveDateTime::new(self.date, self.time.unwrap_or(NaiveTime::MIN)) - ago;
-        Stamp {
+    /// This stamp moved back by `ago` (for "3 hours ago" read against a capture time); `None`
+    /// when that leaves [`YEARS`].
+    pub fn minus(&self, ago: Duration) -> Option<Stamp> {
+        let at = NaiveDateTime::new(self.date, self.time.unwrap_or(NaiveTime::MIN))
+            .checked_sub_signed(ago)?;
+        YEARS.contains(&at.date().year()).then_some(Stamp {
             date: at.date(),
             time: Some(at.time()),
             offset_secs: self.offset_secs,
-        }
+        })
     }
 
     /// Parses text that is a date and nothing else but filler words ("Posted on", weekdays,
@@ -579,7 +600,9 @@ fn parse_relative(toks: &[Tok], whole: bool) -> Option<Duration> {
                     "y" | "year" | "yr" | "jahr" | "jahren" | "año" | "ano" => Duration::days(365),
                     _ => continue,
                 };
-                return Some(unit * n? as i32);
+                // Checked: a count of any size is an input, not an invariant.
+                let ago = unit.checked_mul(i32::try_from(n?).ok()?)?;
+                return (ago.num_days() <= MAX_AGO_DAYS).then_some(ago);
             }
             _ => {}
         }

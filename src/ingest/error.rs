@@ -29,6 +29,14 @@ pub enum IngestError {
         /// Where it points, or `unknown`.
         target: String,
     },
+    /// Extraction hit a bug in thresh (a panic, caught at the ingest boundary).
+    #[error("{path}: internal error while extracting: {message}")]
+    Internal {
+        /// The file as given.
+        path: String,
+        /// What the panic said, and where.
+        message: String,
+    },
 }
 
 impl IngestError {
@@ -38,6 +46,9 @@ impl IngestError {
             IngestError::Empty { .. } => "empty file".into(),
             IngestError::Binary { .. } => "binary file, not a page".into(),
             IngestError::Redirect { target, .. } => format!("redirect stub to {target}"),
+            IngestError::Internal { message, .. } => {
+                format!("internal error while extracting: {message}")
+            }
         }
     }
 

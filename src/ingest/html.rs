@@ -88,33 +88,6 @@ const SIBLING_SHARE: f32 = 0.2;
 /// … or at least this absolute score.
 const SIBLING_MIN_SCORE: f32 = 10.0;
 
-thread_local! {
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Marks the current thread as inside a call whose panics are caught and handled (html2text's
-/// layout). A panic hook can ask [`panics_are_handled`] to stay silent for those.
-struct QuietPanics;
-
-impl QuietPanics {
-    fn enter() -> QuietPanics {
-        QUIET.with(|q| q.set(true));
-        QuietPanics
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        QUIET.with(|q| q.set(false));
-    }
-}
-
-/// True while the current thread runs a step whose panics ingest catches and recovers from, so
-/// that a panic hook need not report them.
-pub fn panics_are_handled() -> bool {
-    QUIET.with(|q| q.get())
-}
-
 /// Elements html2text lays out only inside a `<table>`.
 const TABLE_PARTS: &[&str] = &[
     "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "colgroup", "col",
@@ -1368,13 +1341,12 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
         .no_link_wrapping();
     // html2text has layout paths that panic on shapes it does not expect; a page must never
     // take the run down, so such a page falls back to the plain block renderer.
-    let _quiet = QuietPanics::enter();
-    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let rendered = super::panics::catch(|| {
         config
             .dom_to_render_tree(&sink)
             .and_then(|tree| config.render_to_string(tree, RENDER_WIDTH))
             .ok()
-    }));
+    });
     // html2text also drops what it cannot place (a `div` directly inside a `dl`, say); when it
     // returns much less text than the block holds, the plain renderer keeps the words.
     let expected: u32 = main.iter().map(|&r| text_len[r]).sum();
@@ -1509,7 +1481,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
             continue;
         }
         if !seen_text && line.len() < 80 {
-            if let Some(name) = byline(line).filter(|_| line.to_lowercase().starts_with("by ")) {
+            if let Some(name) = byline(line).filter(|_| super::caseless::starts_with(line, "by ")) {
                 author.get_or_insert(name);
                 continue;
             }

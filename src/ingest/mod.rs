@@ -3,6 +3,7 @@
 //! Owns decoding, cleaning and splitting. It never touches the index or the file system: the
 //! caller reads the bytes, so `extract` is a pure function that any number of threads can call.
 
+pub(crate) mod caseless;
 pub mod clean;
 pub mod comments;
 pub mod dates;
@@ -13,6 +14,7 @@ pub mod html;
 pub mod meta;
 pub mod names;
 pub mod page;
+pub mod panics;
 mod quick;
 pub mod text;
 
@@ -67,12 +69,13 @@ pub fn format_of(path: &str, bytes: &[u8]) -> Format {
 
 /// Extracts one page from its bytes.
 ///
-/// `path` is only recorded on the page and used in errors. Never panics on any input; the cost
+/// `path` is only recorded on the page and used in errors. Never panics on any input (a panic
+/// inside is caught and returned as an error); the cost
 /// is bounded by `config.max_file_bytes` and `config.max_depth`.
 ///
 /// # Errors
 /// [`IngestError::Empty`], [`IngestError::Binary`] and [`IngestError::Redirect`] for files that
-/// are not pages.
+/// are not pages; [`IngestError::Internal`] when extraction hit a bug (a panic, caught here).
 ///
 /// ```
 /// use thresh::ingest::{extract, IngestConfig};
@@ -85,6 +88,16 @@ pub fn format_of(path: &str, bytes: &[u8]) -> Format {
 /// assert!(page.body.starts_with("Rain is expected"));
 /// ```
 pub fn extract(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Page, IngestError> {
+    // The panic boundary: a bug that one page trips costs that page, not the run.
+    panics::catch(|| extract_unguarded(path, bytes, config)).unwrap_or_else(|message| {
+        Err(IngestError::Internal {
+            path: path.to_string(),
+            message,
+        })
+    })
+}
+
+fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Page, IngestError> {
     let bytes = &bytes[..bytes.len().min(config.max_file_bytes)];
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty {

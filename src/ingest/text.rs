@@ -9,6 +9,7 @@
 //! lines survive only between or just before lines of real prose. Written here because no crate
 //! does this for text that has already lost its markup.
 
+use super::caseless;
 use super::clean::{self, COMMENT_SECTION_TITLES, COMMENT_STUBS};
 use super::dates::{Stamp, When, parse_when};
 use super::page::{Comment, Page};
@@ -63,7 +64,6 @@ pub fn extract(text: &str, page: &mut Page) {
 /// `This page was loaded Dec 13th 2018, 1:17 pm GMT.` and similar capture notes.
 fn capture_footer(line: &str) -> Option<Stamp> {
     let t = line.trim();
-    let lower = t.to_lowercase();
     const PREFIXES: &[&str] = &[
         "this page was loaded",
         "page loaded",
@@ -75,8 +75,8 @@ fn capture_footer(line: &str) -> Option<Stamp> {
         "retrieved on",
         "accessed on",
     ];
-    let p = PREFIXES.iter().find(|p| lower.starts_with(*p))?;
-    Stamp::parse(t[p.len()..].trim_end_matches('.'))
+    let rest = PREFIXES.iter().find_map(|p| caseless::strip_prefix(t, p))?;
+    Stamp::parse(rest.trim_end_matches('.'))
 }
 
 /// A first line that is only an address (`URL: https://…`, `Source: https://…`, a bare URL) or
@@ -107,15 +107,11 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
     let headers: Vec<(usize, Header)> = (first_prose + 1..lines.len())
         .filter_map(|i| comment_header(lines, i).map(|h| (i, h)))
         .collect();
-    let distinct = {
-        let mut seen: Vec<&Header> = Vec::new();
-        for (_, h) in &headers {
-            if !seen.contains(&h) {
-                seen.push(h);
-            }
-        }
-        seen.len()
-    };
+    // Two different headers make a thread: one pass against the first (a list of the distinct
+    // ones would cost quadratic time on a dump with many thousands of comments).
+    let two_distinct = headers
+        .first()
+        .is_some_and(|(_, first)| headers.iter().any(|(_, h)| h != first));
     let title = (first_prose + 1..lines.len()).find(|&i| {
         let n = clean::normalize(lines[i]);
         COMMENT_SECTION_TITLES.contains(&n.as_str()) || clean::is_comment_count(&n)
@@ -124,7 +120,7 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
         // A section title followed by at least one header: the section starts at the title.
         (Some(t), Some(&(h, _))) if t < h => Some(t),
         // Without a title, one header could be a dateline; two different ones make a thread.
-        (_, Some(&(h, _))) if distinct >= 2 => Some(h),
+        (_, Some(&(h, _))) if two_distinct => Some(h),
         _ => None,
     }
 }
@@ -147,12 +143,11 @@ fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
         return None;
     }
     // `name said…`, `name says:`, `name wrote:` (optionally with a date between).
-    let lower = line.to_lowercase();
     for verb in [
         " said", " says", " wrote", " schrieb", " a dit", " dijo", " disse",
     ] {
-        if let Some(p) = lower.rfind(verb) {
-            let tail = lower[p + verb.len()..].trim();
+        if let Some((p, end)) = caseless::rfind(line, verb) {
+            let tail = line[end..].trim();
             if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
                 let head = line[..p].trim();
                 let (author, when) = match head.find(" on ") {
@@ -248,7 +243,6 @@ fn is_author_name(s: &str) -> bool {
 /// `Edited at 2018-03-08 03:38 pm (UTC)`, `Last edited: …`, `(edited)`.
 pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
     let t = line.trim();
-    let lower = t.to_lowercase();
     for p in [
         "edited at",
         "edited on",
@@ -257,16 +251,16 @@ pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
         "bearbeitet am",
         "modifié le",
     ] {
-        if let Some(rest) = lower.strip_prefix(p) {
+        if let Some(rest) = caseless::strip_prefix(t, p) {
             let rest = rest.trim_start_matches([':', ' ']);
             if rest.is_empty() {
                 return Some(None);
             }
-            let stamp = Stamp::parse(&t[t.len() - rest.len()..])?;
+            let stamp = Stamp::parse(rest)?;
             return Some(Some(stamp));
         }
     }
-    (lower == "(edited)").then_some(None)
+    t.eq_ignore_ascii_case("(edited)").then_some(None)
 }
 
 /// Action links that LiveJournal-style threads print under each comment.
@@ -315,7 +309,7 @@ fn read_comments(lines: &[&str], captured: Option<Stamp>) -> Vec<Comment> {
             flush(&mut comments, &mut text);
             let posted = match h.when {
                 Some(When::At(s)) => Some(s),
-                Some(When::Ago(d)) => captured.map(|c| c.minus(d)),
+                Some(When::Ago(d)) => captured.and_then(|c| c.minus(d)),
                 None => None,
             };
             comments.push(Comment {
@@ -661,7 +655,6 @@ fn reads_as_title(t: &str) -> bool {
 
 /// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
 pub(crate) fn byline(t: &str) -> Option<String> {
-    let lower = t.to_lowercase();
     let mut rest = t;
     let mut marked = false;
     for p in [
@@ -677,8 +670,8 @@ pub(crate) fn byline(t: &str) -> Option<String> {
         "text: ",
         "author: ",
     ] {
-        if lower.starts_with(p) {
-            rest = &t[p.len()..];
+        if let Some(r) = caseless::strip_prefix(t, p) {
+            rest = r;
             marked = true;
             break;
         }

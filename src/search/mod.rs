@@ -546,7 +546,7 @@ fn period(option: &str, s: &str) -> Result<(DateTime, DateTime), QueryError> {
         return Err(bad());
     };
     let ts = |d: NaiveDate| {
-        DateTime::from_timestamp_secs(
+        crate::index::schema::date_bound(
             d.and_hms_opt(0, 0, 0)
                 .map_or(0, |t| t.and_utc().timestamp()),
         )

@@ -355,8 +355,12 @@ fn cut(
         start = span.start + i;
     }
     if start > span.start {
-        if let Some(sp) = text[start..first].find(char::is_whitespace) {
-            start += sp + 1;
+        // Past the whitespace character, whatever its width (a no-break space is two bytes).
+        if let Some((sp, c)) = text[start..first]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+        {
+            start += sp + c.len_utf8();
         }
         start = trim(text, start..span.end).start;
     }
@@ -455,6 +459,23 @@ mod tests {
 
     fn marked(s: &Snippet) -> Vec<&str> {
         s.highlights.iter().map(|[a, b]| &s.text[*a..*b]).collect()
+    }
+
+    #[test]
+    fn a_window_that_starts_after_a_wide_space_is_cut_on_a_character_boundary() {
+        let en = analysis::lang_index(Some("en"));
+        let mut analyzer = analysis::analyzer(en, true);
+        let m = matcher(en, &["people"]);
+        // Long sentences whose words are joined by no-break spaces (two bytes each) and other
+        // wide spaces: the window before the mark starts after one of them.
+        for space in ['\u{a0}', '\u{2003}', '\u{3000}'] {
+            let filler = ["many", "words", "before", "the", "mark"]
+                .repeat(30)
+                .join(&space.to_string());
+            let text = format!("{filler}{space}people{space}{filler}.");
+            let s = snippet(&text, &mut analyzer, &m, 1, 80);
+            assert_eq!(marked(&s), ["people"], "{space:?}");
+        }
     }
 
     #[test]
