@@ -20,4 +20,5 @@
 
 pub mod index;
 pub mod ingest;
+pub mod panics;
 pub mod search;

@@ -18,9 +18,9 @@ fn main() -> ExitCode {
     // other panic is reported as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if thresh::ingest::panics::panics_are_handled() {
+        if thresh::panics::panics_are_handled() {
             if let Some(at) = info.location() {
-                thresh::ingest::panics::record_location(format!("{}:{}", at.file(), at.line()));
+                thresh::panics::record_location(format!("{}:{}", at.file(), at.line()));
             }
         } else {
             default_hook(info);

@@ -10,5 +10,6 @@ mod comment_systems;
 mod crashes;
 mod index_search;
 mod ranking;
+mod reliability;
 mod robustness;
 mod seeds;

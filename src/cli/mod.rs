@@ -16,7 +16,7 @@ use args::{
     Args, Color, Command, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ShowArgs, StatsArgs,
 };
 use thresh::index::{self, IndexConfig, IndexError, Summary};
-use thresh::ingest::{self, IngestConfig, Page};
+use thresh::ingest::{self, IngestConfig};
 use thresh::search::{self, QueryConfig, QueryError};
 
 /// The index directory when neither `--index` nor `THRESH_INDEX` names one.
@@ -183,12 +183,13 @@ fn index_cmd(a: IndexArgs) -> Result<u8> {
 
 fn search_cmd(a: SearchArgs) -> Result<u8> {
     let (dir, named) = index_dir(&a.dir);
-    if !index::exists(&dir) {
+    // No index yet, or a first build that was interrupted: the default index is built (or the
+    // build finished) from the default corpus first.
+    if !index::is_committed(&dir) {
         if named {
-            return fail(format!(
-                "no index at {}; build one with `thresh index CORPUS --index {}`",
-                dir.display(),
-                dir.display()
+            return fail(index::open(&dir).err().map_or_else(
+                || format!("no index at {}", terminal::path(&dir)),
+                |e| e.to_string(),
             ));
         }
         let corpus = PathBuf::from(DEFAULT_CORPUS);
@@ -258,7 +259,8 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     let mut out = BufWriter::new(stdout.lock());
     let base = display_base(&opened.corpus);
     for hit in &results.hits {
-        let path = base.join(&hit.page);
+        let path =
+            base.join(index::keys::decode(&hit.page).unwrap_or_else(|| hit.page.clone().into()));
         if a.json {
             output::hit_json(&mut out, hit, &path)?;
         } else {
@@ -291,15 +293,26 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
-    let page = match index_page(&opened, &a.page) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return fail(format!(
-                "{}: not in the index (paths are relative to the corpus folder)",
-                terminal::line(&a.page)
-            ));
+    // The key as search shows it in `page`, or the openable path it shows in text and `path`.
+    let key = a.page.trim_start_matches("./");
+    let base = format!("{}/", display_base(&opened.corpus).display());
+    let keys = [Some(key), key.strip_prefix(base.as_str())];
+    let mut found = None;
+    for k in keys.into_iter().flatten() {
+        match opened.page(k) {
+            Ok(Some(p)) => {
+                found = Some(p);
+                break;
+            }
+            Ok(None) => {}
+            Err(e) => return fail(e),
         }
-        Err(e) => return fail(e),
+    }
+    let Some(page) = found else {
+        return fail(format!(
+            "{}: not in the index (paths are relative to the corpus folder)",
+            terminal::line(&a.page)
+        ));
     };
     let mut out = BufWriter::new(io::stdout().lock());
     if a.json {
@@ -309,45 +322,6 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(0)
-}
-
-fn index_page(opened: &index::Opened, page: &str) -> Result<Option<Page>, tantivy::TantivyError> {
-    use tantivy::collector::TopDocs;
-    use tantivy::query::TermQuery;
-    use tantivy::schema::{IndexRecordOption, Term, Value};
-    let f = opened.fields;
-    let page = page.trim_start_matches("./");
-    let searcher = opened.reader()?.searcher();
-    let q = TermQuery::new(
-        Term::from_field_text(f.page, page),
-        IndexRecordOption::Basic,
-    );
-    let mut skeleton: Option<Page> = None;
-    let mut texts: Vec<(u64, String)> = Vec::new();
-    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(1_000_000))? {
-        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-        let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
-        let body = doc
-            .get_first(f.body)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
-        if let Some(json) = doc.get_first(f.page_json).and_then(|v| v.as_str()) {
-            skeleton = serde_json::from_str(json).ok();
-        }
-        texts.push((pos, body));
-    }
-    let Some(mut page) = skeleton else {
-        return Ok(None);
-    };
-    for (pos, text) in texts {
-        if pos == 0 {
-            page.body = text;
-        } else if let Some(c) = page.comments.get_mut(pos as usize - 1) {
-            c.text = text;
-        }
-    }
-    Ok(Some(page))
 }
 
 fn stats_cmd(a: StatsArgs) -> Result<u8> {

@@ -228,38 +228,15 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             reason: "not a directory".into(),
         });
     }
-    let tantivy_err = |e: TantivyError| match e {
-        TantivyError::LockFailure(..) => IndexError::Locked { dir: dir.clone() },
-        other => IndexError::Tantivy {
-            dir: dir.clone(),
-            source: other,
-        },
-    };
+    let tantivy_err = |e: TantivyError| writer_error(dir, e);
     let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
-    let mut same_corpus = false;
-    if exists(dir) && matches!(super::open(dir), Err(IndexError::Format { .. })) {
-        // An index this version cannot read is rebuilt from the corpus: its files are
-        // thresh's own (the commit payload said so), and nothing in them can be reused.
-        clear_old_format(dir)?;
-    }
-    let (index, fields, old) = if exists(dir) {
-        let opened = super::open(dir)?;
-        let manifest = opened.manifest()?;
-        same_corpus = opened.corpus == corpus_abs;
-        (opened.index, opened.fields, manifest)
-    } else {
-        create_dir_for_index(dir)?;
-        let (schema, fields) = schema::build();
-        let index = Index::create_in_dir(dir, schema).map_err(tantivy_err)?;
-        schema::register_analyzers(&index);
-        (index, fields, Manifest::new())
-    };
+    let (index, fields, old, same_corpus) = open_for_update(config, &corpus_abs)?;
     let jobs = config.jobs.max(1);
     let writer_threads = (jobs / 3).max(1);
     let heap = WRITER_HEAP_BYTES.max(writer_threads * WRITER_HEAP_PER_THREAD_MIN);
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads, heap)
-        .map_err(tantivy_err)?;
+        .map_err(|e| writer_error(dir, e))?;
 
     let reextract = config.rebuild || old.extractor != EXTRACTOR_VERSION;
     if config.rebuild {
@@ -294,11 +271,10 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             .par_iter()
             .map(|f| {
                 // A panic outside extraction (which has its own boundary) still costs one file.
-                let outcome =
-                    crate::ingest::panics::catch(|| process(f, old_files.get(&f.rel), &run))
-                        .unwrap_or_else(|m| {
-                            Outcome::Failed(format!("internal error while indexing: {m}"))
-                        });
+                let outcome = crate::panics::catch(|| process(f, old_files.get(&f.rel), &run))
+                    .unwrap_or_else(|m| {
+                        Outcome::Failed(format!("internal error while indexing: {m}"))
+                    });
                 progress.advance();
                 (f.rel.clone(), outcome)
             })
@@ -358,7 +334,13 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
 
     // Nothing changed at all: the last commit already says all there is to say.
     if !config.rebuild && !reextract && same_corpus && files == old_files && summary.removed == 0 {
+        // Files that interrupted or failed runs left behind (segments, manifests) go even when
+        // there is nothing to commit; the last commit's own files are kept.
+        let _ = writer.garbage_collect_files().wait();
         drop(writer);
+        if let Ok(opened) = super::open(dir) {
+            Manifest::remove_others(dir, &[&opened.manifest_name]);
+        }
         return Ok(finish(summary, &files, started));
     }
     let manifest = Manifest {
@@ -370,7 +352,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     let payload = serde_json::to_string(&Payload {
         format: super::manifest::INDEX_FORMAT,
         manifest: name.clone(),
-        corpus: corpus_abs.to_string_lossy().into_owned(),
+        corpus: super::keys::encode_any(&corpus_abs),
     })
     .map_err(|e| IndexError::Io {
         path: dir.clone(),
@@ -429,26 +411,157 @@ fn now_rfc3339() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Makes the index directory, refusing one that holds other files (a wrong `--index` must not
-/// scatter index files among the user's own).
-/// Removes the files of an index of another format: every visible file, and tantivy's list of
-/// managed files. Hidden files (a `.gitignore`, lock files) stay.
-fn clear_old_format(dir: &Path) -> Result<(), IndexError> {
+/// Opens the index to update, or makes a new one: the tantivy index, its fields, the manifest of
+/// its last commit, and whether that commit was of this same corpus.
+///
+/// An index of an older format, an index whose first build never committed and, with
+/// `--rebuild`, a damaged one are replaced in place; only their own files are deleted.
+fn open_for_update(
+    config: &IndexConfig,
+    corpus_abs: &Path,
+) -> Result<(Index, Fields, Manifest, bool), IndexError> {
+    let dir = &config.index_dir;
+    if exists(dir) {
+        match super::open(dir) {
+            Ok(opened) => {
+                if opened.corpus != corpus_abs && !config.rebuild {
+                    return Err(IndexError::OtherCorpus {
+                        dir: dir.clone(),
+                        built_from: opened.corpus.clone(),
+                        corpus: config.corpus.clone(),
+                    });
+                }
+                let manifest = opened.manifest()?;
+                let same = opened.corpus == corpus_abs;
+                return Ok((opened.index, opened.fields, manifest, same));
+            }
+            // A first build that never committed: start it again.
+            Err(IndexError::Uncommitted { .. }) => clear_own_files(dir)?,
+            // Nothing in an older layout can be reused: its files are thresh's own (the
+            // commit payload said so).
+            Err(IndexError::Format { .. }) => clear_own_files(dir)?,
+            Err(IndexError::Damaged { .. }) if config.rebuild => clear_own_files(dir)?,
+            Err(e) => return Err(e),
+        }
+    } else {
+        create_dir_for_index(dir)?;
+    }
+    write_marker(dir, corpus_abs)?;
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema).map_err(|e| writer_error(dir, e))?;
+    schema::register_analyzers(&index);
+    Ok((index, fields, Manifest::new(), false))
+}
+
+/// Maps a tantivy error of opening or writing the index: a lock held elsewhere, a folder that
+/// cannot be written, anything else.
+fn writer_error(dir: &Path, e: TantivyError) -> IndexError {
+    use tantivy::directory::error::LockError;
+    let read_only = |reason: String| IndexError::ReadOnly {
+        dir: dir.to_path_buf(),
+        reason,
+    };
+    match e {
+        TantivyError::LockFailure(LockError::IoError(io), _)
+            if super::readonly::is_read_only(&io) =>
+        {
+            read_only(super::io_reason(&io))
+        }
+        TantivyError::LockFailure(..) => IndexError::Locked {
+            dir: dir.to_path_buf(),
+        },
+        TantivyError::OpenWriteError(ref w) if w.to_string().contains("denied") => {
+            read_only(w.to_string())
+        }
+        other => IndexError::Tantivy {
+            dir: dir.to_path_buf(),
+            source: other,
+        },
+    }
+}
+
+/// Writes the marker that makes the folder thresh's (see [`super::MARKER`]).
+fn write_marker(dir: &Path, corpus_abs: &Path) -> Result<(), IndexError> {
+    let marker = super::Marker {
+        corpus: super::keys::encode_any(corpus_abs),
+    };
+    let path = dir.join(super::MARKER);
+    let json = serde_json::to_vec(&marker).map_err(|e| IndexError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    fs::write(&path, json).map_err(|e| {
+        if super::readonly::is_read_only(&e) {
+            IndexError::ReadOnly {
+                dir: dir.to_path_buf(),
+                reason: super::io_reason(&e),
+            }
+        } else {
+            IndexError::Io { path, source: e }
+        }
+    })
+}
+
+/// Whether thresh or tantivy wrote a file of this name in an index folder: tantivy's meta and
+/// lock files, its list of managed files, thresh's marker and manifests. Segment files are
+/// known by tantivy's list (see [`clear_own_files`]).
+fn is_own_name(name: &str) -> bool {
+    matches!(
+        name,
+        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+    ) || name == super::MARKER
+        || name.starts_with("manifest-") && name.ends_with(".json")
+}
+
+/// Removes the files of an index that is being replaced: those [`is_own_name`] names and the
+/// segment files tantivy listed as its own. Anything else in the folder (a user's notes, a
+/// `.gitignore`) stays.
+fn clear_own_files(dir: &Path) -> Result<(), IndexError> {
     let io = |e: std::io::Error| IndexError::Io {
         path: dir.to_path_buf(),
         source: e,
     };
+    let managed: HashSet<String> = fs::read(dir.join(".managed.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Vec<String>>(&b).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     for entry in fs::read_dir(dir).map_err(io)?.flatten() {
         let name = entry.file_name();
-        let name = name.to_string_lossy();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && (!name.starts_with('.') || name == ".managed.json") {
-            fs::remove_file(entry.path()).map_err(io)?;
+        if is_file && (is_own_name(name) || managed.contains(name) || is_segment_file(name)) {
+            match fs::remove_file(entry.path()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(e)),
+            }
         }
     }
     Ok(())
 }
 
+/// A segment file as tantivy names it: 32 hex digits, a dot, one of its file kinds (and a
+/// delete file's opstamp). Found also when the managed list was lost with a killed run.
+fn is_segment_file(name: &str) -> bool {
+    let Some((id, ext)) = name.split_once('.') else {
+        return false;
+    };
+    id.len() == 32
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && ext.split('.').next().is_some_and(|e| {
+            matches!(
+                e,
+                "idx" | "pos" | "term" | "store" | "fast" | "fieldnorm" | "del"
+            ) || e.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Makes the index directory, refusing one that holds files thresh did not write (a wrong
+/// `--index` must not scatter index files among the user's own).
 fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
     if dir.exists() {
         let foreign = fs::read_dir(dir)
@@ -460,7 +573,7 @@ fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
             .any(|e| {
                 let n = e.file_name();
                 let n = n.to_string_lossy();
-                !(n.starts_with('.') || n.starts_with("manifest-") && n.ends_with(".json"))
+                !(n.starts_with('.') || is_own_name(&n))
             });
         if foreign {
             return Err(IndexError::Foreign {
@@ -469,9 +582,18 @@ fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
         }
         return Ok(());
     }
-    fs::create_dir_all(dir).map_err(|e| IndexError::Io {
-        path: dir.to_path_buf(),
-        source: e,
+    fs::create_dir_all(dir).map_err(|e| {
+        if super::readonly::is_read_only(&e) {
+            IndexError::ReadOnly {
+                dir: dir.to_path_buf(),
+                reason: super::io_reason(&e),
+            }
+        } else {
+            IndexError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            }
+        }
     })
 }
 
@@ -515,13 +637,9 @@ fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
             continue;
         }
         let abs = entry.path().to_path_buf();
-        // The path inside the corpus, always with `/` (the walker's paths are already clean).
-        let inside = abs.strip_prefix(corpus).unwrap_or(&abs).to_string_lossy();
-        let rel = if std::path::MAIN_SEPARATOR == '/' {
-            inside.into_owned()
-        } else {
-            inside.replace(std::path::MAIN_SEPARATOR, "/")
-        };
+        // The path inside the corpus as a key: `/` between components, nothing lost from a
+        // name that is not UTF-8 (two such files must not share a key).
+        let rel = super::keys::encode(abs.strip_prefix(corpus).unwrap_or(&abs));
         // Symlinks are followed to files; one that leads nowhere is read (and fails) below.
         // Files are measured on the pool, in parallel, rather than here.
         if ft.is_symlink() && fs::metadata(&abs).is_ok_and(|m| m.is_dir()) {

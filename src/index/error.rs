@@ -9,7 +9,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum IndexError {
     /// There is no index at the path.
-    #[error("no index at {dir}; build one with `thresh index`")]
+    #[error("no index at {dir}; build one with `thresh index CORPUS --index {dir}`")]
     Missing {
         /// The index directory.
         dir: PathBuf,
@@ -20,9 +20,45 @@ pub enum IndexError {
         /// The index directory.
         dir: PathBuf,
     },
+    /// The index's first build was interrupted before it committed anything.
+    #[error(
+        "index at {dir} has no complete build yet (the first `thresh index` was interrupted); run `thresh index CORPUS --index {dir}` to finish it"
+    )]
+    Uncommitted {
+        /// The index directory.
+        dir: PathBuf,
+    },
+    /// The index was built from another corpus folder.
+    #[error(
+        "index at {dir} was built from {built_from}, not {corpus}; run `thresh index {corpus} --index {dir} --rebuild` to replace it, or choose another --index"
+    )]
+    OtherCorpus {
+        /// The index directory.
+        dir: PathBuf,
+        /// The corpus it holds.
+        built_from: PathBuf,
+        /// The corpus asked for.
+        corpus: PathBuf,
+    },
+    /// A file of the index may not be read by this user.
+    #[error("index at {dir} cannot be read: permission denied for {file}")]
+    Unreadable {
+        /// The index directory.
+        dir: PathBuf,
+        /// The file inside it.
+        file: PathBuf,
+    },
+    /// The index folder cannot be written.
+    #[error("index at {dir} is read-only ({reason}); `thresh index` needs to write there")]
+    ReadOnly {
+        /// The index directory.
+        dir: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
     /// The index was written by another version of thresh's index format.
     #[error(
-        "index at {dir} has format {found}, this thresh reads {expected}; run `thresh index` to rebuild it"
+        "index at {dir} has format {found}, this thresh reads {expected}; run `thresh index CORPUS --index {dir}` to rebuild it"
     )]
     Format {
         /// The index directory.
@@ -33,7 +69,9 @@ pub enum IndexError {
         expected: u32,
     },
     /// The index's files are damaged.
-    #[error("index at {dir} is damaged ({reason}); run `thresh index --rebuild`")]
+    #[error(
+        "index at {dir} is damaged ({reason}); rebuild it with `thresh index CORPUS --index {dir} --rebuild`"
+    )]
     Damaged {
         /// The index directory.
         dir: PathBuf,

@@ -7,7 +7,9 @@
 pub mod analysis;
 pub mod build;
 pub mod error;
+pub mod keys;
 pub mod manifest;
+mod readonly;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
@@ -25,8 +27,27 @@ pub use schema::Fields;
 struct Payload {
     format: u32,
     manifest: String,
-    /// The corpus folder the index was built from (absolute), so hits can show openable paths.
+    /// The corpus folder the index was built from (absolute, encoded as [`keys::encode_any`]),
+    /// so hits can show openable paths and another folder is refused.
     corpus: String,
+}
+
+/// The file thresh writes into a new index folder before tantivy writes anything: it says the
+/// folder is thresh's, so a first build that was killed before its commit is taken up again
+/// by the next run instead of refused as a stranger's index. Tantivy's own files and this one
+/// are the only files thresh ever deletes.
+pub(crate) const MARKER: &str = "thresh-index.json";
+
+/// What the marker holds.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Marker {
+    /// The corpus the index was first built from (encoded as [`keys::encode_any`]).
+    pub corpus: String,
+}
+
+/// A corpus path recorded by [`keys::encode_any`] (older indexes wrote it plainly).
+fn recorded_path(s: &str) -> PathBuf {
+    keys::decode(s).unwrap_or_else(|| PathBuf::from(s))
 }
 
 /// An opened index.
@@ -48,12 +69,28 @@ impl Opened {
     /// process, one query): no watcher thread is started.
     ///
     /// # Errors
-    /// Tantivy errors when the segments cannot be opened.
-    pub fn reader(&self) -> tantivy::Result<tantivy::IndexReader> {
-        self.index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
+    /// [`IndexError::Damaged`] when the segments cannot be opened (a truncated or corrupt
+    /// file; the index library's panics on those are caught here).
+    pub fn reader(&self) -> Result<tantivy::IndexReader, IndexError> {
+        let opened = crate::panics::catch(|| {
+            self.index
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into()
+        });
+        match opened {
+            Ok(Ok(reader)) => Ok(reader),
+            Ok(Err(e)) => Err(self.damaged(damage_reason(&e))),
+            Err(panic) => Err(self.damaged(panic)),
+        }
+    }
+
+    /// The error for damaged files of this index.
+    pub fn damaged(&self, reason: impl Into<String>) -> IndexError {
+        IndexError::Damaged {
+            dir: self.dir.clone(),
+            reason: reason.into(),
+        }
     }
 
     /// Loads the manifest of the last commit.
@@ -63,38 +100,160 @@ impl Opened {
     pub fn manifest(&self) -> Result<Manifest, IndexError> {
         Manifest::load(&self.dir, &self.manifest_name)
     }
+
+    /// The indexed page with key `key` (its path relative to the corpus root, as search shows
+    /// it), rebuilt from its documents: the page model stored with the article, the article's
+    /// and each comment's text. `None` when the index has no such page.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when its documents cannot be read.
+    pub fn page(&self, key: &str) -> Result<Option<crate::ingest::Page>, IndexError> {
+        let reader = self.reader()?;
+        crate::panics::catch(|| self.page_from(&reader.searcher(), key))
+            .unwrap_or_else(|panic| Err(self.damaged(panic)))
+    }
+
+    fn page_from(
+        &self,
+        searcher: &tantivy::Searcher,
+        key: &str,
+    ) -> Result<Option<crate::ingest::Page>, IndexError> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::TermQuery;
+        use tantivy::schema::{IndexRecordOption, Term, Value};
+        let f = self.fields;
+        let q = TermQuery::new(Term::from_field_text(f.page, key), IndexRecordOption::Basic);
+        let damaged = |e: tantivy::TantivyError| self.damaged(damage_reason(&e));
+        let mut skeleton: Option<crate::ingest::Page> = None;
+        let mut texts: Vec<(u64, String)> = Vec::new();
+        for (_, addr) in searcher
+            .search(&q, &TopDocs::with_limit(1_000_000))
+            .map_err(damaged)?
+        {
+            let doc: tantivy::TantivyDocument = searcher.doc(addr).map_err(damaged)?;
+            let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
+            let body = doc
+                .get_first(f.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            if let Some(json) = doc.get_first(f.page_json).and_then(|v| v.as_str()) {
+                skeleton = Some(
+                    serde_json::from_str(json)
+                        .map_err(|e| self.damaged(format!("page {key}: {e}")))?,
+                );
+            }
+            texts.push((pos, body));
+        }
+        let Some(mut page) = skeleton else {
+            return Ok(None);
+        };
+        for (pos, text) in texts {
+            if pos == 0 {
+                page.body = text;
+            } else if let Some(c) = usize::try_from(pos - 1)
+                .ok()
+                .and_then(|i| page.comments.get_mut(i))
+            {
+                c.text = text;
+            }
+        }
+        Ok(Some(page))
+    }
 }
 
-/// True when `dir` holds a tantivy index (committed at least once).
+/// What is wrong with a damaged index, in a few words: the file, and that it is cut short or
+/// corrupt, rather than the index library's whole debug text.
+fn damage_reason(e: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::OpenReadError;
+    match e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+            if io_error.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            format!("{} is truncated or corrupt", filepath.display())
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(path)) => {
+            format!("{} is missing", path.display())
+        }
+        tantivy::TantivyError::DataCorruption(_) => {
+            let text = e.to_string();
+            let text = text
+                .trim_start_matches("Data corrupted: '")
+                .trim_start_matches("Data corruption: ");
+            format!("corrupt data: {}", text.split(". ").next().unwrap_or(text))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// True when `dir` holds a tantivy index (created, perhaps never committed).
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// Opens an existing index for reading (search, show, stats) or as the base of an update.
+/// True when `dir` holds a thresh index that was committed at least once: one that can be
+/// searched.
+pub fn is_committed(dir: &Path) -> bool {
+    !matches!(
+        open(dir),
+        Err(IndexError::Missing { .. } | IndexError::Uncommitted { .. })
+    )
+}
+
+/// Opens an existing index for reading (search, show, stats) or as the base of an update. A
+/// folder thresh cannot write is read all the same.
 ///
 /// # Errors
-/// [`IndexError::Missing`] when there is none, [`IndexError::Foreign`] when the directory holds
-/// another kind of index, [`IndexError::Format`] for another layout version,
-/// [`IndexError::Damaged`] when its files cannot be read.
+/// [`IndexError::Missing`] when there is none, [`IndexError::Uncommitted`] when its first build
+/// never committed, [`IndexError::Foreign`] when the directory holds another kind of index,
+/// [`IndexError::Format`] for another layout version, [`IndexError::Damaged`] when its files
+/// cannot be read.
 pub fn open(dir: &Path) -> Result<Opened, IndexError> {
     if !exists(dir) {
         return Err(IndexError::Missing {
             dir: dir.to_path_buf(),
         });
     }
+    crate::panics::catch(|| open_unguarded(dir)).unwrap_or_else(|panic| {
+        Err(IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            reason: panic,
+        })
+    })
+}
+
+fn open_unguarded(dir: &Path) -> Result<Opened, IndexError> {
     let damaged = |reason: String| IndexError::Damaged {
         dir: dir.to_path_buf(),
         reason,
     };
-    let index = Index::open_in_dir(dir).map_err(|e| damaged(e.to_string()))?;
-    let metas = index.load_metas().map_err(|e| damaged(e.to_string()))?;
-    let payload: Payload = metas
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str(p).ok())
-        .ok_or_else(|| IndexError::Foreign {
+    // A file thresh may not read is the user's permissions to fix, not damage.
+    let failed = |e: tantivy::TantivyError| match &e {
+        tantivy::TantivyError::OpenReadError(
+            tantivy::directory::error::OpenReadError::IoError { io_error, filepath },
+        ) if io_error.kind() == std::io::ErrorKind::PermissionDenied => IndexError::Unreadable {
             dir: dir.to_path_buf(),
-        })?;
+            file: filepath.clone(),
+        },
+        _ => damaged(damage_reason(&e)),
+    };
+    let directory = readonly::ReadOnlyTolerant::open(dir).map_err(|e| damaged(e.to_string()))?;
+    let index = Index::open(directory).map_err(failed)?;
+    let metas = index.load_metas().map_err(failed)?;
+    let Some(payload) = metas.payload.as_deref() else {
+        return Err(if dir.join(MARKER).is_file() {
+            IndexError::Uncommitted {
+                dir: dir.to_path_buf(),
+            }
+        } else {
+            IndexError::Foreign {
+                dir: dir.to_path_buf(),
+            }
+        });
+    };
+    let payload: Payload = serde_json::from_str(payload).map_err(|_| IndexError::Foreign {
+        dir: dir.to_path_buf(),
+    })?;
     if payload.format != manifest::INDEX_FORMAT {
         return Err(IndexError::Format {
             dir: dir.to_path_buf(),
@@ -111,7 +270,7 @@ pub fn open(dir: &Path) -> Result<Opened, IndexError> {
         fields,
         manifest_name: payload.manifest,
         dir: dir.to_path_buf(),
-        corpus: PathBuf::from(payload.corpus),
+        corpus: recorded_path(&payload.corpus),
     })
 }
 

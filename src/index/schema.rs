@@ -165,9 +165,16 @@ pub fn date_value(secs: i64) -> DateTime {
     DateTime::from_timestamp_secs(secs.clamp(-DATE_LIMIT_SECS + 1, DATE_LIMIT_SECS - 1))
 }
 
-/// Seconds since the epoch as the bound of a date filter, clamped like [`date_value`].
-pub fn date_bound(secs: i64) -> DateTime {
-    DateTime::from_timestamp_secs(secs.clamp(-DATE_LIMIT_SECS, DATE_LIMIT_SECS))
+/// Seconds since the epoch as a bound of a date filter, clamped like [`date_value`]: an
+/// included start past the range's end still takes a document clamped there, and an excluded
+/// end before its start still takes one clamped there.
+pub fn date_bound(secs: i64, is_end: bool) -> DateTime {
+    let (low, high) = if is_end {
+        (-DATE_LIMIT_SECS + 2, DATE_LIMIT_SECS)
+    } else {
+        (-DATE_LIMIT_SECS, DATE_LIMIT_SECS - 1)
+    };
+    DateTime::from_timestamp_secs(secs.clamp(low, high))
 }
 
 /// The largest whole number of seconds tantivy's nanosecond dates hold.

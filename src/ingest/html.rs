@@ -1341,7 +1341,7 @@ fn render(dom: &Dom, dead: &[bool], text_len: &[u32], main: &[NodeId]) -> String
         .no_link_wrapping();
     // html2text has layout paths that panic on shapes it does not expect; a page must never
     // take the run down, so such a page falls back to the plain block renderer.
-    let rendered = super::panics::catch(|| {
+    let rendered = crate::panics::catch(|| {
         config
             .dom_to_render_tree(&sink)
             .and_then(|tree| config.render_to_string(tree, RENDER_WIDTH))

@@ -14,7 +14,6 @@ pub mod html;
 pub mod meta;
 pub mod names;
 pub mod page;
-pub mod panics;
 mod quick;
 pub mod text;
 
@@ -89,7 +88,7 @@ pub fn format_of(path: &str, bytes: &[u8]) -> Format {
 /// ```
 pub fn extract(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<Page, IngestError> {
     // The panic boundary: a bug that one page trips costs that page, not the run.
-    panics::catch(|| extract_unguarded(path, bytes, config)).unwrap_or_else(|message| {
+    crate::panics::catch(|| extract_unguarded(path, bytes, config)).unwrap_or_else(|message| {
         Err(IngestError::Internal {
             path: path.to_string(),
             message,

@@ -545,13 +545,14 @@ fn period(option: &str, s: &str) -> Result<(DateTime, DateTime), QueryError> {
     let (Some(start), Some(end)) = (start, end) else {
         return Err(bad());
     };
-    let ts = |d: NaiveDate| {
+    let ts = |d: NaiveDate, is_end: bool| {
         crate::index::schema::date_bound(
             d.and_hms_opt(0, 0, 0)
                 .map_or(0, |t| t.and_utc().timestamp()),
+            is_end,
         )
     };
-    Ok((ts(start), ts(end)))
+    Ok((ts(start, false), ts(end, true)))
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
-//! The panic boundary: a step whose panics ingest catches and turns into an error, and the
-//! thread-local state a panic hook reads to stay quiet about them. Owns nothing else.
+//! The panic boundary: steps whose panics thresh catches and turns into an error, and the
+//! thread-local state a panic hook reads to stay quiet about them. Owns nothing else; every
+//! stage may use it.
 //!
 //! A panic while extracting one page is a bug, but it must cost that page only: the indexer
 //! reports the file and goes on, and the user's terminal gets one line instead of a backtrace.
+//! A panic inside the index library while reading damaged files is reported as a damaged index.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -44,7 +46,7 @@ pub fn record_location(location: String) {
 
 /// Runs `f`; a panic inside it comes back as `Err(message)`, with the place it happened when a
 /// hook recorded one.
-pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let _inside = Inside::enter();
     LOCATION.with(|l| l.borrow_mut().take());
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
