@@ -86,7 +86,6 @@ impl Node {
     }
 
     /// The child lists of two nodes are the same (both parsers' trees are compared on this).
-    #[cfg(test)]
     pub(super) fn same_links(&self, other: &Node) -> bool {
         (self.parent, self.first, self.last, self.next, self.prev)
             == (

@@ -21,6 +21,16 @@ pub use dates::Stamp;
 pub use error::IngestError;
 pub use page::{Comment, Format, Page};
 
+/// Entry points for the fuzz targets in `fuzz/`; not part of the library's API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Whether the quick parser builds the tree html5ever builds for `html`: `None` when it
+    /// gives up (html5ever then parses alone), else the first difference, if any.
+    pub fn quick_parser_agrees(html: &str) -> Option<Result<(), String>> {
+        super::quick::compare(html)
+    }
+}
+
 /// File name extensions that hold pages.
 pub const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt"];
 

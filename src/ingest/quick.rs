@@ -1855,55 +1855,56 @@ enum Step {
     Rest(String),
 }
 
+/// Both parsers' arenas, node for node: `Some(Ok(()))` when they are the same, `Some(Err(the
+/// first difference))` when not, `None` when the quick parser gave up. For the tests and the
+/// differential fuzz target.
+pub fn compare(html: &str) -> Option<Result<(), String>> {
+    let quick = parse(html)?;
+    let full = crate::ingest::dom::Dom::parse_full(html);
+    if quick.len() != full.len() {
+        let k = quick
+            .iter()
+            .zip(&full)
+            .position(|(q, f)| !node_eq(q, f))
+            .unwrap_or(0);
+        return Some(Err(format!(
+            "{} nodes, html5ever {}; first difference at node {k}:\nquick {:?}\nhtml5ever {:?}",
+            quick.len(),
+            full.len(),
+            quick.get(k),
+            full.get(k)
+        )));
+    }
+    for (k, (q, f)) in quick.iter().zip(&full).enumerate() {
+        if !node_eq(q, f) {
+            return Some(Err(format!("node {k}: quick {q:?}, html5ever {f:?}")));
+        }
+    }
+    Some(Ok(()))
+}
+
+fn node_eq(q: &Node, f: &Node) -> bool {
+    let same_data = match (&q.data, &f.data) {
+        (NodeData::Document, NodeData::Document) => true,
+        (
+            NodeData::Element { name, attrs },
+            NodeData::Element {
+                name: n2,
+                attrs: a2,
+            },
+        ) => name == n2 && attrs == a2,
+        (NodeData::Text(a), NodeData::Text(b)) => a == b,
+        (NodeData::Comment(a), NodeData::Comment(b)) => a == b,
+        (NodeData::Other, NodeData::Other) => true,
+        _ => false,
+    };
+    same_data && q.same_links(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::dom::Dom;
     use proptest::prelude::*;
-
-    /// Both parsers' arenas, node for node; `None` when the quick parser gave up.
-    fn compare(html: &str) -> Option<Result<(), String>> {
-        let quick = parse(html)?;
-        let full = Dom::parse_full(html);
-        if quick.len() != full.len() {
-            let k = quick
-                .iter()
-                .zip(&full)
-                .position(|(q, f)| !node_eq(q, f))
-                .unwrap_or(0);
-            return Some(Err(format!(
-                "{} nodes, html5ever {}; first difference at node {k}:\nquick {:?}\nhtml5ever {:?}",
-                quick.len(),
-                full.len(),
-                quick.get(k),
-                full.get(k)
-            )));
-        }
-        for (k, (q, f)) in quick.iter().zip(&full).enumerate() {
-            if !node_eq(q, f) {
-                return Some(Err(format!("node {k}: quick {q:?}, html5ever {f:?}")));
-            }
-        }
-        Some(Ok(()))
-    }
-
-    fn node_eq(q: &Node, f: &Node) -> bool {
-        let same_data = match (&q.data, &f.data) {
-            (NodeData::Document, NodeData::Document) => true,
-            (
-                NodeData::Element { name, attrs },
-                NodeData::Element {
-                    name: n2,
-                    attrs: a2,
-                },
-            ) => name == n2 && attrs == a2,
-            (NodeData::Text(a), NodeData::Text(b)) => a == b,
-            (NodeData::Comment(a), NodeData::Comment(b)) => a == b,
-            (NodeData::Other, NodeData::Other) => true,
-            _ => false,
-        };
-        same_data && q.same_links(f)
-    }
 
     fn same(html: &str) {
         match compare(html) {
