@@ -28,6 +28,22 @@ const DEFAULT_CORPUS: &str = "corpus";
 const EXIT_SOME: u8 = 1;
 /// Exit status for usage errors, bad option values, missing/damaged/locked indexes.
 const EXIT_ERROR: u8 = 2;
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// A flag that the first Ctrl-C sets, so that an index run stops before its commit and leaves
+/// the last one intact; a second Ctrl-C exits at once (the commit is atomic either way).
+fn stop_on_interrupt() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    let _ = ctrlc::set_handler(move || {
+        if set.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
+    flag
+}
 
 /// Runs the command line; returns the exit code.
 pub fn run() -> Result<u8> {
@@ -144,9 +160,14 @@ fn index_cmd(a: IndexArgs) -> Result<u8> {
         verify: a.verify,
         jobs: a.jobs.map_or_else(jobs_default, usize::from),
         ingest: IngestConfig::default(),
+        stop: Some(stop_on_interrupt()),
     };
     let summary = match run_index(&config, a.quiet) {
         Ok(s) => s,
+        Err(e @ IndexError::Interrupted) => {
+            eprintln!("thresh: {e}");
+            return Ok(EXIT_INTERRUPTED);
+        }
         Err(e) => return fail(e),
     };
     for f in &summary.failed {
@@ -211,9 +232,14 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
             verify: false,
             jobs: jobs_default(),
             ingest: IngestConfig::default(),
+            stop: Some(stop_on_interrupt()),
         };
         match run_index(&config, false) {
             Ok(s) => eprintln!("{}", output::summary_line(&s)),
+            Err(e @ IndexError::Interrupted) => {
+                eprintln!("thresh: {e}");
+                return Ok(EXIT_INTERRUPTED);
+            }
             Err(e) => return fail(e),
         }
     }

@@ -55,6 +55,17 @@ pub struct IndexConfig {
     pub jobs: usize,
     /// Limits for extraction.
     pub ingest: IngestConfig,
+    /// Set (by a signal handler, say) to stop the run: files not yet read are left, nothing is
+    /// committed, and the build returns [`IndexError::Interrupted`].
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl IndexConfig {
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// A file that could not be indexed.
@@ -270,6 +281,9 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         found
             .par_iter()
             .map(|f| {
+                if config.stopped() {
+                    return (f.rel.clone(), Outcome::Failed("interrupted".into()));
+                }
                 // A panic outside extraction (which has its own boundary) still costs one file.
                 let outcome = crate::panics::catch(|| process(f, old_files.get(&f.rel), &run))
                     .unwrap_or_else(|m| {
@@ -280,6 +294,10 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             })
             .collect()
     });
+    // Interrupted: the writer is dropped without a commit, so the index stays as it was.
+    if config.stopped() {
+        return Err(IndexError::Interrupted);
+    }
     let add_error = run
         .add_error
         .into_inner()
@@ -348,7 +366,12 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         files,
         ..Manifest::new()
     };
-    let name = manifest.save(dir, unique_number())?;
+    let name = manifest.save(dir, unique_number()).map_err(|e| match e {
+        IndexError::Io { source, .. } if source.raw_os_error() == Some(28) => {
+            IndexError::DiskFull { dir: dir.clone() }
+        }
+        other => other,
+    })?;
     let payload = serde_json::to_string(&Payload {
         format: super::manifest::INDEX_FORMAT,
         manifest: name.clone(),
@@ -473,11 +496,30 @@ fn writer_error(dir: &Path, e: TantivyError) -> IndexError {
         TantivyError::OpenWriteError(ref w) if w.to_string().contains("denied") => {
             read_only(w.to_string())
         }
+        // The index library reports a full disk as a writer thread that died: look for room.
+        _ if disk_is_full(dir) => IndexError::DiskFull {
+            dir: dir.to_path_buf(),
+        },
         other => IndexError::Tantivy {
             dir: dir.to_path_buf(),
             source: other,
         },
     }
+}
+
+/// Bytes a probe writes to learn whether the index's disk has room left.
+const SPACE_PROBE_BYTES: usize = 256 * 1024;
+
+/// True when the index folder's file system has no room for a small file.
+fn disk_is_full(dir: &Path) -> bool {
+    use std::io::Write;
+    let probe = dir.join(".thresh-space-probe");
+    let result = fs::File::create(&probe).and_then(|mut f| {
+        f.write_all(&vec![0u8; SPACE_PROBE_BYTES])?;
+        f.sync_all()
+    });
+    let _ = fs::remove_file(&probe);
+    matches!(result, Err(e) if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28))
 }
 
 /// Writes the marker that makes the folder thresh's (see [`super::MARKER`]).

@@ -48,6 +48,14 @@ pub enum IndexError {
         /// The file inside it.
         file: PathBuf,
     },
+    /// The disk that holds the index is full; the last commit is intact.
+    #[error(
+        "no space left on the disk of the index at {dir}; nothing was committed and the last complete run is intact: free some space and run `thresh index` again"
+    )]
+    DiskFull {
+        /// The index directory.
+        dir: PathBuf,
+    },
     /// The index folder cannot be written.
     #[error("index at {dir} is read-only ({reason}); `thresh index` needs to write there")]
     ReadOnly {
