@@ -1,12 +1,13 @@
 //! Inputs that once crashed thresh (found by hand or by the fuzz targets in `fuzz/`), replayed
 //! through the same entry points. Each file under `tests/fixtures/crashes/` is named for what
 //! it exercises; its prefix says which entry point it feeds: `text-` and `html-` are pages for
-//! `ingest::extract` (read both as a text dump and as HTML), `query-` is a query for the
-//! query parser, `decode-` bytes for the charset decoder.
+//! `ingest::extract` (read both as a text dump and as HTML), `quick-` is markup on which the
+//! quick parser and html5ever must build the same tree (or the quick parser give up), `query-`
+//! is a query for the query parser, `decode-` bytes for the charset decoder.
 
 use std::fs;
 
-use thresh::ingest::{IngestConfig, IngestError, decode, extract};
+use thresh::ingest::{IngestConfig, IngestError, decode, extract, fuzzing};
 use thresh::search::query;
 
 use crate::util::fixture;
@@ -23,6 +24,11 @@ fn saved_crash_inputs_run_without_a_bug() {
         let bytes = fs::read(entry.path()).unwrap();
         if name.starts_with("query-") {
             let _ = query::parse(&String::from_utf8_lossy(&bytes));
+        } else if name.starts_with("quick-") {
+            let html = String::from_utf8_lossy(&bytes);
+            if let Some(Err(difference)) = fuzzing::quick_parser_agrees(&html) {
+                panic!("{name}: the parsers differ: {difference}");
+            }
         } else if name.starts_with("decode-") {
             let _ = decode::decode(&bytes, true);
             let _ = decode::decode(&bytes, false);

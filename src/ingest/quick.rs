@@ -722,7 +722,6 @@ const UNHANDLED: &[&str] = &[
     "image",
     "marquee",
     "math",
-    "nobr",
     "object",
     "optgroup",
     "option",
@@ -1260,6 +1259,8 @@ impl<'a> Builder<'a> {
                 }
                 self.insert(name, attrs);
             }
+            // A `nobr` inside an open `nobr` runs the adoption agency first.
+            "nobr" if self.in_scope("nobr") => return None,
             _ if is(n, FORMATTING) => {
                 // Three identical entries would make the list drop the oldest (the "Noah's
                 // Ark" clause); leave such pages to html5ever.
@@ -1945,6 +1946,7 @@ mod tests {
             "<iframe><p>not parsed</p></iframe><noembed>x</noembed>",
             "\u{FEFF}<p>bom</p>",
             "<p>a\r\nb\rc</p>",
+            "<nobr>one</nobr><nobr>two</nobr>",
         ] {
             same(html);
         }
@@ -1959,6 +1961,8 @@ mod tests {
             "<select><option>a</select>",
             "<p>a\0b",
             "<svg><circle/></svg>",
+            "<nobr><nobr>",
+            "<p><nobr>a<b>b<nobr>c",
         ] {
             assert!(parse(html).is_none(), "{html}");
         }
