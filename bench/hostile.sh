@@ -58,15 +58,19 @@ for case_dir in "$gen"/*/; do
     cp -a "$case_dir". "$corpus"/
     /usr/bin/time -f '%e %M' -o "$work/t" timeout 60 "$thresh" index "$corpus" --index "$work/ix" --quiet --json \
         >"$work/summary.json" 2>"$work/err"
-    read -r isec ikb <"$work/t"
+    read -r isec ikb < <(tail -n 1 "$work/t")
     good=no
     "$thresh" search --index "$work/ix" -n 1 billboard >/dev/null 2>&1 && good=yes
-    reported=$(python3 -c 'import json,sys
+    reported=$(python3 - "$work/summary.json" <<'PY' 2>/dev/null || echo "index failed: $(head -c 120 "$work/err")"
+import json, sys
 d = json.load(open(sys.argv[1]))
-print("; ".join(f["error"] for f in d["failed"]) or f"{d[\"pages\"]} pages, {d[\"skipped\"]} skipped")' "$work/summary.json" 2>/dev/null || echo "index failed: $(head -c 120 "$work/err")")
+failed = "; ".join(f["error"] for f in d["failed"])
+print(failed or "%d pages, %d skipped" % (d["pages"], d["skipped"]))
+PY
+)
     # Extract on the hostile file itself (the first file of the case that is not a seed).
     target=$(find "$case_dir" -mindepth 1 -maxdepth 1 | head -1)
     /usr/bin/time -f '%e %M' -o "$work/t" timeout 60 "$thresh" extract --json "$target" >/dev/null 2>"$work/xerr"
-    read -r xsec xkb <"$work/t"
+    read -r xsec xkb < <(tail -n 1 "$work/t")
     printf '%-28s %9s %9d %9s %9d  %-6s %s\n' "$case" "$isec" $((ikb / 1024)) "$xsec" $((xkb / 1024)) "$good" "$reported"
 done

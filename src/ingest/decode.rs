@@ -31,6 +31,9 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded<'_> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(&bytes[bom_len..], enc);
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        return finish(bytes, enc);
+    }
     if is_html {
         if let Some(enc) = declared_charset(bytes) {
             // A page that declares UTF-16 but has no BOM was re-saved as ASCII-compatible bytes
@@ -64,6 +67,37 @@ fn finish<'a>(bytes: &'a [u8], enc: &'static Encoding) -> Decoded<'a> {
     Decoded {
         text,
         encoding: enc,
+    }
+}
+
+/// Bytes sampled to recognise UTF-16 without a byte-order mark.
+const UTF16_SAMPLE_BYTES: usize = 4096;
+
+/// UTF-16 without a byte-order mark, as some Windows tools save pages: text in Latin script
+/// has a zero in nearly every high byte (every other byte) and almost none in the low bytes.
+/// Returns the byte order when the sample looks so: nine in ten of one side's bytes zero, and
+/// not one in ten of the other's (so that NUL-padded binary data does not pass).
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE_BYTES) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let zero_at = |side: usize| {
+        sample
+            .iter()
+            .skip(side)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 9 && even * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 9 && odd * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -148,6 +182,19 @@ fn attr_value<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_recognised_and_binary_is_not() {
+        let page = "<html><body><p>Sixteen bits a character, café.</p></body></html>";
+        let le: Vec<u8> = page.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = page.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&le, true).text, page);
+        assert_eq!(decode(&be, false).text, page);
+        assert_eq!(decode(&le, true).encoding, encoding_rs::UTF_16LE);
+        // NUL-padded data and plain ASCII are not UTF-16.
+        assert!(utf16_without_bom(&[0u8; 64]).is_none());
+        assert!(utf16_without_bom(page.as_bytes()).is_none());
+    }
 
     fn html_in(enc: &'static Encoding, text: &str, declare: bool) -> Vec<u8> {
         let meta = if declare {

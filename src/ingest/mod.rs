@@ -135,7 +135,8 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
 /// NUL bytes or a high share of control bytes in the first kilobytes mean binary data. A
 /// UTF-16 page with a byte-order mark has NULs but is text.
 fn is_binary(bytes: &[u8]) -> bool {
-    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() || decode::utf16_without_bom(bytes).is_some()
+    {
         return false;
     }
     let sample = &bytes[..bytes.len().min(8192)];
