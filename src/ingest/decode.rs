@@ -80,7 +80,8 @@ const UTF16_SAMPLE_BYTES: usize = 4096;
 pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(UTF16_SAMPLE_BYTES) & !1];
     let pairs = sample.len() / 2;
-    if pairs < 8 {
+    // Nearly every page has no zero byte at all: one vectorised search settles those.
+    if pairs < 8 || memchr::memchr(0, sample).is_none() {
         return None;
     }
     let zero_at = |side: usize| {
