@@ -170,16 +170,8 @@ fn fifos_are_skipped_and_names_that_are_not_text_keep_their_own_pages() {
     let mut pages: Vec<&str> = hits.iter().map(|h| s(h, "page")).collect();
     pages.sort_unstable();
     assert_eq!(pages, ["caf\\xE8.html", "caf\\xE9.html"]);
-    // Extract reads a file whose name is not UTF-8 and names it escaped.
-    let run = thresh(
-        &c,
-        &[
-            "extract",
-            "--json",
-            latin1.file_name().unwrap().to_str().unwrap_or("?"),
-        ],
-    );
-    let _ = run; // the name is not text: give it as an OS string instead
+    // Extract reads a file whose name is not UTF-8 (given as the OS string it is) and names
+    // it escaped.
     let out = Command::new(env!("CARGO_BIN_EXE_thresh"))
         .arg("extract")
         .arg("--json")
@@ -390,4 +382,47 @@ fn far_dates_filter_right_and_read_back() {
     let run = thresh(d, &["show", "--json", "ago.txt"]);
     run.assert_exit_code(0);
     assert!(json_of(&run)["body"].is_string());
+}
+
+#[test]
+fn ctrl_c_stops_a_run_before_its_commit_with_exit_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    seeds(d);
+    thresh(d, &["index", "--quiet"]).assert_exit_code(0);
+    let bulk = d.join("corpus/bulk");
+    fs::create_dir(&bulk).unwrap();
+    for i in 0..3000 {
+        fs::write(
+            bulk.join(format!("p{i}.html")),
+            page(&format!("Harbour {i}"), "gannet"),
+        )
+        .unwrap();
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args(["index", "--quiet", "--jobs", "1"])
+        .current_dir(d)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(130) => {
+            assert!(stderr.contains("interrupted"), "{stderr}");
+            // Nothing of the interrupted run was committed.
+            let st = json_of(&thresh(d, &["stats", "--json"]));
+            assert_eq!(st["pages"].as_u64(), Some(2));
+        }
+        // The run was done before the signal came.
+        Some(0) => {}
+        other => panic!("exit {other:?}: {stderr}"),
+    }
+    let v = json_of(&thresh(d, &["index", "--json"]));
+    assert_eq!(v["pages"].as_u64(), Some(3002));
 }
