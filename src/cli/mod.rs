@@ -205,13 +205,11 @@ fn index_cmd(a: IndexArgs) -> Result<u8> {
 fn search_cmd(a: SearchArgs) -> Result<u8> {
     let (dir, named) = index_dir(&a.dir);
     // No index yet, or a first build that was interrupted: the default index is built (or the
-    // build finished) from the default corpus first.
-    if !index::is_committed(&dir) {
+    // build finished) from the default corpus first. The index is opened once when it is there.
+    let mut opened = index::open(&dir);
+    if let Err(e @ (IndexError::Missing { .. } | IndexError::Uncommitted { .. })) = &opened {
         if named {
-            return fail(index::open(&dir).err().map_or_else(
-                || format!("no index at {}", terminal::path(&dir)),
-                |e| e.to_string(),
-            ));
+            return fail(e);
         }
         let corpus = PathBuf::from(DEFAULT_CORPUS);
         if !corpus.is_dir() {
@@ -242,8 +240,9 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
             }
             Err(e) => return fail(e),
         }
+        opened = index::open(&dir);
     }
-    let opened = match index::open(&dir) {
+    let opened = match opened {
         Ok(o) => o,
         Err(e) => return fail(e),
     };

@@ -191,15 +191,6 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
-/// True when `dir` holds a thresh index that was committed at least once: one that can be
-/// searched.
-pub fn is_committed(dir: &Path) -> bool {
-    !matches!(
-        open(dir),
-        Err(IndexError::Missing { .. } | IndexError::Uncommitted { .. })
-    )
-}
-
 /// Opens an existing index for reading (search, show, stats) or as the base of an update. A
 /// folder thresh cannot write is read all the same.
 ///
