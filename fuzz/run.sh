@@ -33,8 +33,8 @@ for t in "${targets[@]}"; do
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
     -print_final_stats=1 $(dict_for "$t") > "logs/$t.log" 2>&1
   after=$(ls "artifacts/$t" | wc -l)
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
-  note=$(grep -o 'quick parser answered [0-9]* of [0-9]* inputs' "logs/$t.log" | tail -1)
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$' | tail -1)
+  note=$(grep -ao 'quick parser answered [0-9]* of [0-9]* inputs' "logs/$t.log" | tail -1)
   crashes=$((after - before))
   [ "$crashes" -gt 0 ] && status=1
   printf '%-20s %12s %8s %s\n' "$t" "${runs:-?}" "$crashes" "$note"
