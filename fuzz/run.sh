@@ -29,7 +29,10 @@ for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   before=$(ls "artifacts/$t" | wc -l)
   # -rss_limit_mb: a page must never cost more than a few hundred megabytes.
-  cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+  # The differential target starts from its own seeds and the extraction target's pages.
+  seeds=("seeds/$t")
+  [ "$t" = quick_vs_html5ever ] && seeds+=(seeds/extract_html)
+  cargo +nightly fuzz run "$t" "corpus/$t" "${seeds[@]}" -- \
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
     -print_final_stats=1 $(dict_for "$t") > "logs/$t.log" 2>&1
   after=$(ls "artifacts/$t" | wc -l)

@@ -60,7 +60,7 @@ pub fn run() -> Result<u8> {
             .into_iter()
             .map(Into::into)
             .collect(),
-        None if os_args.iter().any(|a| a == "search") => {
+        None if os_args.get(1).is_some_and(|a| a == "search") => {
             let bad = os_args
                 .iter()
                 .find(|a| a.to_str().is_none())
@@ -321,19 +321,15 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
     // The key as search shows it in `page`, or the openable path it shows in text and `path`.
     let key = a.page.trim_start_matches("./");
     let base = format!("{}/", display_base(&opened.corpus).display());
-    let keys = [Some(key), key.strip_prefix(base.as_str())];
-    let mut found = None;
-    for k in keys.into_iter().flatten() {
-        match opened.page(k) {
-            Ok(Some(p)) => {
-                found = Some(p);
-                break;
-            }
-            Ok(None) => {}
-            Err(e) => return fail(e),
-        }
-    }
-    let Some(page) = found else {
+    let keys: Vec<&str> = [Some(key), key.strip_prefix(base.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    let page = match opened.first_page(&keys) {
+        Ok(found) => found,
+        Err(e) => return fail(e),
+    };
+    let Some(page) = page else {
         return fail(format!(
             "{}: not in the index (paths are relative to the corpus folder)",
             terminal::line(&a.page)
@@ -397,7 +393,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         for line in bytes.split(|&b| b == b'\n') {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if !line.iter().all(u8::is_ascii_whitespace) {
-                paths.push(path_from_bytes(line));
+                paths.push(index::keys::path_of_bytes(line.to_vec()));
             }
         }
     }
@@ -433,15 +429,4 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(if failed { EXIT_SOME } else { 0 })
-}
-
-#[cfg(unix)]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(b))
-}
-
-#[cfg(not(unix))]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }

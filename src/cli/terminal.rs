@@ -14,6 +14,8 @@
 
 use std::path::Path;
 
+use thresh::index::keys;
+
 /// Page text for one line of output: sequences and bidi controls removed, other controls
 /// (newlines and tabs too) turned into spaces.
 pub fn line(s: &str) -> String {
@@ -119,7 +121,7 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// control or bidi characters as `\u{NN}` (a file name can hold an escape sequence too).
 pub fn path(p: &Path) -> String {
     let mut out = String::new();
-    for chunk in os_bytes(p).utf8_chunks() {
+    for chunk in keys::os_bytes(p.as_os_str()).utf8_chunks() {
         for c in chunk.valid().chars() {
             if c.is_control() || is_bidi_control(c) {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
@@ -132,17 +134,6 @@ pub fn path(p: &Path) -> String {
         }
     }
     out
-}
-
-#[cfg(unix)]
-fn os_bytes(p: &Path) -> std::borrow::Cow<'_, [u8]> {
-    use std::os::unix::ffi::OsStrExt;
-    std::borrow::Cow::Borrowed(p.as_os_str().as_bytes())
-}
-
-#[cfg(not(unix))]
-fn os_bytes(p: &Path) -> std::borrow::Cow<'_, [u8]> {
-    std::borrow::Cow::Owned(p.to_string_lossy().into_owned().into_bytes())
 }
 
 #[cfg(test)]

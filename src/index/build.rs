@@ -241,13 +241,19 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     }
     let tantivy_err = |e: TantivyError| writer_error(dir, e);
     let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
-    let (index, fields, old, same_corpus) = open_for_update(config, &corpus_abs)?;
+    let Base {
+        index,
+        fields,
+        manifest: old,
+        manifest_name: old_manifest,
+        same_corpus,
+    } = open_for_update(config, &corpus_abs)?;
     let jobs = config.jobs.max(1);
     let writer_threads = (jobs / 3).max(1);
     let heap = WRITER_HEAP_BYTES.max(writer_threads * WRITER_HEAP_PER_THREAD_MIN);
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads, heap)
-        .map_err(|e| writer_error(dir, e))?;
+        .map_err(tantivy_err)?;
 
     let reextract = config.rebuild || old.extractor != EXTRACTOR_VERSION;
     if config.rebuild {
@@ -356,8 +362,8 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         // there is nothing to commit; the last commit's own files are kept.
         let _ = writer.garbage_collect_files().wait();
         drop(writer);
-        if let Ok(opened) = super::open(dir) {
-            Manifest::remove_others(dir, &[&opened.manifest_name]);
+        if let Some(current) = &old_manifest {
+            Manifest::remove_others(dir, &[current]);
         }
         return Ok(finish(summary, &files, started));
     }
@@ -367,7 +373,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         ..Manifest::new()
     };
     let name = manifest.save(dir, unique_number()).map_err(|e| match e {
-        IndexError::Io { source, .. } if source.raw_os_error() == Some(28) => {
+        IndexError::Io { source, .. } if is_storage_full(&source) => {
             IndexError::DiskFull { dir: dir.clone() }
         }
         other => other,
@@ -434,15 +440,23 @@ fn now_rfc3339() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Opens the index to update, or makes a new one: the tantivy index, its fields, the manifest of
-/// its last commit, and whether that commit was of this same corpus.
+/// The index a run updates.
+struct Base {
+    index: Index,
+    fields: Fields,
+    /// The manifest of its last commit (empty for a new index).
+    manifest: Manifest,
+    /// That manifest's file name, when there was a commit.
+    manifest_name: Option<String>,
+    /// Whether the last commit was of this same corpus.
+    same_corpus: bool,
+}
+
+/// Opens the index to update, or makes a new one.
 ///
 /// An index of an older format, an index whose first build never committed and, with
 /// `--rebuild`, a damaged one are replaced in place; only their own files are deleted.
-fn open_for_update(
-    config: &IndexConfig,
-    corpus_abs: &Path,
-) -> Result<(Index, Fields, Manifest, bool), IndexError> {
+fn open_for_update(config: &IndexConfig, corpus_abs: &Path) -> Result<Base, IndexError> {
     let dir = &config.index_dir;
     if exists(dir) {
         match super::open(dir) {
@@ -454,9 +468,13 @@ fn open_for_update(
                         corpus: config.corpus.clone(),
                     });
                 }
-                let manifest = opened.manifest()?;
-                let same = opened.corpus == corpus_abs;
-                return Ok((opened.index, opened.fields, manifest, same));
+                return Ok(Base {
+                    manifest: opened.manifest()?,
+                    same_corpus: opened.corpus == corpus_abs,
+                    manifest_name: Some(opened.manifest_name),
+                    index: opened.index,
+                    fields: opened.fields,
+                });
             }
             // A first build that never committed: start it again.
             Err(IndexError::Uncommitted { .. }) => clear_own_files(dir)?,
@@ -473,13 +491,19 @@ fn open_for_update(
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(dir, schema).map_err(|e| writer_error(dir, e))?;
     schema::register_analyzers(&index);
-    Ok((index, fields, Manifest::new(), false))
+    Ok(Base {
+        index,
+        fields,
+        manifest: Manifest::new(),
+        manifest_name: None,
+        same_corpus: false,
+    })
 }
 
 /// Maps a tantivy error of opening or writing the index: a lock held elsewhere, a folder that
 /// cannot be written, anything else.
 fn writer_error(dir: &Path, e: TantivyError) -> IndexError {
-    use tantivy::directory::error::LockError;
+    use tantivy::directory::error::{LockError, OpenWriteError};
     let read_only = |reason: String| IndexError::ReadOnly {
         dir: dir.to_path_buf(),
         reason,
@@ -493,8 +517,10 @@ fn writer_error(dir: &Path, e: TantivyError) -> IndexError {
         TantivyError::LockFailure(..) => IndexError::Locked {
             dir: dir.to_path_buf(),
         },
-        TantivyError::OpenWriteError(ref w) if w.to_string().contains("denied") => {
-            read_only(w.to_string())
+        TantivyError::OpenWriteError(OpenWriteError::IoError { ref io_error, .. })
+            if super::readonly::is_read_only(io_error) =>
+        {
+            read_only(super::io_reason(io_error))
         }
         // The index library reports a full disk as a writer thread that died: look for room.
         _ if disk_is_full(dir) => IndexError::DiskFull {
@@ -519,7 +545,25 @@ fn disk_is_full(dir: &Path) -> bool {
         f.sync_all()
     });
     let _ = fs::remove_file(&probe);
-    matches!(result, Err(e) if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28))
+    matches!(result, Err(e) if is_storage_full(&e))
+}
+
+/// ENOSPC: the file system has no room left.
+fn is_storage_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
+}
+
+/// An I/O error of writing in the index folder: a folder that cannot be written is said to be
+/// read-only, anything else is named with its path.
+fn write_error(dir: &Path, path: PathBuf, e: std::io::Error) -> IndexError {
+    if super::readonly::is_read_only(&e) {
+        IndexError::ReadOnly {
+            dir: dir.to_path_buf(),
+            reason: super::io_reason(&e),
+        }
+    } else {
+        IndexError::Io { path, source: e }
+    }
 }
 
 /// Writes the marker that makes the folder thresh's (see [`super::MARKER`]).
@@ -532,16 +576,7 @@ fn write_marker(dir: &Path, corpus_abs: &Path) -> Result<(), IndexError> {
         path: path.clone(),
         source: std::io::Error::other(e),
     })?;
-    fs::write(&path, json).map_err(|e| {
-        if super::readonly::is_read_only(&e) {
-            IndexError::ReadOnly {
-                dir: dir.to_path_buf(),
-                reason: super::io_reason(&e),
-            }
-        } else {
-            IndexError::Io { path, source: e }
-        }
-    })
+    fs::write(&path, json).map_err(|e| write_error(dir, path, e))
 }
 
 /// Whether thresh or tantivy wrote a file of this name in an index folder: tantivy's meta and
@@ -624,19 +659,7 @@ fn create_dir_for_index(dir: &Path) -> Result<(), IndexError> {
         }
         return Ok(());
     }
-    fs::create_dir_all(dir).map_err(|e| {
-        if super::readonly::is_read_only(&e) {
-            IndexError::ReadOnly {
-                dir: dir.to_path_buf(),
-                reason: super::io_reason(&e),
-            }
-        } else {
-            IndexError::Io {
-                path: dir.to_path_buf(),
-                source: e,
-            }
-        }
-    })
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, dir.to_path_buf(), e))
 }
 
 /// Walks the corpus: files in name order, hidden files and folders and the `NAME_files/`

@@ -71,26 +71,30 @@ pub fn encode_any(path: &Path) -> String {
     out
 }
 
+/// The bytes of an OS string (on Unix, exactly the bytes the system gave).
 #[cfg(unix)]
-fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
     use std::os::unix::ffi::OsStrExt;
     std::borrow::Cow::Borrowed(s.as_bytes())
 }
 
+/// The bytes of an OS string (on Unix, exactly the bytes the system gave).
 #[cfg(not(unix))]
-fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
+pub fn os_bytes(s: &std::ffi::OsStr) -> std::borrow::Cow<'_, [u8]> {
     // Windows names are UTF-16; unpaired surrogates are rare enough to replace.
     std::borrow::Cow::Owned(s.to_string_lossy().into_owned().into_bytes())
 }
 
+/// The path these bytes name (the inverse of [`os_bytes`]).
 #[cfg(unix)]
-fn path_of_bytes(b: Vec<u8>) -> PathBuf {
+pub fn path_of_bytes(b: Vec<u8>) -> PathBuf {
     use std::os::unix::ffi::OsStringExt;
     PathBuf::from(std::ffi::OsString::from_vec(b))
 }
 
+/// The path these bytes name (the inverse of [`os_bytes`]).
 #[cfg(not(unix))]
-fn path_of_bytes(b: Vec<u8>) -> PathBuf {
+pub fn path_of_bytes(b: Vec<u8>) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&b).into_owned())
 }
 

@@ -108,9 +108,24 @@ impl Opened {
     /// # Errors
     /// [`IndexError::Damaged`] when its documents cannot be read.
     pub fn page(&self, key: &str) -> Result<Option<crate::ingest::Page>, IndexError> {
-        let reader = self.reader()?;
-        crate::panics::catch(|| self.page_from(&reader.searcher(), key))
-            .unwrap_or_else(|panic| Err(self.damaged(panic)))
+        self.first_page(&[key])
+    }
+
+    /// The first of `keys` that the index holds a page for, as [`Opened::page`] gives it, with
+    /// one reader for all of them.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when the documents cannot be read.
+    pub fn first_page(&self, keys: &[&str]) -> Result<Option<crate::ingest::Page>, IndexError> {
+        let searcher = self.reader()?.searcher();
+        for key in keys {
+            let found = crate::panics::catch(|| self.page_from(&searcher, key))
+                .unwrap_or_else(|panic| Err(self.damaged(panic)))?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
     }
 
     fn page_from(
@@ -275,11 +290,8 @@ fn open_unguarded(dir: &Path) -> Result<Opened, IndexError> {
 /// The I/O error of opening or reading it.
 pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let file = open_regular(path)?;
-    let len = stat_len
-        .or_else(|| file.metadata().ok().map(|m| m.len()))
-        .unwrap_or(0)
-        .min(cap as u64);
+    let (file, meta) = open_regular(path)?;
+    let len = stat_len.unwrap_or(meta.len()).min(cap as u64);
     // Sized from the file's length: one allocation, no probing reads.
     let mut bytes = Vec::with_capacity(len as usize + 1);
     let limit = if stat_len.is_some() { len } else { cap as u64 };
@@ -287,7 +299,8 @@ pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::R
     Ok(bytes)
 }
 
-/// Opens a file for reading only when it is a regular file. A FIFO, socket or device named like
+/// Opens a file for reading only when it is a regular file; returns it with the metadata
+/// that was checked. A FIFO, socket or device named like
 /// a page would block the read forever or never end: it is refused with
 /// [`std::io::ErrorKind::InvalidInput`]. The open itself does not block (`O_NONBLOCK`, which
 /// does nothing to a regular file), and the type is checked on the opened file, so a file
@@ -295,7 +308,7 @@ pub fn read_capped(path: &Path, cap: usize, stat_len: Option<u64>) -> std::io::R
 ///
 /// # Errors
 /// The I/O error of opening it, or `InvalidInput` for a file that is not regular.
-pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -314,7 +327,7 @@ pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
             NOT_REGULAR,
         ));
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// Why a FIFO, socket or device is not read.

@@ -148,8 +148,20 @@ pub struct Results {
 ///
 /// # Errors
 /// [`QueryError::BadOption`] for an unknown kind or a date that does not parse; tantivy errors
-/// when the index cannot be read.
+/// when the index cannot be read, [`IndexError::Damaged`] (inside [`QueryError::Index`]) when
+/// the index library panics on its files.
 pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Results, QueryError> {
+    // The index library can panic on damaged segment data while it scores: that is a damaged
+    // index, said in one line, not a crash.
+    crate::panics::catch(|| search_unguarded(opened, text, config))
+        .unwrap_or_else(|panic| Err(QueryError::Index(opened.damaged(panic))))
+}
+
+fn search_unguarded(
+    opened: &Opened,
+    text: &str,
+    config: &QueryConfig,
+) -> Result<Results, QueryError> {
     let parsed = query::parse(text);
     let f = opened.fields;
     let reader = opened.reader()?;
