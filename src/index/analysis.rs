@@ -533,6 +533,28 @@ fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut Strin
     }
 }
 
+/// The words of a text as the analyzer splits it, before normalising: runs of letters and
+/// digits, and each run of CJK characters whole (the analyzer cuts it into bigrams later).
+/// A query word typed with punctuation inside (`T-cell`, `frozen--which`, `of,`) is read as
+/// these pieces, so it meets page text split the same way.
+pub fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut cursor = 0;
+    while let Some((start, first)) = word_start(text, cursor) {
+        let end = if is_cjk(first) {
+            text[start..]
+                .char_indices()
+                .find(|&(_, c)| !is_cjk(c))
+                .map_or(text.len(), |(i, _)| start + i)
+        } else {
+            word_end(text, start)
+        };
+        out.push(&text[start..end]);
+        cursor = end;
+    }
+    out
+}
+
 /// The terms of a text as an analyzer makes them: (term, position, byte range).
 pub fn terms(
     analyzer: &mut TextAnalyzer,
@@ -593,6 +615,20 @@ mod tests {
                     "{code}: {term}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn pieces_split_where_the_analyzer_splits() {
+        assert_eq!(pieces("T-cell"), ["T", "cell"]);
+        assert_eq!(pieces("frozen--which of,"), ["frozen", "which", "of"]);
+        assert_eq!(pieces("café's"), ["café", "s"]);
+        assert_eq!(pieces("BTS防弾少年団!"), ["BTS", "防弾少年団"]);
+        assert!(pieces("--").is_empty());
+        // Each piece is analysed to the term the page text gives the same word.
+        let mut a = analyzer(1, false);
+        for piece in pieces("Vitamin C-Enriched") {
+            assert_eq!(terms(&mut a, piece).len(), 1);
         }
     }
 

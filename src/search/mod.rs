@@ -10,6 +10,7 @@
 //! broken by page path, then comment position, so paging is stable. A query that finds nothing
 //! gets a "did you mean", and with `fuzzy` is run again with it.
 
+pub mod bm25f;
 pub mod query;
 pub mod rank;
 pub mod snippet;
@@ -370,7 +371,7 @@ fn suggestion(searcher: &Searcher, f: Fields, parsed: &Parsed, typed: &str) -> O
                 prefix: false,
                 ..
             } => words.push(text),
-            Clause::Any(list) => list.iter().for_each(|c| collect(c, words)),
+            Clause::Any(list) | Clause::All(list) => list.iter().for_each(|c| collect(c, words)),
             _ => {}
         }
     }

@@ -1,10 +1,16 @@
-//! The query language, read leniently: words, `"exact phrases"`, `OR`, `-excluded`, `prefix*`,
-//! `typo~1` (any word within one or two edits), `"near words"~3` (a phrase whose words may stand
-//! that many positions apart), and the fields `title:`, `author:`, `site:`, `kind:`.
+//! The query language, read leniently: words, `"exact phrases"`, `OR`, `AND`, `NOT` and
+//! `-excluded`, parentheses, `prefix*`, `typo~1` (any word within one or two edits),
+//! `"near words"~3` (a phrase whose words may stand that many positions apart), and the fields
+//! `title:`, `author:`, `site:`, `kind:`.
 //!
 //! Owns turning what a person typed into clauses; building tantivy queries from them and
-//! ranking are left to `search`. Nothing a person types is an error: stray quotes, colons and
-//! parentheses are read as text, and the parse says what it ignored.
+//! ranking are left to `search`. A typed word is read as the analyzer reads page text:
+//! punctuation inside it splits it into plain words (`T-cell` is *t* and *cell*, `of,` is the
+//! stop word *of*); only quotes make a phrase. Nothing a person types is an error: stray
+//! quotes, colons and unmatched parentheses are read as text, and the parse says what it
+//! ignored.
+
+use crate::index::analysis;
 
 /// Where a text clause may match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +46,9 @@ pub enum Clause {
     },
     /// `a OR b`: any of these.
     Any(Vec<Clause>),
+    /// `a AND b`, or a group that an operator applies to (`(a b) OR c`, `x OR t-cell`): all
+    /// of these.
+    All(Vec<Clause>),
 }
 
 /// A parsed query.
@@ -61,7 +70,7 @@ pub struct Parsed {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    /// A bare word (may carry `-`, a `field:` prefix or a trailing `*`).
+    /// A bare word (may carry `-`, a `field:` prefix, a trailing `*` or `~N`).
     Word(String),
     /// A quoted phrase, with the `-` or `field:` written before its opening quote and the
     /// `~N` after its closing one.
@@ -70,8 +79,16 @@ enum Tok {
         text: String,
         slop: u32,
     },
-    /// The `OR` operator.
+    /// `OR` (or `||`).
     Or,
+    /// `AND` (or `&&`).
+    And,
+    /// `NOT`, or a `-` written before a parenthesis.
+    Not,
+    /// `(`.
+    Open,
+    /// `)`.
+    Close,
 }
 
 fn lex(input: &str, ignored: &mut Vec<String>) -> Vec<Tok> {
@@ -79,14 +96,15 @@ fn lex(input: &str, ignored: &mut Vec<String>) -> Vec<Tok> {
     let mut chars = input.chars().peekable();
     let mut word = String::new();
     let flush = |word: &mut String, toks: &mut Vec<Tok>| {
-        if !word.is_empty() {
-            if word == "OR" || word == "||" {
-                toks.push(Tok::Or);
-            } else {
-                toks.push(Tok::Word(std::mem::take(word)));
-            }
-            word.clear();
-        }
+        let tok = match word.as_str() {
+            "" => return,
+            "OR" | "||" => Tok::Or,
+            "AND" | "&&" => Tok::And,
+            "NOT" => Tok::Not,
+            _ => Tok::Word(word.clone()),
+        };
+        toks.push(tok);
+        word.clear();
     };
     while let Some(c) = chars.next() {
         match c {
@@ -128,11 +146,18 @@ fn lex(input: &str, ignored: &mut Vec<String>) -> Vec<Tok> {
                     slop,
                 });
             }
-            '(' | ')' | '[' | ']' | '{' | '}' => {
-                if !ignored.iter().any(|i| i == "parentheses") {
-                    ignored.push("parentheses".into());
+            '(' => {
+                if word == "-" {
+                    word.clear();
+                    toks.push(Tok::Not);
+                } else {
+                    flush(&mut word, &mut toks);
                 }
+                toks.push(Tok::Open);
+            }
+            ')' => {
                 flush(&mut word, &mut toks);
+                toks.push(Tok::Close);
             }
             c if c.is_whitespace() => flush(&mut word, &mut toks),
             c => word.push(c),
@@ -157,6 +182,10 @@ const DEFAULT_EDITS: u8 = 1;
 /// Most edits `word~N` allows: beyond two, a short word matches a large part of any vocabulary.
 const MAX_EDITS: u8 = 2;
 
+/// Parentheses nested deeper than this are read as text: no person types more, and the parse
+/// recurses once per level.
+const MAX_DEPTH: usize = 32;
+
 /// Splits `word~N` into the word and its edit distance.
 fn split_fuzzy(value: &str) -> (&str, Option<u8>) {
     let Some((word, n)) = value.rsplit_once('~') else {
@@ -167,6 +196,38 @@ fn split_fuzzy(value: &str) -> (&str, Option<u8>) {
     }
     let edits = n.parse::<u8>().unwrap_or(DEFAULT_EDITS).clamp(1, MAX_EDITS);
     (word, Some(edits))
+}
+
+/// What one operand of the query stands for, before operators bind it.
+enum Node {
+    /// A clause.
+    One(Clause),
+    /// Clauses side by side (a parenthesised group, or a word that punctuation split): they
+    /// count as separate words unless an operator takes them as one operand.
+    Group(Vec<Clause>),
+}
+
+impl Node {
+    /// The node as one clause, for an operator to take.
+    fn into_clause(self) -> Option<Clause> {
+        match self {
+            Node::One(c) => Some(c),
+            Node::Group(mut v) if v.len() <= 1 => v.pop(),
+            Node::Group(v) => Some(Clause::All(v)),
+        }
+    }
+}
+
+/// Which binary operator waits for its right-hand operand.
+#[derive(Clone, Copy, PartialEq)]
+enum Binary {
+    Or,
+    And,
+}
+
+struct Parser {
+    toks: std::vec::IntoIter<Tok>,
+    p: Parsed,
 }
 
 /// Parses a query leniently. Never fails.
@@ -180,152 +241,245 @@ fn split_fuzzy(value: &str) -> (&str, Option<u8>) {
 /// assert!(matches!(&q.clauses[1], Clause::Word { prefix: true, .. }));
 /// ```
 pub fn parse(input: &str) -> Parsed {
-    let mut p = Parsed::default();
-    let toks = lex(input, &mut p.ignored);
-    let mut pending_or = false;
-    for tok in toks {
-        if tok == Tok::Or {
-            if p.clauses.is_empty() {
-                p.ignored.push("a leading OR".into());
-            } else {
-                pending_or = true;
-            }
-            continue;
+    let mut ignored = Vec::new();
+    let toks = lex(input, &mut ignored);
+    let mut parser = Parser {
+        toks: toks.into_iter(),
+        p: Parsed {
+            ignored,
+            ..Parsed::default()
+        },
+    };
+    let (nodes, _) = parser.sequence(0);
+    let mut clauses = Vec::new();
+    for node in nodes {
+        match node {
+            Node::One(c) => clauses.push(c),
+            Node::Group(v) => clauses.extend(v),
         }
-        let (negated, clause) = match tok {
-            Tok::Or => continue,
-            Tok::Quoted { prefix, text, slop } => {
-                let negated = prefix.starts_with('-');
-                let field = prefix
-                    .trim_start_matches('-')
-                    .trim_end_matches(':')
-                    .to_ascii_lowercase();
-                if text.split_whitespace().next().is_none() {
-                    p.ignored.push("an empty phrase".into());
+    }
+    parser.p.clauses = clauses;
+    parser.p
+}
+
+impl Parser {
+    fn note(&mut self, what: &str) {
+        if !self.p.ignored.iter().any(|i| i == what) {
+            self.p.ignored.push(what.to_string());
+        }
+    }
+
+    /// Operands and operators up to a closing parenthesis (or the end); also says whether the
+    /// closing parenthesis was found.
+    fn sequence(&mut self, depth: usize) -> (Vec<Node>, bool) {
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut pending: Option<Binary> = None;
+        let mut negate = false;
+        while let Some(tok) = self.toks.next() {
+            let (node, negated) = match tok {
+                Tok::Close if depth > 0 => {
+                    self.dangling(pending, negate);
+                    return (nodes, true);
+                }
+                Tok::Close => {
+                    self.note("an unmatched closing parenthesis");
                     continue;
                 }
-                match field.as_str() {
-                    "" => (
-                        negated,
-                        Clause::Phrase {
-                            text,
-                            scope: Scope::Any,
-                            slop,
-                        },
-                    ),
-                    "title" => (
-                        negated,
-                        Clause::Phrase {
-                            text,
-                            scope: Scope::Title,
-                            slop,
-                        },
-                    ),
-                    "author" => {
-                        p.authors.push(text);
-                        continue;
+                Tok::Or | Tok::And => {
+                    let op = if tok == Tok::Or {
+                        Binary::Or
+                    } else {
+                        Binary::And
+                    };
+                    if nodes.is_empty() || negate {
+                        self.note(if op == Binary::Or {
+                            "a leading OR"
+                        } else {
+                            "a leading AND"
+                        });
+                    } else {
+                        pending = Some(op);
                     }
-                    "site" => {
-                        p.sites.push(text);
-                        continue;
-                    }
-                    "kind" => {
-                        p.kinds.push(text.trim().to_lowercase());
-                        continue;
-                    }
-                    other => {
-                        p.ignored.push(format!("the unknown field `{other}:`"));
-                        (
-                            negated,
-                            Clause::Phrase {
-                                text,
-                                scope: Scope::Any,
-                                slop,
-                            },
-                        )
-                    }
-                }
-            }
-            Tok::Word(w) => {
-                let negated = w.starts_with('-') && w.len() > 1;
-                let w = if negated { &w[1..] } else { w.as_str() };
-                let (field, value) = match w.split_once(':') {
-                    Some((f, v))
-                        if FIELDS.contains(&f.to_ascii_lowercase().as_str()) && !v.is_empty() =>
-                    {
-                        (Some(f.to_ascii_lowercase()), v.to_string())
-                    }
-                    Some((f, v)) => {
-                        p.ignored.push(format!("a colon in `{f}:{v}`"));
-                        (None, format!("{f} {v}"))
-                    }
-                    None => (None, w.to_string()),
-                };
-                match field.as_deref() {
-                    Some("author") => {
-                        p.authors.push(value);
-                        continue;
-                    }
-                    Some("site") => {
-                        p.sites.push(value);
-                        continue;
-                    }
-                    Some("kind") => {
-                        p.kinds.push(value.to_lowercase());
-                        continue;
-                    }
-                    _ => {}
-                }
-                let scope = if field.as_deref() == Some("title") {
-                    Scope::Title
-                } else {
-                    Scope::Any
-                };
-                let (value, fuzzy) = split_fuzzy(&value);
-                let prefix = fuzzy.is_none()
-                    && value.ends_with('*')
-                    && value.trim_end_matches('*').chars().count() >= 2;
-                let text = value.trim_end_matches('*').to_string();
-                if !text.chars().any(char::is_alphanumeric) {
-                    p.ignored.push(format!("`{value}`"));
                     continue;
                 }
-                (
-                    negated,
-                    Clause::Word {
-                        text,
-                        scope,
-                        prefix,
-                        fuzzy,
-                    },
-                )
-            }
-        };
-        if negated {
-            p.excluded.push(clause);
-            pending_or = false;
-            continue;
-        }
-        if pending_or {
-            pending_or = false;
-            if let Some(last) = p.clauses.pop() {
-                let merged = match last {
-                    Clause::Any(mut v) => {
-                        v.push(clause);
-                        Clause::Any(v)
+                Tok::Not => {
+                    negate = true;
+                    continue;
+                }
+                Tok::Open if depth >= MAX_DEPTH => {
+                    self.note("parentheses nested too deep");
+                    continue;
+                }
+                Tok::Open => {
+                    let (inner, closed) = self.sequence(depth + 1);
+                    if !closed {
+                        self.note("an unclosed parenthesis");
                     }
-                    other => Clause::Any(vec![other, clause]),
-                };
-                p.clauses.push(merged);
+                    let mut group = Vec::new();
+                    for n in inner {
+                        match n {
+                            Node::One(c) => group.push(c),
+                            Node::Group(v) => group.extend(v),
+                        }
+                    }
+                    (Node::Group(group), false)
+                }
+                Tok::Quoted { prefix, text, slop } => match self.quoted(&prefix, text, slop) {
+                    Some(r) => r,
+                    None => continue,
+                },
+                Tok::Word(w) => match self.word(&w) {
+                    Some(r) => r,
+                    None => continue,
+                },
+            };
+            let negated = negated ^ std::mem::take(&mut negate);
+            if negated {
+                if let Some(c) = node.into_clause() {
+                    self.p.excluded.push(c);
+                }
+                pending = None;
                 continue;
             }
+            match (pending.take(), nodes.pop()) {
+                (Some(op), Some(last)) => {
+                    let (Some(left), Some(right)) = (last.into_clause(), node.into_clause()) else {
+                        continue;
+                    };
+                    let merged = match (op, left) {
+                        (Binary::Or, Clause::Any(mut v)) | (Binary::And, Clause::All(mut v)) => {
+                            v.push(right);
+                            v
+                        }
+                        (_, left) => vec![left, right],
+                    };
+                    nodes.push(Node::One(match op {
+                        Binary::Or => Clause::Any(merged),
+                        Binary::And => Clause::All(merged),
+                    }));
+                }
+                (_, last) => {
+                    nodes.extend(last);
+                    nodes.push(node);
+                }
+            }
         }
-        p.clauses.push(clause);
+        self.dangling(pending, negate);
+        (nodes, false)
     }
-    if pending_or {
-        p.ignored.push("a trailing OR".into());
+
+    /// Notes an operator left without its right-hand operand.
+    fn dangling(&mut self, pending: Option<Binary>, negate: bool) {
+        match pending {
+            Some(Binary::Or) => self.note("a trailing OR"),
+            Some(Binary::And) => self.note("a trailing AND"),
+            None => {}
+        }
+        if negate {
+            self.note("a trailing NOT");
+        }
     }
-    p
+
+    /// A quoted phrase: a clause, or a filter (`author:"…"`), or nothing when empty.
+    fn quoted(&mut self, prefix: &str, text: String, slop: u32) -> Option<(Node, bool)> {
+        let negated = prefix.starts_with('-');
+        let field = prefix
+            .trim_start_matches('-')
+            .trim_end_matches(':')
+            .to_ascii_lowercase();
+        if text.split_whitespace().next().is_none() {
+            self.note("an empty phrase");
+            return None;
+        }
+        let scope = match field.as_str() {
+            "" => Scope::Any,
+            "title" => Scope::Title,
+            "author" => {
+                self.p.authors.push(text);
+                return None;
+            }
+            "site" => {
+                self.p.sites.push(text);
+                return None;
+            }
+            "kind" => {
+                self.p.kinds.push(text.trim().to_lowercase());
+                return None;
+            }
+            other => {
+                self.p.ignored.push(format!("the unknown field `{other}:`"));
+                Scope::Any
+            }
+        };
+        Some((Node::One(Clause::Phrase { text, scope, slop }), negated))
+    }
+
+    /// A bare word: a filter, or the plain words it holds once punctuation splits it.
+    fn word(&mut self, w: &str) -> Option<(Node, bool)> {
+        let negated = w.starts_with('-') && w.len() > 1;
+        let w = if negated { &w[1..] } else { w };
+        let (field, value) = match w.split_once(':') {
+            Some((f, v)) if FIELDS.contains(&f.to_ascii_lowercase().as_str()) && !v.is_empty() => {
+                (Some(f.to_ascii_lowercase()), v.to_string())
+            }
+            Some((f, v)) => {
+                self.p.ignored.push(format!("a colon in `{f}:{v}`"));
+                (None, format!("{f} {v}"))
+            }
+            None => (None, w.to_string()),
+        };
+        match field.as_deref() {
+            Some("author") => {
+                self.p.authors.push(value);
+                return None;
+            }
+            Some("site") => {
+                self.p.sites.push(value);
+                return None;
+            }
+            Some("kind") => {
+                self.p.kinds.push(value.to_lowercase());
+                return None;
+            }
+            _ => {}
+        }
+        let scope = if field.as_deref() == Some("title") {
+            Scope::Title
+        } else {
+            Scope::Any
+        };
+        let (value, fuzzy) = split_fuzzy(&value);
+        let starred = fuzzy.is_none() && value.ends_with('*');
+        let text = value.trim_end_matches('*');
+        let pieces = analysis::pieces(text);
+        if pieces.is_empty() {
+            self.p.ignored.push(format!("`{value}`"));
+            return None;
+        }
+        if negated && pieces.len() > 1 {
+            // `-well-known` leaves out the compound, not every page with "well" or "known".
+            let phrase = Clause::Phrase {
+                text: pieces.join(" "),
+                scope,
+                slop: 0,
+            };
+            return Some((Node::One(phrase), true));
+        }
+        let last = pieces.len() - 1;
+        let words = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| Clause::Word {
+                text: (*piece).to_string(),
+                scope,
+                // Only the word the star is written on, and only when it is at least two
+                // characters long: `m*` would match a large part of any vocabulary.
+                prefix: starred && i == last && piece.chars().count() >= 2,
+                fuzzy,
+            })
+            .collect();
+        Some((Node::Group(words), negated))
+    }
 }
 
 #[cfg(test)]
@@ -433,7 +587,131 @@ mod tests {
                 ..
             }
         ));
-        // A tilde with nothing before it is text, not an operator.
-        assert!(matches!(&q.clauses[5], Clause::Word { text, fuzzy: None, .. } if text == "~5"));
+        // A tilde with nothing before it is text, not an operator: the word is what it holds.
+        assert!(matches!(&q.clauses[5], Clause::Word { text, fuzzy: None, .. } if text == "5"));
+    }
+    fn texts(clauses: &[Clause]) -> Vec<String> {
+        clauses
+            .iter()
+            .map(|c| match c {
+                Clause::Word { text, .. } => text.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn punctuation_inside_a_word_splits_it_into_plain_words() {
+        assert_eq!(
+            texts(&parse("Vitamin C-Enriched Bacon").clauses),
+            ["Vitamin", "C", "Enriched", "Bacon"]
+        );
+        assert_eq!(
+            texts(&parse("frozen--which T-cell shock-sound").clauses),
+            ["frozen", "which", "T", "cell", "shock", "sound"]
+        );
+        // A stop word keeps its status with punctuation attached: it is the bare word.
+        assert_eq!(
+            texts(&parse("effects of, heat").clauses),
+            ["effects", "of", "heat"]
+        );
+        // The star and the tilde stay with their word.
+        let q = parse("co-work* e-mial~1");
+        assert!(matches!(&q.clauses[0], Clause::Word { text, prefix: false, .. } if text == "co"));
+        assert!(matches!(&q.clauses[1], Clause::Word { text, prefix: true, .. } if text == "work"));
+        assert!(
+            matches!(&q.clauses[3], Clause::Word { text, fuzzy: Some(1), .. } if text == "mial")
+        );
+        // Excluding a compound leaves out the compound, not each of its words.
+        let q = parse("wing -well-known");
+        assert_eq!(
+            q.excluded,
+            vec![Clause::Phrase {
+                text: "well known".into(),
+                scope: Scope::Any,
+                slop: 0
+            }]
+        );
+        // Only punctuation: nothing to search, and said.
+        let q = parse("heat --- ");
+        assert_eq!(q.clauses.len(), 1);
+        assert!(q.ignored.iter().any(|i| i.contains("--")));
+    }
+
+    #[test]
+    fn and_or_not_and_parentheses_are_operators() {
+        let q = parse("nasa NOT moon");
+        assert_eq!(q.clauses, vec![word("nasa")]);
+        assert_eq!(q.excluded, vec![word("moon")]);
+        let q = parse("nasa AND moon shot");
+        assert_eq!(
+            q.clauses,
+            vec![Clause::All(vec![word("nasa"), word("moon")]), word("shot")]
+        );
+        let q = parse("(bts OR bangtan) AND (mixtape OR album) -live");
+        assert_eq!(
+            q.clauses,
+            vec![Clause::All(vec![
+                Clause::Any(vec![word("bts"), word("bangtan")]),
+                Clause::Any(vec![word("mixtape"), word("album")]),
+            ])]
+        );
+        assert_eq!(q.excluded, vec![word("live")]);
+        // A group takes an operator as one operand; standing alone, its words are plain words.
+        let q = parse("(heat transfer) OR convection");
+        assert_eq!(
+            q.clauses,
+            vec![Clause::Any(vec![
+                Clause::All(vec![word("heat"), word("transfer")]),
+                word("convection"),
+            ])]
+        );
+        assert_eq!(
+            parse("the non linear (large-deflection) load").clauses,
+            ["the", "non", "linear", "large", "deflection", "load"]
+                .map(word)
+                .to_vec()
+        );
+        let q = parse("wing NOT (flutter OR buzz) -(tail fin)");
+        assert_eq!(
+            q.excluded,
+            vec![
+                Clause::Any(vec![word("flutter"), word("buzz")]),
+                Clause::All(vec![word("tail"), word("fin")]),
+            ]
+        );
+        // A punctuated word under OR stays one operand.
+        let q = parse("x-ray OR radiograph");
+        assert_eq!(
+            q.clauses,
+            vec![Clause::Any(vec![
+                Clause::All(vec![word("x"), word("ray")]),
+                word("radiograph"),
+            ])]
+        );
+        // Lower case is plain text.
+        assert_eq!(texts(&parse("not and or").clauses), ["not", "and", "or"]);
+    }
+
+    #[test]
+    fn stray_operators_are_read_leniently_and_reported() {
+        for (query, note) in [
+            ("OR heat", "a leading OR"),
+            ("heat AND", "a trailing AND"),
+            ("heat NOT", "a trailing NOT"),
+            ("heat) wing", "an unmatched closing parenthesis"),
+            ("(heat wing", "an unclosed parenthesis"),
+        ] {
+            let q = parse(query);
+            assert!(
+                q.ignored.iter().any(|i| i == note),
+                "{query}: {:?}",
+                q.ignored
+            );
+            assert!(!q.clauses.is_empty(), "{query}");
+        }
+        // Deep nesting is bounded, not a stack overflow.
+        let deep = format!("{}heat{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(parse(&deep).clauses, vec![word("heat")]);
     }
 }

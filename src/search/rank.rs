@@ -9,19 +9,20 @@
 //! 2. the same with `word~N` words widened to their near terms (exact matches always first);
 //! 3. unless `--all`: any content word.
 //!
-//! Within a tier hits are ordered by BM25 (title weighted above body) plus a bonus for query
-//! words standing close together in the text.
+//! Within a tier hits are ordered by BM25F (a word's counts in the title and the body added
+//! before they are saturated, see `bm25f`) plus a bonus for query words standing close together
+//! in the text.
 
 use std::collections::HashSet;
 
 use tantivy::Searcher;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::schema::{Field, Term};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::bm25f::{self, Bm25fQuery, FieldStats, FieldWeight};
 use super::query::{Clause, Parsed, Scope};
 use super::snippet::{Matcher, floor_boundary};
 use super::suggest;
@@ -30,11 +31,10 @@ use crate::index::Fields;
 use crate::index::analysis;
 use crate::index::schema::LANG_COUNT;
 
-/// Weight of a title match against 1 for a body match: above the body, as the title names what
-/// the page is about in a few words. Kept close to 1 because a title word often recurs in the
-/// body and so already counts there: on the ranking yardstick (`bench/rank-quality.sh`) 1 to
-/// 1.25 rank best (nDCG@10 .396 / .393), 1.5 gives .388 and 2 lets title-only pages crowd out
-/// the pages that discuss the words.
+/// Weight of a phrase's title match against 1 for its body match. Single words are scored by
+/// BM25F with [`bm25f::TITLE_WEIGHT`]; a phrase (quoted, or a CJK word's bigrams) is scored per
+/// field by tantivy and the two added, with the title kept close to the body because a title
+/// phrase usually recurs in the body and so already counts there.
 pub const TITLE_BOOST: f32 = 1.25;
 
 /// Weight of a stop word of the query ("what", "are", "the") next to content words: a question
@@ -96,6 +96,17 @@ pub struct Builder<'a> {
     analyzers: Vec<Option<TextAnalyzer>>,
     matchers: Vec<Matcher>,
     stop_words: HashSet<&'static str>,
+    /// Per language, its BM25F figures once a query word has needed them.
+    stats: Vec<Option<LangStats>>,
+}
+
+/// What BM25F needs to know of one language's fields.
+#[derive(Debug, Clone, Copy)]
+struct LangStats {
+    /// Documents in the language.
+    docs: u64,
+    title: FieldStats,
+    body: FieldStats,
 }
 
 impl<'a> Builder<'a> {
@@ -133,7 +144,47 @@ impl<'a> Builder<'a> {
             analyzers,
             matchers: vec![Matcher::default(); LANG_COUNT],
             stop_words,
+            stats: vec![None; LANG_COUNT],
         }
+    }
+
+    /// The BM25F figures of a language, counted on first use.
+    fn stats(&mut self, lang: usize) -> LangStats {
+        if let Some(s) = self.stats[lang] {
+            return s;
+        }
+        let code = analysis::LANGS[lang].code;
+        let s = LangStats {
+            docs: self
+                .searcher
+                .doc_freq(&Term::from_field_text(self.f.lang, code))
+                .unwrap_or(0),
+            title: FieldStats::of(self.searcher, self.f.titles[lang]).unwrap_or_default(),
+            body: FieldStats::of(self.searcher, self.f.bodies[lang]).unwrap_or_default(),
+        };
+        self.stats[lang] = Some(s);
+        s
+    }
+
+    /// One analysed word scored once over the title and body of its language (BM25F), or over
+    /// the title alone for `title:`.
+    fn bm25f(&mut self, lang: usize, scope: Scope, term: &str) -> Box<dyn Query> {
+        let s = self.stats(lang);
+        let mut fields = vec![FieldWeight {
+            field: self.f.titles[lang],
+            weight: bm25f::TITLE_WEIGHT,
+            b: bm25f::B_TITLE,
+            avg_len: s.title.avg_len(),
+        }];
+        if scope == Scope::Any {
+            fields.push(FieldWeight {
+                field: self.f.bodies[lang],
+                weight: 1.0,
+                b: bm25f::B_BODY,
+                avg_len: s.body.avg_len(),
+            });
+        }
+        Box::new(Bm25fQuery::new(term, fields, s.docs))
     }
 
     /// The languages the index holds.
@@ -209,11 +260,8 @@ impl<'a> Builder<'a> {
         }
         extras.extend(self.proximity(&required));
         for (l, term) in feedback {
-            let q = TermQuery::new(
-                Term::from_field_text(self.f.bodies[*l], term),
-                IndexRecordOption::WithFreqs,
-            );
-            extras.push(Box::new(BoostQuery::new(Box::new(q), FEEDBACK_WEIGHT)));
+            let q = self.bm25f(*l, Scope::Any, term);
+            extras.push(Box::new(BoostQuery::new(q, FEEDBACK_WEIGHT)));
         }
 
         let has_text = !exact.is_empty();
@@ -271,11 +319,16 @@ impl<'a> Builder<'a> {
     /// analysis. `widen`: `word~N` matches its near terms too. `mark`: snippets mark its terms.
     pub fn clause(&mut self, c: &Clause, widen: bool, mark: bool) -> Option<Box<dyn Query>> {
         match c {
-            Clause::Any(list) => {
+            Clause::Any(list) | Clause::All(list) => {
+                let occur = if matches!(c, Clause::Any(_)) {
+                    Occur::Should
+                } else {
+                    Occur::Must
+                };
                 let parts: Vec<(Occur, Box<dyn Query>)> = list
                     .iter()
                     .filter_map(|c| self.clause(c, widen, mark))
-                    .map(|q| (Occur::Should, q))
+                    .map(|q| (occur, q))
                     .collect();
                 (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
             }
@@ -344,20 +397,16 @@ impl<'a> Builder<'a> {
                 .terms
                 .extend(toks.iter().map(|(t, _)| t.clone()));
         }
+        if let [(term, _)] = toks.as_slice() {
+            return Some(self.bm25f(lang, scope, term));
+        }
         Some(self.per_field(scope, lang, |field| {
-            if toks.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &toks[0].0),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new_with_offset_and_slop(
-                    toks.iter()
-                        .map(|(t, p)| (p - first, Term::from_field_text(field, t)))
-                        .collect(),
-                    slop,
-                ))
-            }
+            Box::new(PhraseQuery::new_with_offset_and_slop(
+                toks.iter()
+                    .map(|(t, p)| (p - first, Term::from_field_text(field, t)))
+                    .collect(),
+                slop,
+            ))
         }))
     }
 
@@ -538,7 +587,7 @@ pub fn feedback_terms(
 fn has_fuzzy(c: &Clause) -> bool {
     match c {
         Clause::Word { fuzzy, .. } => fuzzy.is_some(),
-        Clause::Any(list) => list.iter().any(has_fuzzy),
+        Clause::Any(list) | Clause::All(list) => list.iter().any(has_fuzzy),
         Clause::Phrase { .. } => false,
     }
 }
