@@ -194,15 +194,24 @@ fn run(
     config: &QueryConfig,
 ) -> Result<Results, QueryError> {
     let mut builder = rank::Builder::new(searcher, f);
-    let long_query = builder.content_words(parsed) >= rank::FEEDBACK_MIN_WORDS;
+    // Stored documents read for feedback, kept for the hits: the best hits of the first pass
+    // are mostly the hits shown.
+    let mut docs: HashMap<DocAddress, TantivyDocument> = HashMap::new();
+    let widen = builder.content_words(parsed) >= rank::FEEDBACK_MIN_WORDS;
     let mut plan = builder.plan(parsed, filters, config.all, &[]);
     if !plan.has_text && !parsed.clauses.is_empty() {
         // Every word was dropped by the analyzer (only punctuation, say): nothing can match.
         return Ok(Results::default());
     }
-    if long_query && rank::FEEDBACK_WEIGHT > 0.0 {
+    if widen && rank::FEEDBACK_WEIGHT > 0.0 {
         let first = ranked_tiers(searcher, &plan, rank::FEEDBACK_DOCS, &f)?;
-        let top: Vec<(f32, DocAddress)> = first.iter().map(|r| (r.score, r.addr)).collect();
+        for r in &first {
+            docs.insert(r.addr, searcher.doc(r.addr)?);
+        }
+        let top: Vec<(f32, &TantivyDocument)> = first
+            .iter()
+            .filter_map(|r| Some((r.score, docs.get(&r.addr)?)))
+            .collect();
         let feedback = rank::feedback_terms(searcher, f, &top, &plan.matchers);
         if !feedback.is_empty() {
             plan = builder.plan(parsed, filters, config.all, &feedback);
@@ -213,7 +222,10 @@ fn run(
     let mut analyzers: HashMap<usize, TextAnalyzer> = HashMap::new();
     let mut hits = Vec::new();
     for (i, r) in ranked.into_iter().skip(config.offset).enumerate() {
-        let doc: TantivyDocument = searcher.doc(r.addr)?;
+        let doc: TantivyDocument = match docs.remove(&r.addr) {
+            Some(doc) => doc,
+            None => searcher.doc(r.addr)?,
+        };
         let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
         let analyzer = analyzers.entry(l).or_insert_with(|| {
             let m = &plan.matchers[l];
