@@ -212,3 +212,107 @@ fn ranking_snapshot() {
     }
     insta::assert_snapshot!("ranking", report);
 }
+
+/// A corpus of pages written here, one paragraph each, indexed.
+fn corpus_of(pages: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    for (name, title, text) in pages {
+        let html = format!(
+            "<html lang=\"en\"><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+             <p>{text} The rest of this paragraph is ordinary prose about the weather in a \
+             harbour town, long enough to be taken for an article.</p></article></body></html>"
+        );
+        fs::write(corpus.join(name), html).unwrap();
+    }
+    thresh(dir.path(), &["index", "--quiet"]).assert_exit_code(0);
+    dir
+}
+
+#[test]
+fn a_typed_word_splits_at_punctuation_and_capital_operators_combine_words() {
+    let dir = corpus_of(&[
+        (
+            "bacon.html",
+            "Breakfast notes",
+            "Bacon enriched with vitamin C was sold in Japan.",
+        ),
+        (
+            "tcell.html",
+            "Immune notes",
+            "A cell of type T matures in the thymus.",
+        ),
+        (
+            "moon.html",
+            "NASA and the moon",
+            "NASA plans a moon landing with a lander.",
+        ),
+        ("mars.html", "NASA and Mars", "NASA sends a rover to Mars."),
+        ("soup.html", "Soup", "Vitamin soup is warm."),
+    ]);
+    let d = dir.path();
+    // The parts of a punctuated word are plain words, found apart (no phrase is demanded).
+    let (code, hits, _) = search(d, &["--all", "Vitamin", "C-Enriched", "Bacon"]);
+    assert_eq!((code, pages(&hits)), (0, vec!["bacon.html"]));
+    let (_, hits, _) = search(d, &["--all", "T-cell"]);
+    assert_eq!(pages(&hits), ["tcell.html"]);
+    // A stop word with a comma attached stays a stop word: optional, so the page is found.
+    let (_, hits, _) = search(d, &["--all", "thymus", "of,"]);
+    assert_eq!(pages(&hits), ["tcell.html"]);
+    // NOT, AND and parentheses are operators; lower case "not" is a word.
+    let (_, hits, _) = search(d, &["nasa", "NOT", "moon"]);
+    assert_eq!(pages(&hits), ["mars.html"]);
+    let (_, hits, _) = search(d, &["nasa", "AND", "(moon", "OR", "rover)"]);
+    let mut found = pages(&hits);
+    found.sort();
+    assert_eq!(found, ["mars.html", "moon.html"]);
+    let (_, hits, stderr) = search(d, &["rover)"]);
+    assert_eq!(pages(&hits), ["mars.html"]);
+    assert!(stderr.contains("parenthesis"), "{stderr}");
+}
+
+#[test]
+fn a_word_most_pages_hold_is_not_demanded_while_a_rarer_one_is_there() {
+    // "health" is on a third of the pages (common), "muscle" on two of thirteen (rare); the
+    // page most about muscles says "health" nowhere.
+    let mut pages_in: Vec<(String, String, String)> = vec![
+        ("a.html", "Sleep", "Sleep and health go together."),
+        ("b.html", "Diet", "Diet matters for health."),
+        ("c.html", "Walks", "Walking is good for health."),
+        (
+            "d.html",
+            "Muscle cramps",
+            "Muscle cramps, muscle soreness and muscle fatigue after a run.",
+        ),
+        (
+            "e.html",
+            "Stretching",
+            "Stretching a muscle once helps health.",
+        ),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    for i in 0..8 {
+        pages_in.push((
+            format!("f{i}.html"),
+            format!("Tide {i}"),
+            "The tide was high.".into(),
+        ));
+    }
+    let refs: Vec<(&str, &str, &str)> = pages_in
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    let dir = corpus_of(&refs);
+    let (_, hits, _) = search(dir.path(), &["muscle", "health"]);
+    let found = pages(&hits);
+    // Demanding "health" would put the page that mentions a muscle once above the page about
+    // muscles; the common word still ranks, after the rare one.
+    assert_eq!(found[..2], ["d.html", "e.html"]);
+    assert_eq!(found.len(), 5);
+    // When every word is common, every word is demanded.
+    let (_, hits, _) = search(dir.path(), &["--all", "tide", "health"]);
+    assert!(hits.is_empty());
+}
