@@ -316,3 +316,63 @@ fn a_word_most_pages_hold_is_not_demanded_while_a_rarer_one_is_there() {
     let (_, hits, _) = search(dir.path(), &["--all", "tide", "health"]);
     assert!(hits.is_empty());
 }
+
+#[test]
+fn a_query_word_matches_another_language_only_through_its_own_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let page = |lang: &str, title: &str, text: &str| {
+        format!(
+            "<html lang=\"{lang}\"><head><title>{title}</title></head><body><article>\
+             <h1>{title}</h1><p>{text}</p></article></body></html>"
+        )
+    };
+    let en = "The rest of this paragraph is ordinary prose about the weather in a harbour town.";
+    let pt = "O resto deste parágrafo fala do tempo numa cidade portuária, como sempre.";
+    let de = "Der Rest dieses Absatzes spricht vom Wetter in einer Hafenstadt, wie immer.";
+    let files = [
+        (
+            "nasa.html",
+            page("en", "A probe", &format!("NASA launches a probe. {en}")),
+        ),
+        (
+            "runs.html",
+            page("en", "Mornings", &format!("She runs every morning. {en}")),
+        ),
+        (
+            "quiet.html",
+            page("en", "Quiet", &format!("Nothing happens here. {en}")),
+        ),
+        (
+            "chuva.html",
+            page(
+                "pt",
+                "Chuva",
+                &format!("Chuva nas ruas e a classificação final. {pt}"),
+            ),
+        ),
+        (
+            "lauf.html",
+            page("de", "Lauf", &format!("Das Running ist beliebt. {de}")),
+        ),
+    ];
+    for (name, html) in &files {
+        fs::write(corpus.join(name), html).unwrap();
+    }
+    thresh(dir.path(), &["index", "--quiet"]).assert_exit_code(0);
+    let d = dir.path();
+    // English "nasa" is not Portuguese "nas" ("in the"), which the Portuguese stemmer makes
+    // of it: the English page holds the word as typed, and English is the larger language.
+    let (_, hits, _) = search(d, &["nasa"]);
+    assert_eq!(pages(&hits), ["nasa.html"]);
+    assert_eq!(marked(&hits[0]), ["NASA"]);
+    // A word typed without its accents finds the accented page.
+    let (_, hits, _) = search(d, &["classificacao"]);
+    assert_eq!(pages(&hits), ["chuva.html"]);
+    // A word whose exact match is in a smaller language keeps its stem in the larger one.
+    let (_, hits, _) = search(d, &["running"]);
+    let mut found = pages(&hits);
+    found.sort();
+    assert_eq!(found, ["lauf.html", "runs.html"]);
+}

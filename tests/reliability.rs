@@ -121,7 +121,10 @@ fn another_corpus_is_refused_unless_rebuild_and_user_files_are_never_deleted() {
 
     // An index of an older format is replaced; only its own files go.
     let meta = fs::read_to_string(d.join("index/meta.json")).unwrap();
-    let older = meta.replace("\\\"format\\\":2", "\\\"format\\\":1");
+    let key = "\\\"format\\\":";
+    let at = meta.find(key).expect("the payload records the format") + key.len();
+    let digits = meta[at..].chars().take_while(char::is_ascii_digit).count();
+    let older = format!("{}0{}", &meta[..at], &meta[at + digits..]);
     assert_ne!(meta, older, "the payload records the format");
     fs::write(d.join("index/meta.json"), older).unwrap();
     let run = thresh(d, &["index", "other", "--json"]);

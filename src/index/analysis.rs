@@ -335,6 +335,7 @@ impl Tokenizer for Words {
             run_at: 0,
             run_bigram_next: false,
             run_start_position: 0,
+            unaccented: None,
             token: Token::default(),
         }
     }
@@ -357,6 +358,9 @@ pub struct WordStream<'a> {
     /// Whether the bigram starting at `run_at` comes next (after its unigram).
     run_bigram_next: bool,
     run_start_position: usize,
+    /// When indexing, the term the current word's unaccented spelling makes, if it differs:
+    /// given out next, at the same position.
+    unaccented: Option<String>,
     token: Token,
 }
 
@@ -408,6 +412,10 @@ impl WordStream<'_> {
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
+            if let Some(term) = self.unaccented.take() {
+                self.token.text = term;
+                return true;
+            }
             if self.next_in_run() {
                 return true;
             }
@@ -445,6 +453,10 @@ impl TokenStream for WordStream<'_> {
                 }
             }
             normalize(word, self.lang, self.stemmer.as_ref(), &mut self.token.text);
+            if self.unigrams && !word.is_ascii() {
+                self.unaccented = unaccented_term(word, self.lang, self.stemmer.as_ref())
+                    .filter(|t| *t != self.token.text);
+            }
             if self.token.text.is_empty() {
                 continue;
             }
@@ -555,6 +567,28 @@ pub fn pieces(text: &str) -> Vec<&str> {
     out
 }
 
+/// The term a word makes when typed without its accents (`classificacao` for
+/// `classificação`), when its stemmer is given the unaccented spelling: `None` for a word with
+/// no accents to drop, no stemmer, or marks that are letters (scripts that are not folded).
+///
+/// The index holds it beside the word's own term, at the same position, because a stemmer
+/// reads accented endings as endings (Portuguese `-ação` goes whole) but not their unaccented
+/// spelling (`-acao` keeps most of itself): a reader typing without accents must still meet
+/// the page. A query is analysed once, as typed, so either spelling finds the word.
+fn unaccented_term(word: &str, lang: usize, stemmer: Option<&Stemmer>) -> Option<String> {
+    let stemmer = stemmer?;
+    let lower: String = word.nfkc().flat_map(char::to_lowercase).collect();
+    if !lower.chars().all(is_foldable) {
+        return None;
+    }
+    let mut out: String = lower.nfd().filter(|c| !is_combining_mark(*c)).collect();
+    if out == lower {
+        return None;
+    }
+    stem_into(lang, stemmer, &mut out);
+    Some(out)
+}
+
 /// The terms of a text as an analyzer makes them: (term, position, byte range).
 pub fn terms(
     analyzer: &mut TextAnalyzer,
@@ -630,6 +664,26 @@ mod tests {
         for piece in pieces("Vitamin C-Enriched") {
             assert_eq!(terms(&mut a, piece).len(), 1);
         }
+    }
+
+    #[test]
+    fn a_word_typed_without_its_accents_meets_the_accented_page() {
+        let pt = lang_of_code("pt");
+        let page = texts(pt, true, "classificação últimas");
+        for typed in ["classificacao", "classificação", "ultimas", "últimas"] {
+            let q = texts(pt, false, typed);
+            assert_eq!(q.len(), 1);
+            assert!(page.contains(&q[0]), "{typed}: {q:?} not in {page:?}");
+        }
+        // Both terms of a word stand at its position, so phrases still match.
+        let positions: Vec<usize> = terms(&mut analyzer(pt, true), "a classificação final")
+            .into_iter()
+            .map(|(_, p, _)| p)
+            .collect();
+        assert_eq!(positions, [0, 1, 1, 2]);
+        // Words without accents, and queries, get one term each.
+        assert_eq!(texts(pt, true, "classificacao final").len(), 2);
+        assert_eq!(texts(pt, false, "classificação").len(), 1);
     }
 
     #[test]

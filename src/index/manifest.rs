@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::IndexError;
 
-/// Version of the on-disk layout (schema + manifest). An index of another format must be rebuilt.
-pub const INDEX_FORMAT: u32 = 2;
+/// Version of the on-disk layout (schema, analysis + manifest). An index of another format must
+/// be rebuilt. 3: accented words also hold the term of their unaccented spelling.
+pub const INDEX_FORMAT: u32 = 3;
 
 /// Version of the ingest stage's output. When extraction changes, every page is re-extracted.
 pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x7");

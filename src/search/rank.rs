@@ -116,6 +116,8 @@ pub struct Builder<'a> {
     stop_words: HashSet<&'static str>,
     /// Per language, its BM25F figures once a query word has needed them.
     stats: Vec<Option<LangStats>>,
+    /// The analysis without stemming: a word as typed, only folded.
+    plain: TextAnalyzer,
 }
 
 /// What BM25F needs to know of one language's fields.
@@ -163,7 +165,63 @@ impl<'a> Builder<'a> {
             matchers: vec![Matcher::default(); LANG_COUNT],
             stop_words,
             stats: vec![None; LANG_COUNT],
+            plain: analysis::analyzer(analysis::PLAIN, false),
         }
+    }
+
+    /// The languages a plain query word is looked up in. A word is analysed in every language
+    /// the index holds, and a stemmer can turn it into another language's word (`nasa` into
+    /// Portuguese `nas`, "in the"). So a language where the word only matches through its
+    /// stemmer is left out when another language holds the word exactly as typed and has at
+    /// least as many documents: the word is that language's, and a reader types in the
+    /// language most of their pages are in. A word that only stems to a match anywhere, or
+    /// whose exact match is in a smaller language (`running` in a German page of an English
+    /// corpus), keeps every language.
+    fn word_langs(&mut self, text: &str) -> Vec<usize> {
+        let exact = analysis::terms(&mut self.plain, text);
+        let [(exact, _, _)] = exact.as_slice() else {
+            return self.langs.clone();
+        };
+        let mut found: Vec<(usize, bool, u64)> = Vec::new();
+        for l in self.langs.clone() {
+            let terms = self.terms(l, text);
+            let [(term, _)] = terms.as_slice() else {
+                return self.langs.clone();
+            };
+            let df = self.doc_freq(l, term);
+            found.push((l, term == exact, df));
+        }
+        let exact_in: Vec<usize> = found
+            .iter()
+            .filter(|(_, plain, df)| *plain && *df > 0)
+            .map(|&(l, _, _)| l)
+            .collect();
+        let mut keep = Vec::new();
+        for &(l, plain, df) in &found {
+            let docs = self.stats(l).docs;
+            let outweighed = !plain
+                && df > 0
+                && exact_in
+                    .iter()
+                    .any(|&m| m != l && self.stats(m).docs >= docs);
+            if !outweighed {
+                keep.push(l);
+            }
+        }
+        keep
+    }
+
+    /// How many documents of a language hold a term in their title or body (the larger).
+    fn doc_freq(&self, lang: usize, term: &str) -> u64 {
+        [self.f.titles[lang], self.f.bodies[lang]]
+            .iter()
+            .map(|&field| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, term))
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// The BM25F figures of a language, counted on first use.
@@ -239,15 +297,7 @@ impl<'a> Builder<'a> {
             let [(term, _)] = terms.as_slice() else {
                 return false;
             };
-            let df = [self.f.titles[l], self.f.bodies[l]]
-                .iter()
-                .map(|&field| {
-                    self.searcher
-                        .doc_freq(&Term::from_field_text(field, term))
-                        .unwrap_or(0)
-                })
-                .max()
-                .unwrap_or(0);
+            let df = self.doc_freq(l, term);
             if df == 0 {
                 continue;
             }
@@ -403,25 +453,35 @@ impl<'a> Builder<'a> {
                 scope,
                 prefix,
                 fuzzy,
-            } => self.per_lang(|b, l| {
-                let toks = b.terms(l, text);
-                if *prefix && toks.len() == 1 {
-                    let stem = &toks[0].0;
-                    if mark {
-                        b.matchers[l].prefixes.push(stem.clone());
+            } => {
+                let langs = if *prefix || fuzzy.is_some() {
+                    self.langs.clone()
+                } else {
+                    self.word_langs(text)
+                };
+                self.per_lang(|b, l| {
+                    if !langs.contains(&l) {
+                        return None;
                     }
-                    let pattern = format!("{}.*", regex_escape(stem));
-                    return Some(b.per_field(*scope, l, |field| {
-                        RegexQuery::from_pattern(&pattern, field)
-                            .map(|q| Box::new(q) as Box<dyn Query>)
-                            .unwrap_or_else(|_| Box::new(EmptyQuery))
-                    }));
-                }
-                if let (Some(edits), true, 1) = (fuzzy, widen, toks.len()) {
-                    return b.near(l, *scope, &toks[0].0, *edits, mark);
-                }
-                b.terms_query(l, toks, *scope, 0, mark)
-            }),
+                    let toks = b.terms(l, text);
+                    if *prefix && toks.len() == 1 {
+                        let stem = &toks[0].0;
+                        if mark {
+                            b.matchers[l].prefixes.push(stem.clone());
+                        }
+                        let pattern = format!("{}.*", regex_escape(stem));
+                        return Some(b.per_field(*scope, l, |field| {
+                            RegexQuery::from_pattern(&pattern, field)
+                                .map(|q| Box::new(q) as Box<dyn Query>)
+                                .unwrap_or_else(|_| Box::new(EmptyQuery))
+                        }));
+                    }
+                    if let (Some(edits), true, 1) = (fuzzy, widen, toks.len()) {
+                        return b.near(l, *scope, &toks[0].0, *edits, mark);
+                    }
+                    b.terms_query(l, toks, *scope, 0, mark)
+                })
+            }
             Clause::Phrase { text, scope, slop } => self.per_lang(|b, l| {
                 let toks = b.terms(l, text);
                 b.terms_query(l, toks, *scope, *slop, mark)
