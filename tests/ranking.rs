@@ -376,3 +376,62 @@ fn a_query_word_matches_another_language_only_through_its_own_stem() {
     found.sort();
     assert_eq!(found, ["lauf.html", "runs.html"]);
 }
+
+#[test]
+fn a_typo_is_suggested_by_how_pages_spell_words_and_unknown_words_are_left_out() {
+    let en = "The rest of this paragraph is ordinary prose about the weather in a harbour town.";
+    let dir = corpus_of(&[
+        (
+            "imp1.html",
+            "Senate vote",
+            &format!("The impeachment trial opened. {en}"),
+        ),
+        (
+            "imp2.html",
+            "House vote",
+            &format!("An impeachment inquiry began. {en}"),
+        ),
+        (
+            "host1.html",
+            "Crisis",
+            &format!("The hostages were freed. {en}"),
+        ),
+        (
+            "host2.html",
+            "Servers",
+            &format!("A host serves pages; every host does. {en}"),
+        ),
+        (
+            "host3.html",
+            "Parties",
+            &format!("The host greeted the host of guests. {en}"),
+        ),
+        ("stad.html", "Match", &format!("The stadium was full. {en}")),
+    ]);
+    let d = dir.path();
+    // The index holds the stem "impeach", three edits from the typo; the word is one.
+    let (code, _, err) = search(d, &["impeachmnt"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean: impeachment"), "{err}");
+    let (code, hits, _) = search(d, &["impeachmnt~"]);
+    assert_eq!(code, 0);
+    let mut found = pages(&hits);
+    found.sort();
+    assert_eq!(found, ["imp1.html", "imp2.html"]);
+    let (code, _, err) = search(d, &["--fuzzy", "impeachmnt"]);
+    assert_eq!(code, 0, "{err}");
+    // The nearest spelling on the pages wins over the commoner stem nearer the stemmed typo.
+    let (_, _, err) = search(d, &["hostges"]);
+    assert!(err.contains("did you mean: hostages"), "{err}");
+    // A word with nothing near it is left out of the suggestion.
+    let (_, _, err) = search(d, &["stadum", "zzqqxx"]);
+    assert!(err.contains("did you mean: stadium ("), "{err}");
+    // A pasted page of unknown words costs a bounded time and suggests nothing.
+    let long: Vec<String> = (0..3000).map(|i| format!("qzx{i}vw")).collect();
+    let mut args = vec!["--all"];
+    args.extend(long.iter().map(String::as_str));
+    let (code, hits, err) = search(d, &args);
+    assert_eq!(code, 1);
+    assert!(hits.is_empty());
+    assert!(!err.contains("did you mean"), "{err}");
+}

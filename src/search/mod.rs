@@ -47,6 +47,13 @@ const FRAGMENT_CHARS: usize = 160;
 /// Words shorter than this get no "did you mean": one or two letters are near everything.
 const MIN_SUGGEST_CHARS: usize = 3;
 
+/// Unknown words of one query that "did you mean" looks at: each costs term-dictionary walks
+/// and document reads, and a query with more unknown words than this is not a typo.
+const MAX_SUGGEST_WORDS: usize = 8;
+
+/// Candidate terms per unknown word whose spelling on the pages is read.
+const SUGGEST_CANDIDATES: usize = 4;
+
 /// Documents read to find how pages write a suggested stem.
 const SURFACE_DOCS: usize = 3;
 
@@ -171,7 +178,7 @@ fn search_unguarded(
     let mut results = run(&searcher, f, &parsed, &filters, config)?;
     results.ignored = parsed.ignored.clone();
     if results.hits.is_empty() {
-        if let Some(better) = suggestion(&searcher, f, &parsed, text) {
+        if let Some(better) = suggestion(&searcher, f, &parsed, text, &filters) {
             if config.fuzzy {
                 let reparsed = query::parse(&better);
                 let mut again = run(&searcher, f, &reparsed, &filters, config)?;
@@ -370,8 +377,22 @@ fn make_hit(
 }
 
 /// "Did you mean": the query with each word the index does not hold replaced by the nearest
-/// word it does (fewest edits, then most documents), or `None` when there is nothing to offer.
-fn suggestion(searcher: &Searcher, f: Fields, parsed: &Parsed, typed: &str) -> Option<String> {
+/// word its pages use, or `None` when there is nothing to offer.
+///
+/// Candidates are the index's terms near the word's own term, and, since the index holds
+/// stems, terms near the starts of the word (see [`suggest::stem_terms`]). Each candidate is
+/// judged by how the pages spell it: the fewest edits from the word as typed to that spelling,
+/// then the most documents. A word with no candidate within [`suggest::edits_for`] edits is
+/// left out of the suggestion, and a suggestion that finds nothing is not made. At most
+/// [`MAX_SUGGEST_WORDS`] unknown words are looked at, so a pasted page costs no more than a
+/// sentence.
+fn suggestion(
+    searcher: &Searcher,
+    f: Fields,
+    parsed: &Parsed,
+    typed: &str,
+    filters: &[Box<dyn Query>],
+) -> Option<String> {
     let mut b = rank::Builder::new(searcher, f);
     let mut out = typed.to_string();
     let mut changed = false;
@@ -388,59 +409,88 @@ fn suggestion(searcher: &Searcher, f: Fields, parsed: &Parsed, typed: &str) -> O
         }
     }
     parsed.clauses.iter().for_each(|c| collect(c, &mut words));
+    // The words worth a suggestion, and the term each makes per language; a query with more
+    // unknown words than MAX_SUGGEST_WORDS is not a typo, and gets none.
+    let mut unknown: Vec<(&str, Vec<(usize, String)>)> = Vec::new();
     for word in words {
         let chars = word.chars().count();
         if chars < MIN_SUGGEST_CHARS || word.chars().any(analysis::is_cjk) {
             continue;
         }
-        let mut best: Option<(suggest::Near, usize)> = None;
-        let mut known = false;
-        for &l in &b.langs().to_vec() {
-            let terms = b.terms(l, word);
-            let [(term, _)] = terms.as_slice() else {
-                continue;
-            };
-            let fields = [f.titles[l], f.bodies[l]];
-            let docs: u64 = fields
-                .iter()
-                .map(|&fl| {
-                    searcher
-                        .doc_freq(&Term::from_field_text(fl, term))
-                        .unwrap_or(0)
-                })
-                .sum();
-            if docs > 0 {
-                known = true;
-                break;
-            }
-            let near = suggest::near_terms(searcher, &fields, term, suggest::edits_for(chars))
-                .unwrap_or_default();
-            if let Some(n) = near.into_iter().next() {
-                let better = best.as_ref().is_none_or(|(old, _)| {
-                    (n.edits, std::cmp::Reverse(n.docs)) < (old.edits, std::cmp::Reverse(old.docs))
-                });
-                if better {
-                    best = Some((n, l));
-                }
+        let langs = b.langs().to_vec();
+        let mut terms: Vec<(usize, String)> = Vec::new();
+        for &l in &langs {
+            if let [(term, _)] = b.terms(l, word).as_slice() {
+                terms.push((l, term.clone()));
             }
         }
+        let known = terms.iter().any(|(l, term)| {
+            [f.titles[*l], f.bodies[*l]].iter().any(|&fl| {
+                searcher
+                    .doc_freq(&Term::from_field_text(fl, term))
+                    .unwrap_or(0)
+                    > 0
+            })
+        });
         if known {
             continue;
         }
-        let Some((near, l)) = best else { continue };
-        let Some(surface) = surface_form(searcher, f, l, &near.term) else {
-            continue;
-        };
-        if surface != word.to_lowercase() {
-            out = replace_word(&out, word, &surface);
-            changed = true;
+        if unknown.len() == MAX_SUGGEST_WORDS {
+            return None;
         }
+        unknown.push((word, terms));
     }
-    changed.then_some(out)
+    for (word, terms) in unknown {
+        let chars = word.chars().count();
+        let edits = suggest::edits_for(chars);
+        let typed_lower = word.to_lowercase();
+        // (edits from the word as typed to the pages' spelling, documents, spelling)
+        let mut best: Option<(u8, u64, String)> = None;
+        for (l, term) in &terms {
+            let fields = [f.titles[*l], f.bodies[*l]];
+            let mut near = suggest::near_terms(searcher, &fields, term, edits).unwrap_or_default();
+            near.extend(suggest::stem_terms(searcher, &fields, term, edits).unwrap_or_default());
+            near.sort_by(|a, b| a.edits.cmp(&b.edits).then(b.docs.cmp(&a.docs)));
+            near.dedup_by(|a, b| a.term == b.term);
+            for n in near.into_iter().take(SUGGEST_CANDIDATES) {
+                let Some(surface) = surface_form(searcher, f, *l, &n.term) else {
+                    continue;
+                };
+                let d = suggest::edits_between(&typed_lower, &surface);
+                if d == 0 || d > edits {
+                    continue;
+                }
+                let key = (d, std::cmp::Reverse(n.docs));
+                if best
+                    .as_ref()
+                    .is_none_or(|(od, odocs, _)| key < (*od, std::cmp::Reverse(*odocs)))
+                {
+                    best = Some((d, n.docs, surface));
+                }
+            }
+        }
+        out = match best {
+            Some((_, _, surface)) => replace_word(&out, word, &surface),
+            // Nothing near it in the index: no suggestion keeps it.
+            None => replace_word(&out, word, ""),
+        };
+        changed = true;
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !changed || out.is_empty() {
+        return None;
+    }
+    // A suggestion that finds nothing does not improve the query.
+    let reparsed = query::parse(&out);
+    let plan = rank::Builder::new(searcher, f).plan(&reparsed, filters, false, &[]);
+    let found = plan.tiers.iter().any(|q| {
+        searcher
+            .search(&**q, &tantivy::collector::Count)
+            .is_ok_and(|n| n > 0)
+    });
+    found.then_some(out)
 }
 
-/// A word as pages write it for an indexed term (a stem such as `receiv` becomes `receive`):
-/// the first word of a document holding the term that analyses to it.
 fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Option<String> {
     let q = TermQuery::new(
         Term::from_field_text(f.bodies[lang], term),

@@ -68,6 +68,12 @@ pub const FEEDBACK_WEIGHT: f32 = 0.2;
 /// optional, nDCG@10 −.008) and 0.2 to 0.3 rank alike.
 pub const COMMON_SHARE: f32 = 0.2;
 
+/// Most plain words a query is searched with; a longer one (a pasted page) keeps its rarest.
+/// Every word is a clause in each tier: a 3,000-word query took a second. 256 keeps every word
+/// of the longest relevance-collection queries (CISI's abstracts as requests, up to 200 content
+/// words; 64 lost .007 nDCG@10 there) and answers a 3,000-word query in about 50 ms.
+pub const MAX_QUERY_WORDS: usize = 256;
+
 /// Hits of the first pass that feedback terms are taken from.
 pub const FEEDBACK_DOCS: usize = 10;
 
@@ -279,6 +285,29 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// How many documents hold a plain word (in any language it is looked up in); `None` for
+    /// other clauses.
+    fn held(&mut self, c: &Clause) -> Option<u64> {
+        let Clause::Word {
+            text,
+            prefix: false,
+            fuzzy: None,
+            ..
+        } = c
+        else {
+            return None;
+        };
+        let mut docs = 0;
+        for l in self.word_langs(text) {
+            let terms = self.terms(l, text);
+            let [(term, _)] = terms.as_slice() else {
+                return None;
+            };
+            docs += self.doc_freq(l, term);
+        }
+        Some(docs)
+    }
+
     /// Whether a clause is a plain word that more than [`COMMON_SHARE`] of the documents of
     /// every language holding it contain.
     fn is_common(&mut self, c: &Clause) -> bool {
@@ -344,6 +373,34 @@ impl<'a> Builder<'a> {
         } else {
             (content, stops)
         };
+        // A plain word no page holds cannot match: it is left out of the tiers (with `--all`,
+        // nothing can match), so a pasted text of unknown words costs no clause per word.
+        let held: Vec<Option<u64>> = required.iter().map(|c| self.held(c)).collect();
+        let unknown = held.contains(&Some(0));
+        let mut kept: Vec<(usize, Option<u64>)> = held
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, h)| *h != Some(0))
+            .collect();
+        // Past MAX_QUERY_WORDS plain words, the rarest are kept: they say most about the pages
+        // wanted, and each word costs a clause in every tier.
+        let words = kept.iter().filter(|(_, h)| h.is_some()).count();
+        if words > MAX_QUERY_WORDS {
+            let mut by_rarity: Vec<(u64, usize)> =
+                kept.iter().filter_map(|&(i, h)| Some((h?, i))).collect();
+            by_rarity.sort_unstable();
+            let dropped: HashSet<usize> = by_rarity[MAX_QUERY_WORDS..]
+                .iter()
+                .map(|&(_, i)| i)
+                .collect();
+            kept.retain(|(i, _)| !dropped.contains(i));
+        }
+        let required: Vec<&Clause> = if unknown && all_required {
+            Vec::new()
+        } else {
+            kept.iter().map(|&(i, _)| required[i]).collect()
+        };
         // Words most pages hold say little about which pages are wanted: they rank, but the
         // first tier does not demand them when rarer words are there to demand.
         let common: Vec<bool> = required.iter().map(|c| self.is_common(c)).collect();
@@ -377,7 +434,7 @@ impl<'a> Builder<'a> {
             extras.push(Box::new(BoostQuery::new(q, FEEDBACK_WEIGHT)));
         }
 
-        let has_text = !exact.is_empty();
+        let has_text = !exact.is_empty() || unknown;
         let assemble = |must: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
             let mut parts = must;
             for e in &extras {
@@ -546,7 +603,12 @@ impl<'a> Builder<'a> {
         mark: bool,
     ) -> Option<Box<dyn Query>> {
         let fields = [self.f.titles[lang], self.f.bodies[lang]];
-        let near = suggest::near_terms(self.searcher, &fields, term, edits).ok()?;
+        let mut near = suggest::near_terms(self.searcher, &fields, term, edits).ok()?;
+        if near.is_empty() {
+            // The index holds stems: a misspelt long word may be near only the start of its
+            // word's stem (`impeachmnt~` and the `impeach` of "impeachment").
+            near = suggest::stem_terms(self.searcher, &fields, term, edits).ok()?;
+        }
         let parts: Vec<(Occur, Box<dyn Query>)> = near
             .iter()
             .filter_map(|n| self.terms_query(lang, vec![(n.term.clone(), 0)], scope, 0, mark))

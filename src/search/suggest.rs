@@ -107,8 +107,52 @@ pub fn near_terms(
     Ok(near)
 }
 
+/// Longest ending a stemmer strips that a misspelt word is assumed to carry (`-ment`, `-ness`,
+/// `-ing`): the index holds stems, so `impeachmnt` is three edits from the term `impeach` of
+/// `impeachment`, though only one from the word.
+pub const MAX_SUFFIX_CHARS: usize = 4;
+
+/// Shortest start of a word that is matched as a stem: shorter starts are near too many terms.
+pub const MIN_STEM_CHARS: usize = 5;
+
+/// Terms that may be the stem of a word near `word`: the terms within `edits` edits of one of
+/// its starts that leave off up to [`MAX_SUFFIX_CHARS`] characters, nearest first, then most
+/// common. Each [`Near`]'s `edits` counts from that start, not from the whole word: a caller
+/// that can read how pages spell the term measures the whole word against that.
+///
+/// # Errors
+/// I/O errors reading a term dictionary.
+pub fn stem_terms(
+    searcher: &Searcher,
+    fields: &[Field],
+    word: &str,
+    edits: u8,
+) -> std::io::Result<Vec<Near>> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut best: HashMap<String, Near> = HashMap::new();
+    let shortest = MIN_STEM_CHARS.max(chars.len().saturating_sub(MAX_SUFFIX_CHARS));
+    for keep in shortest..chars.len() {
+        let start = &word[..chars[keep].0];
+        for n in near_terms(searcher, fields, start, edits)? {
+            let better = best.get(&n.term).is_none_or(|old| n.edits < old.edits);
+            if better {
+                best.insert(n.term.clone(), n);
+            }
+        }
+    }
+    let mut near: Vec<Near> = best.into_values().collect();
+    near.sort_by(|a, b| {
+        a.edits
+            .cmp(&b.edits)
+            .then(b.docs.cmp(&a.docs))
+            .then_with(|| a.term.cmp(&b.term))
+    });
+    near.truncate(MAX_EXPANSIONS);
+    Ok(near)
+}
+
 /// Edits between two words, a swap of neighbours counting as one (as the automaton counts).
-fn edits_between(a: &str, b: &str) -> u8 {
+pub fn edits_between(a: &str, b: &str) -> u8 {
     u8::try_from(strsim::osa_distance(a, b)).unwrap_or(u8::MAX)
 }
 
