@@ -448,10 +448,12 @@ fn suggestion(
         let mut best: Option<(u8, u64, String)> = None;
         for (l, term) in &terms {
             let fields = [f.titles[*l], f.bodies[*l]];
-            let mut near = suggest::near_terms(searcher, &fields, term, edits).unwrap_or_default();
-            near.extend(suggest::stem_terms(searcher, &fields, term, edits).unwrap_or_default());
-            near.sort_by(|a, b| a.edits.cmp(&b.edits).then(b.docs.cmp(&a.docs)));
-            near.dedup_by(|a, b| a.term == b.term);
+            let near = suggest::nearest_first(
+                suggest::near_terms(searcher, &fields, term, edits)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .chain(suggest::stem_terms(searcher, &fields, term, edits).unwrap_or_default()),
+            );
             for n in near.into_iter().take(SUGGEST_CANDIDATES) {
                 let Some(surface) = surface_form(searcher, f, *l, &n.term) else {
                     continue;

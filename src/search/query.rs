@@ -251,6 +251,12 @@ pub fn parse(input: &str) -> Parsed {
         },
     };
     let (nodes, _) = parser.sequence(0);
+    parser.p.clauses = flatten(nodes);
+    parser.p
+}
+
+/// Operands that no operator took, as the clauses they hold side by side.
+fn flatten(nodes: Vec<Node>) -> Vec<Clause> {
     let mut clauses = Vec::new();
     for node in nodes {
         match node {
@@ -258,8 +264,7 @@ pub fn parse(input: &str) -> Parsed {
             Node::Group(v) => clauses.extend(v),
         }
     }
-    parser.p.clauses = clauses;
-    parser.p
+    clauses
 }
 
 impl Parser {
@@ -315,14 +320,7 @@ impl Parser {
                     if !closed {
                         self.note("an unclosed parenthesis");
                     }
-                    let mut group = Vec::new();
-                    for n in inner {
-                        match n {
-                            Node::One(c) => group.push(c),
-                            Node::Group(v) => group.extend(v),
-                        }
-                    }
-                    (Node::Group(group), false)
+                    (Node::Group(flatten(inner)), false)
                 }
                 Tok::Quoted { prefix, text, slop } => match self.quoted(&prefix, text, slop) {
                     Some(r) => r,

@@ -89,14 +89,23 @@ pub fn near_terms(
             }
         }
     }
-    let mut near: Vec<Near> = found
-        .into_iter()
-        .map(|(term, docs)| Near {
-            edits: edits_between(word, &term),
-            term,
-            docs,
-        })
-        .collect();
+    Ok(nearest_first(found.into_iter().map(|(term, docs)| Near {
+        edits: edits_between(word, &term),
+        term,
+        docs,
+    })))
+}
+
+/// Each term once, with its fewest edits; nearest first, then most common, then by term; at
+/// most [`MAX_EXPANSIONS`].
+pub fn nearest_first(near: impl IntoIterator<Item = Near>) -> Vec<Near> {
+    let mut best: HashMap<String, Near> = HashMap::new();
+    for n in near {
+        if best.get(&n.term).is_none_or(|old| n.edits < old.edits) {
+            best.insert(n.term.clone(), n);
+        }
+    }
+    let mut near: Vec<Near> = best.into_values().collect();
     near.sort_by(|a, b| {
         a.edits
             .cmp(&b.edits)
@@ -104,7 +113,7 @@ pub fn near_terms(
             .then_with(|| a.term.cmp(&b.term))
     });
     near.truncate(MAX_EXPANSIONS);
-    Ok(near)
+    near
 }
 
 /// Longest ending a stemmer strips that a misspelt word is assumed to carry (`-ment`, `-ness`,
@@ -129,26 +138,12 @@ pub fn stem_terms(
     edits: u8,
 ) -> std::io::Result<Vec<Near>> {
     let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let mut best: HashMap<String, Near> = HashMap::new();
     let shortest = MIN_STEM_CHARS.max(chars.len().saturating_sub(MAX_SUFFIX_CHARS));
+    let mut near = Vec::new();
     for keep in shortest..chars.len() {
-        let start = &word[..chars[keep].0];
-        for n in near_terms(searcher, fields, start, edits)? {
-            let better = best.get(&n.term).is_none_or(|old| n.edits < old.edits);
-            if better {
-                best.insert(n.term.clone(), n);
-            }
-        }
+        near.extend(near_terms(searcher, fields, &word[..chars[keep].0], edits)?);
     }
-    let mut near: Vec<Near> = best.into_values().collect();
-    near.sort_by(|a, b| {
-        a.edits
-            .cmp(&b.edits)
-            .then(b.docs.cmp(&a.docs))
-            .then_with(|| a.term.cmp(&b.term))
-    });
-    near.truncate(MAX_EXPANSIONS);
-    Ok(near)
+    Ok(nearest_first(near))
 }
 
 /// Edits between two words, a swap of neighbours counting as one (as the automaton counts).
