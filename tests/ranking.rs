@@ -426,6 +426,14 @@ fn a_typo_is_suggested_by_how_pages_spell_words_and_unknown_words_are_left_out()
     // A word with nothing near it is left out of the suggestion.
     let (_, _, err) = search(d, &["stadum", "zzqqxx"]);
     assert!(err.contains("did you mean: stadium ("), "{err}");
+    // Words no page holds match nothing, filters or not.
+    for args in [
+        &["zzqqxx", "--kind", "article"][..],
+        &["--all", "stadium", "zzqqxx", "--kind", "article"],
+    ] {
+        let (code, hits, _) = search(d, args);
+        assert_eq!((code, hits.len()), (1, 0), "{args:?}");
+    }
     // A pasted page of unknown words costs a bounded time and suggests nothing.
     let long: Vec<String> = (0..3000).map(|i| format!("qzx{i}vw")).collect();
     let mut args = vec!["--all"];

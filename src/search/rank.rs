@@ -471,7 +471,7 @@ impl<'a> Builder<'a> {
         let mut tiers: Vec<Box<dyn Query>> = Vec::new();
         if parsed.clauses.is_empty() {
             tiers.push(assemble(vec![(Occur::Must, Box::new(AllQuery))]));
-        } else if has_text {
+        } else if !exact.is_empty() {
             tiers.push(assemble(every(&exact)));
             if has_fuzzy {
                 tiers.push(assemble(every(&widened)));
