@@ -267,6 +267,11 @@ fn a_typed_word_splits_at_punctuation_and_capital_operators_combine_words() {
     let mut found = pages(&hits);
     found.sort();
     assert_eq!(found, ["mars.html", "moon.html"]);
+    // Operators alone, or syntax alone, find nothing (and say what was read as text).
+    for stray in ["NOT", "AND", "*", "( )"] {
+        let (code, hits, stderr) = search(d, &[stray]);
+        assert_eq!((code, hits.len()), (1, 0), "{stray}: {stderr}");
+    }
     let (_, hits, stderr) = search(d, &["rover)"]);
     assert_eq!(pages(&hits), ["mars.html"]);
     assert!(stderr.contains("parenthesis"), "{stderr}");

@@ -206,8 +206,16 @@ fn run(
     let mut docs: HashMap<DocAddress, TantivyDocument> = HashMap::new();
     let widen = builder.content_words(parsed) >= rank::FEEDBACK_MIN_WORDS;
     let mut plan = builder.plan(parsed, filters, config.all, &[]);
-    if !plan.has_text && !parsed.clauses.is_empty() {
-        // Every word was dropped by the analyzer (only punctuation, say): nothing can match.
+    // Every word was dropped by the analyzer, or everything typed was read as stray syntax
+    // (`NOT`, `*`, `-` alone): nothing can match. A query of filters alone (`kind:comment`)
+    // or of exclusions alone lists every page they allow.
+    let only_stray = parsed.clauses.is_empty()
+        && parsed.excluded.is_empty()
+        && parsed.kinds.is_empty()
+        && parsed.sites.is_empty()
+        && parsed.authors.is_empty()
+        && !parsed.ignored.is_empty();
+    if !plan.has_text && !parsed.clauses.is_empty() || only_stray {
         return Ok(Results::default());
     }
     if widen && rank::FEEDBACK_WEIGHT > 0.0 {

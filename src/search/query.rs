@@ -320,7 +320,15 @@ impl Parser {
                     if !closed {
                         self.note("an unclosed parenthesis");
                     }
-                    (Node::Group(flatten(inner)), false)
+                    let group = flatten(inner);
+                    if group.is_empty() {
+                        // Nothing for an operator before it to take.
+                        self.note("empty parentheses");
+                        negate = false;
+                        pending = None;
+                        continue;
+                    }
+                    (Node::Group(group), false)
                 }
                 Tok::Quoted { prefix, text, slop } => match self.quoted(&prefix, text, slop) {
                     Some(r) => r,
@@ -687,6 +695,10 @@ mod tests {
                 word("radiograph"),
             ])]
         );
+        // An operator before empty parentheses takes nothing.
+        let q = parse("NOT () heat OR () wing");
+        assert_eq!(q.clauses, vec![word("heat"), word("wing")]);
+        assert!(q.excluded.is_empty());
         // Lower case is plain text.
         assert_eq!(texts(&parse("not and or").clauses), ["not", "and", "or"]);
     }
