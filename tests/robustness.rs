@@ -96,3 +96,90 @@ fn a_huge_one_line_file_is_cut_not_refused() {
         assert!(body.len() <= IngestConfig::default().max_file_bytes);
     }
 }
+
+/// Any query a person could type, built from operators, punctuation, words the index holds in
+/// three languages, and other scripts, is searched without an error or a panic (the search
+/// runs inside the panic boundary, which would answer with an error).
+#[test]
+fn search_never_fails_on_typed_queries() {
+    use proptest::test_runner::{Config, TestRunner};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let pages = [
+        (
+            "en",
+            "NASA and the moon",
+            "NASA plans a moon landing; the impeachment trial opened.",
+        ),
+        (
+            "pt",
+            "Chuva",
+            "Chuva nas ruas e a classificação final do campeonato.",
+        ),
+        (
+            "de",
+            "Lauf",
+            "Das Running ist beliebt, sagt der Trainer in Köln.",
+        ),
+    ];
+    for (i, (lang, title, text)) in pages.iter().enumerate() {
+        let html = format!(
+            "<html lang=\"{lang}\"><head><title>{title}</title></head><body><article>\
+             <p>{text} {text}</p></article></body></html>"
+        );
+        fs::write(corpus.join(format!("{i}.html")), html).unwrap();
+    }
+    thresh(dir.path(), &["index", "--quiet"]).assert_exit_code(0);
+    let opened = thresh::index::open(&dir.path().join("index")).unwrap();
+    let token = prop_oneof![
+        Just("AND"),
+        Just("OR"),
+        Just("NOT"),
+        Just("("),
+        Just(")"),
+        Just("-"),
+        Just("\""),
+        Just("*"),
+        Just("~"),
+        Just("~2"),
+        Just(":"),
+        Just("title:"),
+        Just("kind:comment"),
+        Just("nasa"),
+        Just("moon"),
+        Just("nas"),
+        Just("classificacao"),
+        Just("running"),
+        Just("impeachmnt"),
+        Just("T-cell"),
+        Just("of,"),
+        Just("the"),
+        Just("é"),
+        Just("東京"),
+    ];
+    let query = proptest::collection::vec(
+        prop_oneof![token.prop_map(str::to_string), "[\\PC]{0,6}"],
+        0..12,
+    )
+    .prop_map(|parts| parts.join(" "));
+    let mut runner = TestRunner::new(Config {
+        cases: 300,
+        ..Config::default()
+    });
+    runner
+        .run(&query, |q| {
+            for all in [false, true] {
+                let config = thresh::search::QueryConfig {
+                    limit: 5,
+                    all,
+                    fuzzy: true,
+                    ..Default::default()
+                };
+                let result = thresh::search::search(&opened, &q, &config);
+                prop_assert!(result.is_ok(), "{q:?}: {:?}", result.err());
+            }
+            Ok(())
+        })
+        .unwrap();
+}
