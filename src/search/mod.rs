@@ -276,7 +276,8 @@ fn ranked_tiers(
         if ranked.len() >= wanted {
             break;
         }
-        let more = top(searcher, &**tier, wanted + have.len() + TIE_MARGIN, f)?;
+        let visible = wanted + have.len();
+        let more = top(searcher, &**tier, visible, f)?;
         let before = ranked.len();
         ranked.extend(more.into_iter().filter(|r| !have.contains(&r.addr)));
         // Only this tier's hits past the page's end are dropped: earlier tiers rank first.
@@ -295,16 +296,18 @@ struct Ranked {
     pos: u64,
 }
 
-/// The best `n` documents for a query, ties ordered by page path then position. The tie keys
-/// come from fast fields (columns), not from the stored documents, which would have to be
-/// decompressed block by block; and only for hits that share their score with another, since
-/// reading a path from its column decompresses a dictionary block.
+/// The best documents for a query, `visible` of them and [`TIE_MARGIN`] more, ties among the
+/// first `visible` ordered by page path then position. The tie keys come from fast fields
+/// (columns), not from the stored documents, which would have to be decompressed block by
+/// block; and only for hits that share their score with another, since reading a path from its
+/// column decompresses a dictionary block.
 fn top(
     searcher: &Searcher,
     query: &dyn Query,
-    n: usize,
+    visible: usize,
     f: &Fields,
 ) -> Result<Vec<Ranked>, QueryError> {
+    let n = visible + TIE_MARGIN;
     let found = searcher.search(query, &TopDocs::with_limit(n.max(1)))?;
     let mut out: Vec<Ranked> = found
         .into_iter()
@@ -317,8 +320,17 @@ fn top(
         .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score));
     let same = |i: usize, j: usize| out[i].score.total_cmp(&out[j].score).is_eq();
+    // Only a tie that starts among the first `visible` hits can change what is shown: the
+    // keys of the others (read from a compressed column) are not needed.
+    let mut start = 0;
     let tied: Vec<bool> = (0..out.len())
-        .map(|i| i > 0 && same(i - 1, i) || i + 1 < out.len() && same(i, i + 1))
+        .map(|i| {
+            if i > 0 && !same(i - 1, i) {
+                start = i;
+            }
+            let in_group = i > 0 && same(i - 1, i) || i + 1 < out.len() && same(i, i + 1);
+            in_group && start < visible
+        })
         .collect();
     if !tied.contains(&true) {
         return Ok(out);

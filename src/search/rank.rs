@@ -13,7 +13,7 @@
 //! before they are saturated, see `bm25f`) plus a bonus for query words standing close together
 //! in the text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::Searcher;
 use tantivy::query::{
@@ -124,6 +124,8 @@ pub struct Builder<'a> {
     stats: Vec<Option<LangStats>>,
     /// The analysis without stemming: a word as typed, only folded.
     plain: TextAnalyzer,
+    /// The languages each query word is looked up in, once worked out.
+    word_langs: HashMap<String, Vec<usize>>,
 }
 
 /// What BM25F needs to know of one language's fields.
@@ -172,6 +174,7 @@ impl<'a> Builder<'a> {
             stop_words,
             stats: vec![None; LANG_COUNT],
             plain: analysis::analyzer(analysis::PLAIN, false),
+            word_langs: HashMap::new(),
         }
     }
 
@@ -184,6 +187,9 @@ impl<'a> Builder<'a> {
     /// whose exact match is in a smaller language (`running` in a German page of an English
     /// corpus), keeps every language.
     fn word_langs(&mut self, text: &str) -> Vec<usize> {
+        if let Some(langs) = self.word_langs.get(text) {
+            return langs.clone();
+        }
         let exact = analysis::terms(&mut self.plain, text);
         let [(exact, _, _)] = exact.as_slice() else {
             return self.langs.clone();
@@ -204,17 +210,29 @@ impl<'a> Builder<'a> {
             .collect();
         let mut keep = Vec::new();
         for &(l, plain, df) in &found {
-            let docs = self.stats(l).docs;
+            let docs = self.lang_docs(l);
             let outweighed = !plain
                 && df > 0
                 && exact_in
                     .iter()
-                    .any(|&m| m != l && self.stats(m).docs >= docs);
+                    .any(|&m| m != l && self.lang_docs(m) >= docs);
             if !outweighed {
                 keep.push(l);
             }
         }
+        self.word_langs.insert(text.to_string(), keep.clone());
         keep
+    }
+
+    /// How many documents are in a language.
+    fn lang_docs(&self, lang: usize) -> u64 {
+        if let Some(s) = self.stats[lang] {
+            return s.docs;
+        }
+        let code = analysis::LANGS[lang].code;
+        self.searcher
+            .doc_freq(&Term::from_field_text(self.f.lang, code))
+            .unwrap_or(0)
     }
 
     /// How many documents of a language hold a term in their title or body (the larger).
@@ -235,12 +253,8 @@ impl<'a> Builder<'a> {
         if let Some(s) = self.stats[lang] {
             return s;
         }
-        let code = analysis::LANGS[lang].code;
         let s = LangStats {
-            docs: self
-                .searcher
-                .doc_freq(&Term::from_field_text(self.f.lang, code))
-                .unwrap_or(0),
+            docs: self.lang_docs(lang),
             title: FieldStats::of(self.searcher, self.f.titles[lang]).unwrap_or_default(),
             body: FieldStats::of(self.searcher, self.f.bodies[lang]).unwrap_or_default(),
         };
