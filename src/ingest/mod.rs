@@ -128,6 +128,7 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
     if page.lang.is_none() {
         page.lang = meta::detect_lang(&page.body, &page.comments);
     }
+    page.drop_implausible_dates();
     page.normalize();
     Ok(page)
 }

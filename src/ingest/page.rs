@@ -5,7 +5,13 @@
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+use chrono::Datelike;
+
 use super::dates::Stamp;
+
+/// The first year a saved web page can date from: the web itself began in 1990-91, so an
+/// earlier date on a page is a placeholder or a misread.
+pub const FIRST_WEB_YEAR: i32 = 1990;
 
 /// How a page was stored on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +88,26 @@ impl Page {
         }
     }
 
+    /// Drops dates no saved web page can carry: before [`FIRST_WEB_YEAR`] (a page's "0001-01-01"
+    /// placeholder, a misread number), or a publication or comment time after the page was
+    /// captured (beyond a day, for time zones). A wrong date is worse than none: it decides
+    /// what `--since` and `--until` keep.
+    pub fn drop_implausible_dates(&mut self) {
+        let plausible = |s: &Stamp| s.date().year() >= FIRST_WEB_YEAR;
+        let captured = self.captured.filter(plausible);
+        self.captured = captured;
+        let before_capture =
+            |s: &Stamp| captured.is_none_or(|c| s.date() <= c.date() + chrono::Days::new(1));
+        let keep = |s: &mut Option<Stamp>| {
+            *s = s.filter(|s| plausible(s) && before_capture(s));
+        };
+        keep(&mut self.published);
+        for c in &mut self.comments {
+            keep(&mut c.posted);
+            keep(&mut c.edited);
+        }
+    }
+
     /// Puts the page's texts in one spelling: Unicode's composed normal form (NFC), so that
     /// `য়` as one code point and as `য` with a nukta are one string, and without soft hyphens
     /// and word joiners, which only hint at line breaks and would cut words in two.
@@ -143,5 +169,50 @@ mod tests {
         assert_eq!(page.body, "\u{9AF}\u{9BC} and \u{e9}, W\u{e4}hrend");
         assert_eq!(page.comments[0].author.as_deref(), Some("Zo\u{eb}"));
         assert_eq!(page.comments[0].text, "plain");
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use crate::ingest::{IngestConfig, extract};
+
+    fn page_with(published: &str, saved: &str) -> String {
+        format!(
+            "<!-- saved from url=(0023)https://example.com/a -->\n<html><head>\
+             <title>Motor show</title>{saved}\
+             <meta property=\"article:published_time\" content=\"{published}\"></head><body>\
+             <article><p>The motor show opened on Tuesday with more visitors than last year, \
+             and the new models drew long queues at every stand in the hall.</p></article>\
+             </body></html>"
+        )
+    }
+
+    #[test]
+    fn dates_no_saved_page_can_carry_are_dropped() {
+        let config = IngestConfig::default();
+        let placeholder = extract(
+            "a.html",
+            page_with("0001-01-01T00:00:00Z", "").as_bytes(),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(placeholder.published, None);
+        let real = extract(
+            "a.html",
+            page_with("2019-11-19T23:11:00Z", "").as_bytes(),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(real.published.unwrap().to_string(), "2019-11-19T23:11:00Z");
+        // After the page was captured: a misread, not a publication date.
+        let mut later = real.clone();
+        later.captured = crate::ingest::Stamp::new(2018, 1, 1);
+        later.drop_implausible_dates();
+        assert_eq!(later.published, None);
+        // A day of slack for time zones.
+        let mut same_day = real.clone();
+        same_day.captured = crate::ingest::Stamp::new(2019, 11, 19);
+        same_day.drop_implausible_dates();
+        assert!(same_day.published.is_some());
     }
 }
