@@ -96,8 +96,14 @@ impl Page {
         let plausible = |s: &Stamp| s.date().year() >= FIRST_WEB_YEAR;
         let captured = self.captured.filter(plausible);
         self.captured = captured;
-        let before_capture =
-            |s: &Stamp| captured.is_none_or(|c| s.date() <= c.date() + chrono::Days::new(1));
+        // Checked: a capture on the calendar's last day has no next day.
+        let before_capture = |s: &Stamp| {
+            captured.is_none_or(|c| {
+                c.date()
+                    .checked_add_days(chrono::Days::new(1))
+                    .is_none_or(|limit| s.date() <= limit)
+            })
+        };
         let keep = |s: &mut Option<Stamp>| {
             *s = s.filter(|s| plausible(s) && before_capture(s));
         };
@@ -214,5 +220,10 @@ mod date_tests {
         same_day.captured = crate::ingest::Stamp::new(2019, 11, 19);
         same_day.drop_implausible_dates();
         assert!(same_day.published.is_some());
+        // A capture on the calendar's last day has no next day to allow for.
+        let mut last_day = real.clone();
+        last_day.captured = crate::ingest::Stamp::new(9999, 12, 31);
+        last_day.drop_implausible_dates();
+        assert!(last_day.published.is_some());
     }
 }
