@@ -539,10 +539,19 @@ fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut Strin
     if let Some(s) = stemmer {
         stem_into(lang, s, out);
     }
-    if !out.is_ascii() && out.chars().all(is_foldable) {
-        let folded: String = out.nfd().filter(|c| !is_combining_mark(*c)).collect();
-        *out = folded;
+    if !out.is_ascii() {
+        if let Some(folded) = folded(out) {
+            *out = folded;
+        }
     }
+}
+
+/// A text without its accents, when all of it is in scripts whose accents are folded
+/// ([`is_foldable`]); `None` otherwise.
+fn folded(text: &str) -> Option<String> {
+    text.chars()
+        .all(is_foldable)
+        .then(|| text.nfd().filter(|c| !is_combining_mark(*c)).collect())
 }
 
 /// The words of a text as the analyzer splits it, before normalising: runs of letters and
@@ -578,13 +587,7 @@ pub fn pieces(text: &str) -> Vec<&str> {
 fn unaccented_term(word: &str, lang: usize, stemmer: Option<&Stemmer>) -> Option<String> {
     let stemmer = stemmer?;
     let lower: String = word.nfkc().flat_map(char::to_lowercase).collect();
-    if !lower.chars().all(is_foldable) {
-        return None;
-    }
-    let mut out: String = lower.nfd().filter(|c| !is_combining_mark(*c)).collect();
-    if out == lower {
-        return None;
-    }
+    let mut out = folded(&lower).filter(|f| *f != lower)?;
     stem_into(lang, stemmer, &mut out);
     Some(out)
 }

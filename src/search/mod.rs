@@ -414,8 +414,6 @@ fn suggestion(
     filters: &[Box<dyn Query>],
 ) -> Option<String> {
     let mut b = rank::Builder::new(searcher, f);
-    let mut out = typed.to_string();
-    let mut changed = false;
     let mut words: Vec<&str> = Vec::new();
     fn collect<'c>(c: &'c Clause, words: &mut Vec<&'c str>) {
         match c {
@@ -437,29 +435,24 @@ fn suggestion(
         if chars < MIN_SUGGEST_CHARS || word.chars().any(analysis::is_cjk) {
             continue;
         }
-        let langs = b.langs().to_vec();
-        let mut terms: Vec<(usize, String)> = Vec::new();
-        for &l in &langs {
-            if let [(term, _)] = b.terms(l, word).as_slice() {
-                terms.push((l, term.clone()));
-            }
-        }
-        let known = terms.iter().any(|(l, term)| {
-            [f.titles[*l], f.bodies[*l]].iter().any(|&fl| {
-                searcher
-                    .doc_freq(&Term::from_field_text(fl, term))
-                    .unwrap_or(0)
-                    > 0
-            })
-        });
-        if known {
+        if b.docs_holding(word) > 0 {
             continue;
         }
         if unknown.len() == MAX_SUGGEST_WORDS {
             return None;
         }
+        let mut terms: Vec<(usize, String)> = Vec::new();
+        for l in b.langs().to_vec() {
+            if let [(term, _)] = b.terms(l, word).as_slice() {
+                terms.push((l, term.clone()));
+            }
+        }
         unknown.push((word, terms));
     }
+    if unknown.is_empty() {
+        return None;
+    }
+    let mut out = typed.to_string();
     for (word, terms) in unknown {
         let chars = word.chars().count();
         let edits = suggest::edits_for(chars);
@@ -496,10 +489,9 @@ fn suggestion(
             // Nothing near it in the index: no suggestion keeps it.
             None => replace_word(&out, word, ""),
         };
-        changed = true;
     }
     let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !changed || out.is_empty() {
+    if out.is_empty() {
         return None;
     }
     // A suggestion that finds nothing does not improve the query.
@@ -513,6 +505,8 @@ fn suggestion(
     found.then_some(out)
 }
 
+/// A word as pages write it for an indexed term (a stem such as `receiv` becomes `receive`):
+/// the first word of a document holding the term that analyses to it.
 fn surface_form(searcher: &Searcher, f: Fields, lang: usize, term: &str) -> Option<String> {
     let q = TermQuery::new(
         Term::from_field_text(f.bodies[lang], term),

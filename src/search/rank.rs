@@ -26,7 +26,6 @@ use super::bm25f::{self, Bm25fQuery, FieldStats, FieldWeight};
 use super::query::{Clause, Parsed, Scope};
 use super::snippet::{Matcher, floor_boundary};
 use super::suggest;
-
 use crate::index::Fields;
 use crate::index::analysis;
 use crate::index::schema::LANG_COUNT;
@@ -299,9 +298,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// How many documents hold a plain word (in any language it is looked up in); `None` for
-    /// other clauses.
-    fn held(&mut self, c: &Clause) -> Option<u64> {
+    /// Per language a plain word is looked up in (see [`Self::word_langs`]), the documents
+    /// holding its term there; `None` for any other clause, or a word the analyzer splits.
+    fn word_docs(&mut self, c: &Clause) -> Option<Vec<(usize, u64)>> {
         let Clause::Word {
             text,
             prefix: false,
@@ -311,46 +310,47 @@ impl<'a> Builder<'a> {
         else {
             return None;
         };
-        let mut docs = 0;
+        let mut docs = Vec::new();
         for l in self.word_langs(text) {
             let terms = self.terms(l, text);
             let [(term, _)] = terms.as_slice() else {
                 return None;
             };
-            docs += self.doc_freq(l, term);
+            docs.push((l, self.doc_freq(l, term)));
         }
         Some(docs)
     }
 
-    /// Whether a clause is a plain word that more than [`COMMON_SHARE`] of the documents of
-    /// every language holding it contain.
-    fn is_common(&mut self, c: &Clause) -> bool {
-        let Clause::Word {
-            text,
+    /// How many documents hold a typed word, in the languages it is looked up in.
+    pub fn docs_holding(&mut self, word: &str) -> u64 {
+        let c = Clause::Word {
+            text: word.to_string(),
             scope: Scope::Any,
             prefix: false,
             fuzzy: None,
-        } = c
-        else {
-            return false;
         };
-        let mut seen = false;
-        for l in self.langs.clone() {
-            let terms = self.terms(l, text);
-            let [(term, _)] = terms.as_slice() else {
-                return false;
-            };
-            let df = self.doc_freq(l, term);
-            if df == 0 {
-                continue;
+        self.word_docs(&c)
+            .map_or(0, |docs| docs.iter().map(|&(_, n)| n).sum())
+    }
+
+    /// Whether a plain word (any scope but `title:`) is held by more than [`COMMON_SHARE`] of
+    /// the documents of every language that holds it.
+    fn is_common(&mut self, c: &Clause, docs: Option<&[(usize, u64)]>) -> bool {
+        if !matches!(
+            c,
+            Clause::Word {
+                scope: Scope::Any,
+                ..
             }
-            seen = true;
-            let docs = self.stats(l).docs.max(1);
-            if (df as f32) < COMMON_SHARE * docs as f32 {
-                return false;
-            }
+        ) {
+            return false;
         }
-        seen
+        let Some(docs) = docs else { return false };
+        let held: Vec<(usize, u64)> = docs.iter().copied().filter(|&(_, n)| n > 0).collect();
+        !held.is_empty()
+            && held
+                .iter()
+                .all(|&(l, n)| n as f32 >= COMMON_SHARE * self.lang_docs(l).max(1) as f32)
     }
 
     /// Whether a clause is a lone stop word ("what", "the"): optional in a longer question.
@@ -382,14 +382,19 @@ impl<'a> Builder<'a> {
         let (content, stops): (Vec<&Clause>, Vec<&Clause>) =
             parsed.clauses.iter().partition(|c| !self.is_stop_word(c));
         // A query of stop words only ("the who") searches for them.
-        let (required, optional) = if content.is_empty() {
+        let (required_all, optional) = if content.is_empty() {
             (stops, Vec::new())
         } else {
             (content, stops)
         };
         // A plain word no page holds cannot match: it is left out of the tiers (with `--all`,
         // nothing can match), so a pasted text of unknown words costs no clause per word.
-        let held: Vec<Option<u64>> = required.iter().map(|c| self.held(c)).collect();
+        let per_lang: Vec<Option<Vec<(usize, u64)>>> =
+            required_all.iter().map(|c| self.word_docs(c)).collect();
+        let held: Vec<Option<u64>> = per_lang
+            .iter()
+            .map(|d| d.as_ref().map(|d| d.iter().map(|&(_, n)| n).sum()))
+            .collect();
         let unknown = held.contains(&Some(0));
         let mut kept: Vec<(usize, Option<u64>)> = held
             .iter()
@@ -410,14 +415,16 @@ impl<'a> Builder<'a> {
                 .collect();
             kept.retain(|(i, _)| !dropped.contains(i));
         }
-        let required: Vec<&Clause> = if unknown && all_required {
-            Vec::new()
-        } else {
-            kept.iter().map(|&(i, _)| required[i]).collect()
-        };
+        if unknown && all_required {
+            kept.clear();
+        }
+        let required: Vec<&Clause> = kept.iter().map(|&(i, _)| required_all[i]).collect();
         // Words most pages hold say little about which pages are wanted: they rank, but the
         // first tier does not demand them when rarer words are there to demand.
-        let common: Vec<bool> = required.iter().map(|c| self.is_common(c)).collect();
+        let common: Vec<bool> = kept
+            .iter()
+            .map(|&(i, _)| self.is_common(required_all[i], per_lang[i].as_deref()))
+            .collect();
         let demanded = |i: usize| !common[i] || common.iter().all(|&c| c);
         let exact: Vec<(bool, Box<dyn Query>)> = required
             .iter()
