@@ -12,12 +12,12 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(extract_html extract_text decode query quick_vs_html5ever)
+  targets=(extract_html extract_text decode query quick_vs_html5ever guard_vs_html5ever)
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 dict_for() {
   case "$1" in
-    extract_html|quick_vs_html5ever|decode) echo "-dict=html.dict" ;;
+    extract_html|quick_vs_html5ever|guard_vs_html5ever|decode) echo "-dict=html.dict" ;;
     extract_text) echo "-dict=text.dict" ;;
     *) echo "" ;;
   esac
@@ -32,6 +32,7 @@ for t in "${targets[@]}"; do
   # The differential target starts from its own seeds and the extraction target's pages.
   seeds=("seeds/$t")
   [ "$t" = quick_vs_html5ever ] && seeds+=(seeds/extract_html)
+  [ "$t" = guard_vs_html5ever ] && seeds=(seeds/extract_html)
   cargo +nightly fuzz run "$t" "corpus/$t" "${seeds[@]}" -- \
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
     -print_final_stats=1 $(dict_for "$t") > "logs/$t.log" 2>&1

@@ -2,7 +2,8 @@
 //! through the same entry points. Each file under `tests/fixtures/crashes/` is named for what
 //! it exercises; its prefix says which entry point it feeds: `text-` and `html-` are pages for
 //! `ingest::extract` (read both as a text dump and as HTML), `quick-` is markup on which the
-//! quick parser and html5ever must build the same tree (or the quick parser give up), `query-`
+//! quick parser and html5ever must build the same tree (or the quick parser give up), `guard-`
+//! is markup on which the pre-parse guard must keep every word html5ever shows, `query-`
 //! is a query for the query parser, `decode-` bytes for the charset decoder.
 
 use std::fs;
@@ -28,6 +29,11 @@ fn saved_crash_inputs_run_without_a_bug() {
             let html = String::from_utf8_lossy(&bytes);
             if let Some(Err(difference)) = fuzzing::quick_parser_agrees(&html) {
                 panic!("{name}: the parsers differ: {difference}");
+            }
+        } else if name.starts_with("guard-") {
+            let html = String::from_utf8_lossy(&bytes);
+            if let Err(difference) = fuzzing::guard_agrees(&html) {
+                panic!("{name}: {difference}");
             }
         } else if name.starts_with("decode-") {
             let _ = decode::decode(&bytes, true);

@@ -49,6 +49,22 @@ fn binary_empty_and_truncated_files() {
         extract("a.html", &png, &config),
         Err(IngestError::Binary { .. })
     ));
+    // A damaged save with a stray NUL in its markup is still a page; NUL-padded data that
+    // opens like markup is not.
+    let mut damaged = b"<html><head><meta name=x content=\"a\0b\"><title>Kept</title></head><body><article><p>The paragraph after a stray NUL byte is long enough to be the body of this page.</p></article></body></html>".to_vec();
+    damaged.extend(std::iter::repeat_n(b' ', 2000));
+    let page = extract("a.html", &damaged, &config).unwrap();
+    assert!(
+        page.body.contains("after a stray NUL byte"),
+        "{}",
+        page.body
+    );
+    let mut padded = b"<x>".to_vec();
+    padded.extend(std::iter::repeat_n(0u8, 64));
+    assert!(matches!(
+        extract("a.html", &padded, &config),
+        Err(IngestError::Binary { .. })
+    ));
     let truncated = b"<html><head><title>Cut off</title></head><body><article><p>The first paragraph is complete and long enough to be the body of the page.</p><p>The second is cut in the mid";
     let page = extract("a.html", truncated, &config).unwrap();
     assert!(page.body.contains("The first paragraph"));

@@ -55,6 +55,9 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Decoded<'_> {
             encoding: encoding_rs::UTF_8,
         };
     }
+    if looks_like_utf8(bytes) {
+        return finish(bytes, encoding_rs::UTF_8);
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
     let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
     detector.feed(sample, sample.len() == bytes.len());
@@ -102,16 +105,36 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
-/// True when the bytes hold multi-byte UTF-8 sequences and no invalid ones (in the sample).
+/// A page is read as (damaged) UTF-8 while it holds at least this many valid multi-byte
+/// sequences per invalid one. A damaged or spliced file keeps a few stray bytes among many
+/// valid sequences; text in a single-byte charset forms a valid sequence only by chance (an
+/// accented letter followed by an ASCII one is invalid; Cyrillic capitals before `і` are valid),
+/// one per tens of invalid ones, so four separates the two widely.
+const UTF8_DAMAGE_SHARE: usize = 4;
+
+/// True when the sample is UTF-8, perhaps damaged: it holds valid multi-byte sequences, and
+/// invalid ones are rare among them (see [`UTF8_DAMAGE_SHARE`]).
 fn looks_like_utf8(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(DETECTION_SAMPLE_BYTES)];
-    let valid_up_to = match std::str::from_utf8(sample) {
-        Ok(_) => sample.len(),
-        // A sequence cut by the sample's end is not evidence against UTF-8.
-        Err(e) if e.error_len().is_none() => e.valid_up_to(),
-        Err(_) => return false,
-    };
-    sample[..valid_up_to].iter().any(|&b| b >= 0x80)
+    let (mut multi, mut invalid) = (0usize, 0usize);
+    let lead_bytes = |valid: &[u8]| valid.iter().filter(|&&b| b >= 0xC0).count();
+    let mut rest = sample;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                multi += lead_bytes(rest);
+                break;
+            }
+            Err(e) => {
+                multi += lead_bytes(&rest[..e.valid_up_to()]);
+                // A sequence cut by the sample's end is not evidence against UTF-8.
+                let Some(len) = e.error_len() else { break };
+                invalid += 1;
+                rest = &rest[e.valid_up_to() + len..];
+            }
+        }
+    }
+    multi > 0 && invalid * UTF8_DAMAGE_SHARE <= multi
 }
 
 /// Finds `<meta charset=…>` or `<meta http-equiv="Content-Type" content="…; charset=…">` (or an
@@ -206,6 +229,30 @@ mod tests {
         let page =
             format!("<html><head>{meta}<title>t</title></head><body><p>{text}</p></body></html>");
         enc.encode(&page).0.into_owned()
+    }
+
+    #[test]
+    fn damaged_utf8_stays_utf8_and_single_byte_text_does_not_pass_for_it() {
+        // A few stray bytes spliced into a UTF-8 page: a browser shows U+FFFD there and reads
+        // the rest as UTF-8; so must we, declared or not.
+        let text = "Ação e reação: o câmbio subiu, disse o ministro da Economia em São Paulo. ";
+        for declare in [false, true] {
+            let mut b = html_in(encoding_rs::UTF_8, &text.repeat(4), declare);
+            let at = b.len() / 2;
+            b.splice(at..at, [0xC4, 0x89, 0xFE, 0x8B, 0xBE, 0xF6]);
+            let d = decode(&b, true);
+            assert_eq!(d.encoding, encoding_rs::UTF_8, "declared: {declare}");
+            assert!(d.text.contains("reação: o câmbio"), "{}", d.text);
+        }
+        // Latin-1 text whose accents happen to be followed by bytes that continue a sequence
+        // now and then is still Latin-1: valid sequences are the exception there.
+        let b = html_in(
+            encoding_rs::WINDOWS_1252,
+            "Ação e reação: o câmbio subiu em São Paulo, disse o ministro. Ã© é.",
+            false,
+        );
+        assert!(!looks_like_utf8(&b));
+        assert_eq!(decode(&b, true).encoding, encoding_rs::WINDOWS_1252);
     }
 
     #[test]

@@ -289,6 +289,17 @@ const AUTO_CLOSED: &[&str] = &[
 /// never article text, and skipping them here saves the parser most of a modern page's bytes.
 const STRIPPED: &[&str] = &["script", "style", "svg", "noscript", "template", "math"];
 
+/// Elements whose contents the tokenizer reads as text up to their end tag, never as markup.
+const RAW_TEXT: &[&str] = &[
+    "title",
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+
 /// Elements the cleaner always removes that are cut here too, unless one holds a large share of
 /// the page (a page wrapped in a `<nav>` is still read): site navigation, drop-down lists and
 /// buttons are a large share of a page's markup and never its text.
@@ -319,7 +330,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
         i = lt + 1;
         if b[i..].starts_with(b"!--") {
             // Comments are copied whole (the saved-from note is one).
-            i = find(b, b"-->", i + 3).map_or(b.len(), |e| e + 3);
+            i = comment_end(b, i + 3);
             continue;
         }
         let end_tag = b.get(i) == Some(&b'/');
@@ -329,6 +340,12 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             j += 1;
         }
         if j == name_start || !b[name_start].is_ascii_alphabetic() {
+            // `<!doctype …>`, `<?…>` and `</` before anything but a letter are bogus
+            // comments to the tokenizer: they end at the first `>`, and nothing inside is a tag.
+            let bogus = matches!(b.get(i), Some(b'!' | b'?')) || end_tag;
+            if bogus {
+                i = memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
+            }
             continue;
         }
         let name = &html[name_start..j];
@@ -342,14 +359,30 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
         } else {
             ""
         };
+        // The tokenizer's tag name runs to a space, `/` or `>`: `<script,>` is no script.
+        let whole_name = b
+            .get(j)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+        let lower = if whole_name { lower } else { "" };
         let is = |list: &[&str]| list.contains(&lower);
         let gt = tag_end(b, j);
         let self_closing = gt > 0 && b[gt - 1] == b'/';
         let tag_stop = (gt + 1).min(b.len());
-        if !end_tag && is(STRIPPED) {
+        let foreign = lower == "svg" || lower == "math";
+        if !end_tag && is(STRIPPED) && !(foreign && self_closing) {
             // Skip to the matching end tag (these never nest in a way that matters here).
-            let close = format!("</{}", name.to_ascii_lowercase());
-            let body_end = find_ci(b, close.as_bytes(), tag_stop).unwrap_or(b.len());
+            let close = format!("</{lower}");
+            let mut body_end = find_ci(b, close.as_bytes(), tag_stop).unwrap_or(b.len());
+            if foreign {
+                // Drawings end early where an HTML tag breaks out of them, as the tree builder
+                // reads foreign content: what follows is the page again.
+                if let Some(at) = breakout(b, tag_stop, body_end) {
+                    out.push_str(&html[copied..lt]);
+                    copied = at;
+                    i = at;
+                    continue;
+                }
+            }
             if name.eq_ignore_ascii_case("script") {
                 let tag = html[lt..tag_stop].to_ascii_lowercase();
                 if tag.contains("ld+json") {
@@ -367,10 +400,17 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
                     continue;
                 }
             }
+            body_end = body_end.min(b.len());
             out.push_str(&html[copied..lt]);
             let after = find(b, b">", body_end).map_or(b.len(), |e| e + 1);
             copied = after;
             i = after;
+            continue;
+        }
+        if !end_tag && is(RAW_TEXT) {
+            // Copied as they are: nothing up to the end tag is markup (to the end of the page
+            // when it never closes, as a browser reads it).
+            i = find_ci(b, format!("</{lower}").as_bytes(), tag_stop).unwrap_or(b.len());
             continue;
         }
         if !end_tag && !self_closing && is(CUT_WHEN_SMALL) {
@@ -429,6 +469,27 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
+/// Where a comment whose `<!--` ended at `from` stops, as the standard tokenizer reads it:
+/// `<!-->` and `<!--->` are empty comments, and `--!>` closes a comment as `-->` does.
+fn comment_end(b: &[u8], from: usize) -> usize {
+    let rest = &b[from.min(b.len())..];
+    if rest.starts_with(b">") {
+        return from + 1;
+    }
+    if rest.starts_with(b"->") {
+        return from + 2;
+    }
+    let mut i = from;
+    while let Some(at) = find(b, b"--", i) {
+        match b.get(at + 2) {
+            Some(b'>') => return at + 3,
+            Some(b'!') if b.get(at + 3) == Some(&b'>') => return at + 4,
+            _ => i = at + 1,
+        }
+    }
+    b.len()
+}
+
 /// Where the end tag matching an element opened just before `from` starts, counting nested
 /// elements of the same name. `None` when it is never closed.
 fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
@@ -459,6 +520,72 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// HTML start tags that end an `<svg>` or `<math>` drawing they appear in (the tree builder's
+/// breakout list; `font` only with attributes, which is left to the parser).
+const BREAKOUT: &[&str] = &[
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "listing",
+    "menu",
+    "meta",
+    "nobr",
+    "ol",
+    "p",
+    "pre",
+    "ruby",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "strike",
+    "sub",
+    "sup",
+    "table",
+    "tt",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Where the first breakout start tag (see [`BREAKOUT`]) in `b[from..to]` begins.
+fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
+    let part = &b[from..to];
+    memchr::memchr_iter(b'<', part).find_map(|at| {
+        let name_len = part[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let next = part.get(at + 1 + name_len);
+        let ends =
+            next.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+        let name = part[at + 1..at + 1 + name_len].to_ascii_lowercase();
+        (name_len > 0 && ends && BREAKOUT.contains(&std::str::from_utf8(&name).unwrap_or("")))
+            .then_some(from + at)
+    })
+}
+
 /// A script start tag whose type marks its body as a markup template.
 fn is_template(tag: &str) -> bool {
     super::quick::attribute(tag, "type").is_some_and(|t| {
@@ -481,11 +608,16 @@ fn contains_tag(hay: &[u8], name: &[u8], from: usize, to: usize) -> bool {
     })
 }
 
-/// Case-insensitive `find` for an ASCII needle given in lower case.
+/// Where the end tag `needle` (`</name`, ASCII, lower case) first starts at or after `from`,
+/// ignoring case. As the tokenizer reads a raw-text element's end, the name must be followed by
+/// a space, `/` or `>`: `</title,>` or `</scripts>` is still text.
 fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(at) = find(hay, b"</", i) {
-        if hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        let end = at + needle.len();
+        if hay.len() > end
+            && hay[at..end].eq_ignore_ascii_case(needle)
+            && matches!(hay[end], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>')
         {
             return Some(at);
         }
@@ -494,19 +626,54 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Index of the `>` that ends a tag whose name ended at `from`, skipping quoted values.
+/// Index of the `>` that ends a tag whose name ended at `from` (the length when none does).
+///
+/// Follows the standard tokenizer's attribute states, because a quote opens a value only right
+/// after `=`: a stray quote spliced elsewhere into a tag (`<meta "content="1">`, `media='a'l'`)
+/// is part of an attribute name or an unquoted value, and the tag still ends at its own `>`.
+/// Treating every quote as opening a value would pair the quotes of the rest of the page wrongly
+/// and lose text the parser shows.
 fn tag_end(b: &[u8], from: usize) -> usize {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        TagName,
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Unquoted,
+    }
+    let mut state = State::TagName;
     let mut i = from.min(b.len());
-    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) {
-        let at = i + off;
-        let quote = b[at];
-        if quote == b'>' {
-            return at;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'>' {
+            return i;
         }
-        match memchr::memchr(quote, &b[at + 1..]) {
-            Some(close) => i = at + 1 + close + 1,
-            None => return b.len(),
-        }
+        let space = matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+        state = match state {
+            State::TagName | State::BeforeName | State::Name | State::AfterName if c == b'/' => {
+                State::BeforeName
+            }
+            State::TagName | State::BeforeName if space => State::BeforeName,
+            State::TagName => State::TagName,
+            // A name may start with `=` or a quote: both are part of it.
+            State::BeforeName => State::Name,
+            State::Name | State::AfterName if c == b'=' => State::BeforeValue,
+            State::Name | State::AfterName if space => State::AfterName,
+            State::Name | State::AfterName => State::Name,
+            State::BeforeValue if space => State::BeforeValue,
+            State::BeforeValue if c == b'"' || c == b'\'' => match memchr::memchr(c, &b[i + 1..]) {
+                Some(close) => {
+                    i += 1 + close;
+                    State::BeforeName
+                }
+                None => return b.len(),
+            },
+            State::BeforeValue | State::Unquoted if space => State::BeforeName,
+            State::BeforeValue | State::Unquoted => State::Unquoted,
+        };
+        i += 1;
     }
     b.len()
 }
@@ -676,6 +843,56 @@ pub fn push_collapsed(out: &mut String, t: &str) {
         i += len;
     }
     out.push_str(&t[run..]);
+}
+
+/// Whether the guard keeps every word html5ever shows when it parses the raw markup alone (the
+/// text outside the elements the guard is meant to drop: `STRIPPED`, `CUT_WHEN_SMALL`). `Err`
+/// names the words lost. For the tests and the
+/// fuzz target on damaged markup: the guard scans tags without a tokenizer, so this is what
+/// keeps it from reading a stray quote or comment opener differently from a browser.
+pub(super) fn guard_agrees(html: &str) -> Result<(), String> {
+    fn shown(nodes: &[Node]) -> String {
+        let mut out = String::new();
+        let mut stack = vec![DOCUMENT];
+        while let Some(id) = stack.pop() {
+            match &nodes[id].data {
+                NodeData::Text(t) => push_collapsed(&mut out, t),
+                NodeData::Element { name, .. }
+                    if STRIPPED.contains(&&*name.local)
+                        || CUT_WHEN_SMALL.contains(&&*name.local) => {}
+                NodeData::Document | NodeData::Element { .. } => {
+                    stack.extend(children_in(nodes, id).rev());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+    let raw = shown(&Dom::parse_full(html));
+    let (guarded, _) = guard(html, usize::MAX);
+    let ours = shown(&Dom::parse(&guarded).nodes);
+    // Words, counted: the guard may show more (a markup template it reads), never fewer.
+    let mut kept: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for w in ours.split_whitespace() {
+        *kept.entry(w).or_default() += 1;
+    }
+    let mut lost = Vec::new();
+    for w in raw.split_whitespace() {
+        match kept.get_mut(w) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => lost.push(w),
+        }
+    }
+    if lost.is_empty() {
+        return Ok(());
+    }
+    let shown_lost: Vec<&str> = lost.iter().take(12).copied().collect();
+    Err(format!(
+        "the guarded parse loses {} of the {} words html5ever shows, first {:?}",
+        lost.len(),
+        raw.split_whitespace().count(),
+        shown_lost
+    ))
 }
 
 /// Renumbers the nodes in document order (pre-order), dropping detached ones, so that every
@@ -980,6 +1197,44 @@ mod tests {
         let wrapped = format!("<nav><p>{}</p></nav>", "text ".repeat(100));
         let (out, _) = guard(&wrapped, 100);
         assert_eq!(out, wrapped);
+    }
+
+    #[test]
+    fn guard_reads_damaged_tags_and_comments_as_the_tokenizer_does() {
+        // Each head is damaged in one place; the page after it holds quotes of both kinds and
+        // a script, so a guard that misread where the damaged tag ends would drop or keep the
+        // wrong parts.
+        let body = "<body><p>It's the river's \"highest\" level</p><script>var s = '</p>';</script>\
+            <p>Second paragraph, \"quoted\" and 'quoted'.</p><nav>menu</nav><p>Last one.</p></body>";
+        for head in [
+            "<meta property=\"fb:admins\" \"content=\"100\">",
+            "<link rel='stylesheet' media='al'l' />",
+            "<meta name=it's content=\"x\">",
+            "<meta name=\"a\"=\"b\" content=\"c\">",
+            "<meta\"x=\"y\">",
+            "<meta name=\"a\" / content=\"b\">",
+            "<!--><script>x</script>",
+            "<!---><p>after an empty comment</p>",
+            "<!-- closed the other way --!><p>shown</p>",
+            "<! bogus <style> >shown</style>",
+            "<?php echo '<style>' ?>shown</style>",
+            "</ bogus <style> >shown</style>",
+            "<title>T</title>",
+        ] {
+            let page = format!("<html><head>{head}</head>{body}</html>");
+            assert_eq!(guard_agrees(&page), Ok(()), "{page}");
+            let (out, _) = guard(&page, 100);
+            let text = Dom::parse(&out).text(DOCUMENT);
+            assert!(text.contains("Last one."), "{page}: {text}");
+            assert!(
+                !text.contains("menu") && !text.contains("var s"),
+                "{page}: {text}"
+            );
+        }
+        assert_eq!(tag_end(b"<meta \"content=\"1\">x\"", 5), 18);
+        assert_eq!(tag_end(b"<a href=x'y>'", 2), 11);
+        assert_eq!(tag_end(b"<a title='>'>", 2), 12);
+        assert_eq!(tag_end(b"<a title='never closed>", 2), 23);
     }
 
     #[test]

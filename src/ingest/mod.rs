@@ -29,6 +29,12 @@ pub mod fuzzing {
     pub fn quick_parser_agrees(html: &str) -> Option<Result<(), String>> {
         super::quick::compare(html)
     }
+
+    /// Whether the pre-parse guard keeps the text html5ever shows for the raw markup (outside
+    /// the elements the guard drops on purpose); `Err` holds the first difference.
+    pub fn guard_agrees(html: &str) -> Result<(), String> {
+        super::dom::guard_agrees(html)
+    }
 }
 
 /// File name extensions that hold pages.
@@ -133,15 +139,21 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
     Ok(page)
 }
 
-/// NUL bytes or a high share of control bytes in the first kilobytes mean binary data. A
-/// UTF-16 page with a byte-order mark has NULs but is text.
+/// NUL bytes per this many bytes that a file opening as markup may hold and still be a page: a
+/// damaged save has a stray one or a few spliced in, binary data has one in every few hundred.
+const MARKUP_NUL_SHARE: usize = 1000;
+
+/// NUL bytes (beyond a damaged page's few) or a high share of control bytes in the first
+/// kilobytes mean binary data. A UTF-16 page with a byte-order mark has NULs but is text.
 fn is_binary(bytes: &[u8]) -> bool {
     if encoding_rs::Encoding::for_bom(bytes).is_some() || decode::utf16_without_bom(bytes).is_some()
     {
         return false;
     }
     let sample = &bytes[..bytes.len().min(8192)];
-    if sample.contains(&0) {
+    let nuls = memchr::memchr_iter(0, sample).count();
+    let markup = sample.trim_ascii_start().starts_with(b"<");
+    if nuls > 0 && !(markup && nuls * MARKUP_NUL_SHARE <= sample.len()) {
         return true;
     }
     let control = sample
