@@ -687,11 +687,66 @@ fn notice_with(line: &str, lower: &str) -> bool {
         return true;
     }
     // Longer lines that merely mention one of these phrases are usually prose about them.
-    line.len() <= 400 && m.notice.is_match(lower)
+    line.len() <= NOTICE_SHORT_BYTES && m.notice.is_match(lower)
+        || line.len() <= 400 && notice_leads(lower, &m.notice)
         || line.len() <= SHORT_NOTICE_MAX_BYTES && m.short_notice.is_match(lower)
         || lower.starts_with('©')
         || lower.starts_with("copyright ©")
         || lower.starts_with("(c) ") && lower.len() < 120
+}
+
+/// Longest line that one notice phrase anywhere makes a notice: two short sentences, the size
+/// of a promotion ("Did you know we have a channel? Join it here."). A longer line is one only
+/// when the phrase leads it (see [`notice_leads`]).
+const NOTICE_SHORT_BYTES: usize = 200;
+
+/// Whether notice phrases found in `lower` make the line a notice: a phrase in its first
+/// sentence, or in sentences that together are at least half of it. A notice is the whole line
+/// or leads it ("Sign up for our newsletter. It's free."); a phrase in a later sentence of
+/// prose ("…we left some off this list. Leave a comment and tell us yours.") is the article
+/// speaking to its readers.
+fn notice_leads(lower: &str, phrases: &AhoCorasick) -> bool {
+    let mut found = phrases.find_iter(lower).peekable();
+    let Some(first) = found.peek().map(|m| m.start()) else {
+        return false;
+    };
+    let ends = sentence_ends(lower);
+    let first_end = ends.first().copied().unwrap_or(lower.len());
+    if first < first_end {
+        return true;
+    }
+    // Bytes of the sentences that hold a phrase, each counted once.
+    let mut held = 0;
+    let mut last_counted = usize::MAX;
+    for m in found {
+        let k = ends.partition_point(|&e| e <= m.start());
+        if k != last_counted {
+            let from = if k == 0 { 0 } else { ends[k - 1] };
+            let to = ends.get(k).copied().unwrap_or(lower.len());
+            held += to - from;
+            last_counted = k;
+        }
+    }
+    held * 2 >= lower.len()
+}
+
+/// Byte offsets just after each sentence end in `text` (a `.`, `!` or `?`, perhaps with a
+/// closing quote or bracket, then a space), the last sentence's end not included.
+fn sentence_ends(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut ends = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(c, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b' ' {
+                ends.push(j + 1);
+            }
+        }
+    }
+    ends
 }
 
 /// The phrase lists compiled into automata, once: one pass over a line per list.
@@ -1299,6 +1354,34 @@ mod tests {
             "The advertisement ran for weeks before anyone noticed."
         ));
         assert!(!is_boilerplate_line("J-Hope"));
+    }
+
+    #[test]
+    fn a_notice_phrase_in_a_later_sentence_of_prose_is_the_article_speaking() {
+        // Short lines are notices wherever the phrase stands.
+        for line in [
+            "Leave a comment",
+            "Did you know we have a channel? Follow us on Telegram from your phone.",
+            "Sign up for our newsletter. It's free, and you can leave at any time.",
+        ] {
+            assert!(is_boilerplate_line(line), "{line}");
+        }
+        // A longer line is one when the notice leads it or is most of it.
+        let plea = "We noticed you are using an ad blocker. Advertising pays for the reporting \
+            you read here, every day and every night, from every town. Please disable your ad \
+            blocker or whitelist our site, so that we can keep doing it.";
+        assert!(is_boilerplate_line(plea));
+        // Prose that asks its readers something in its last sentence is the article.
+        for line in [
+            "Choosing the year's ten best gadgets from hundreds of launches was hard. Really \
+            hard. Surely we left some of your favourites off this list, from phones to \
+            headphones. Leave a comment and tell us which gadget you liked best this year.",
+            "The council will publish the plan in March and hold three public meetings in the \
+            spring, in the town hall and the two libraries, before any vote is taken. \
+            Residents can e-mail us your comments on the plan before the end of February.",
+        ] {
+            assert!(!is_boilerplate_line(line), "{line}");
+        }
     }
 
     #[test]

@@ -521,7 +521,8 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
 }
 
 /// HTML start tags that end an `<svg>` or `<math>` drawing they appear in (the tree builder's
-/// breakout list; `font` only with attributes, which is left to the parser).
+/// breakout list; `font` only with attributes, which is left to the parser), as do the end tags
+/// `</p>` and `</br>`.
 const BREAKOUT: &[&str] = &[
     "b",
     "big",
@@ -569,20 +570,28 @@ const BREAKOUT: &[&str] = &[
     "var",
 ];
 
-/// Where the first breakout start tag (see [`BREAKOUT`]) in `b[from..to]` begins.
+/// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]` begins.
 fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
     let part = &b[from..to];
     memchr::memchr_iter(b'<', part).find_map(|at| {
-        let name_len = part[at + 1..]
+        // The end tags `</p>` and `</br>` break out as well.
+        let closing = part.get(at + 1) == Some(&b'/');
+        let at_name = if closing { at + 2 } else { at + 1 };
+        let name_len = part[at_name.min(part.len())..]
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric())
             .count();
-        let next = part.get(at + 1 + name_len);
+        let next = part.get(at_name + name_len);
         let ends =
             next.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
-        let name = part[at + 1..at + 1 + name_len].to_ascii_lowercase();
-        (name_len > 0 && ends && BREAKOUT.contains(&std::str::from_utf8(&name).unwrap_or("")))
-            .then_some(from + at)
+        let name = part[at_name.min(part.len())..at_name + name_len].to_ascii_lowercase();
+        let name = std::str::from_utf8(&name).unwrap_or("");
+        let breaks = if closing {
+            name == "p" || name == "br"
+        } else {
+            BREAKOUT.contains(&name)
+        };
+        (name_len > 0 && ends && breaks).then_some(from + at)
     })
 }
 
