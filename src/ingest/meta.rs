@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::dates::Stamp;
-use super::dom::{DOCUMENT, Dom, NodeData};
+use super::dom::{DOCUMENT, Dom, NodeData, NodeId};
 use super::page::{Comment, Page};
 
 /// Separators between a title and the site's name in `<title>`.
@@ -215,101 +215,140 @@ const AUTHOR_KEYS: &[&str] = &[
     "og:article:author",
 ];
 
+/// What the head scan has found so far, beyond the fields of [`HtmlMeta`].
+#[derive(Default)]
+struct HeadScan {
+    meta: HtmlMeta,
+    date_rank: usize,
+    canonical: Option<String>,
+    og_url: Option<String>,
+}
+
 /// Reads `<head>` metadata, JSON-LD blocks and the saved-from note.
+///
+/// Also the `meta`, `link` and `title` elements that sit directly in `<body>`: a stray element
+/// early in the head (a tracking pixel, a `div`) makes the parser start the body there, as a
+/// browser does, and the rest of the head's elements land in the body, in order. Deeper in the
+/// body a `meta` is microdata of some part of the page (a comment's date), not the page's own.
 pub fn read_html_meta(dom: &Dom, json_ld: &[String]) -> HtmlMeta {
-    let mut m = HtmlMeta::default();
-    let mut date_rank = usize::MAX;
-    let mut canonical: Option<String> = None;
-    let mut og_url: Option<String> = None;
+    let mut scan = HeadScan {
+        date_rank: usize::MAX,
+        ..HeadScan::default()
+    };
+    let mut moved = HeadScan {
+        date_rank: usize::MAX,
+        ..HeadScan::default()
+    };
     let mut saved_from: Option<String> = None;
     let mut iter = dom.descendants(DOCUMENT);
     while let Some(n) = iter.next() {
         match &dom.nodes[n].data {
             NodeData::Comment(c) if saved_from.is_none() => saved_from = saved_from_note(c),
-            NodeData::Element { .. } => match dom.tag(n) {
-                "html" => {
-                    m.lang = dom
-                        .attr(n, "lang")
-                        .or_else(|| dom.attr(n, "xml:lang"))
-                        .and_then(lang_attr);
+            NodeData::Element { .. } if dom.tag(n) == "body" => {
+                for child in dom.children(n) {
+                    read_head_element(dom, child, &mut moved);
                 }
-                "title" if m.title_tag.is_none() => {
-                    let t = dom.text(n);
-                    if !t.is_empty() {
-                        m.title_tag = Some(t);
-                    }
-                }
-                "link" => {
-                    let rel = dom.attr(n, "rel").unwrap_or("").to_ascii_lowercase();
-                    if rel.split_whitespace().any(|r| r == "canonical") {
-                        canonical = dom
-                            .attr(n, "href")
-                            .filter(|h| h.starts_with("http"))
-                            .map(str::to_string);
-                    }
-                }
-                "meta" => {
-                    let key = dom
-                        .attr(n, "property")
-                        .or_else(|| dom.attr(n, "name"))
-                        .or_else(|| dom.attr(n, "itemprop"))
-                        .or_else(|| dom.attr(n, "http-equiv"))
-                        .unwrap_or("")
-                        .to_ascii_lowercase();
-                    let Some(value) = dom
-                        .attr(n, "content")
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                    else {
-                        continue;
-                    };
-                    match key.as_str() {
-                        "og:title" | "twitter:title" if m.og_title.is_none() => {
-                            m.og_title = Some(value.to_string())
-                        }
-                        "og:site_name" | "application-name" if m.site.is_none() => {
-                            m.site = Some(value.to_string())
-                        }
-                        "og:url" => og_url = Some(value.to_string()),
-                        "description" | "og:description" | "twitter:description"
-                            if !m.descriptions.iter().any(|d| d == value) =>
-                        {
-                            m.descriptions.push(value.to_string())
-                        }
-                        "content-language" if m.lang.is_none() => m.lang = lang_attr(value),
-                        _ => {}
-                    }
-                    if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key) {
-                        if rank < date_rank {
-                            if let Some(s) = Stamp::find(value) {
-                                m.published = Some(s);
-                                date_rank = rank;
-                            }
-                        }
-                    }
-                    if m.author.is_none()
-                        && AUTHOR_KEYS.contains(&key.as_str())
-                        && is_person_name(value)
-                    {
-                        m.author = Some(value.trim_start_matches('@').to_string());
-                    }
-                }
-                "body" => {
-                    // Metadata lives in the head; the body is scanned elsewhere.
-                    iter.skip_children_of(n);
-                }
-                _ => {}
-            },
+                iter.skip_children_of(n);
+            }
+            NodeData::Element { .. } => read_head_element(dom, n, &mut scan),
             _ => {}
         }
     }
+    // What stayed in the head wins; the moved elements fill what it lacks. A title moved into
+    // the body counts only when the head has none (a plugin's stray tags name the site).
+    let (mut m, b) = (scan.meta, moved.meta);
+    if m.title_tag.is_none() && m.og_title.is_none() {
+        m.title_tag = b.title_tag;
+        m.og_title = b.og_title;
+    }
+    m.site = m.site.or(b.site);
+    m.author = m.author.or(b.author);
+    m.published = m.published.or(b.published);
+    m.lang = m.lang.or(b.lang);
+    if m.descriptions.is_empty() {
+        m.descriptions = b.descriptions;
+    }
+    scan.canonical = scan.canonical.or(moved.canonical);
+    scan.og_url = scan.og_url.or(moved.og_url);
     for block in json_ld {
         if let Ok(v) = serde_json::from_str::<Value>(block.trim()) {
             read_json_ld(&v, &mut m, 0);
         }
     }
-    m.url = canonical.or(og_url).or(saved_from);
+    m.url = scan.canonical.or(scan.og_url).or(saved_from);
     m
+}
+
+/// One element of the head: the document's language, title, canonical link or a meta tag.
+fn read_head_element(dom: &Dom, n: NodeId, scan: &mut HeadScan) {
+    let m = &mut scan.meta;
+    match dom.tag(n) {
+        "html" => {
+            m.lang = dom
+                .attr(n, "lang")
+                .or_else(|| dom.attr(n, "xml:lang"))
+                .and_then(lang_attr);
+        }
+        "title" if m.title_tag.is_none() => {
+            let t = dom.text(n);
+            if !t.is_empty() {
+                m.title_tag = Some(t);
+            }
+        }
+        "link" => {
+            let rel = dom.attr(n, "rel").unwrap_or("").to_ascii_lowercase();
+            if rel.split_whitespace().any(|r| r == "canonical") {
+                scan.canonical = dom
+                    .attr(n, "href")
+                    .filter(|h| h.starts_with("http"))
+                    .map(str::to_string);
+            }
+        }
+        "meta" => {
+            let key = dom
+                .attr(n, "property")
+                .or_else(|| dom.attr(n, "name"))
+                .or_else(|| dom.attr(n, "itemprop"))
+                .or_else(|| dom.attr(n, "http-equiv"))
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let Some(value) = dom
+                .attr(n, "content")
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            else {
+                return;
+            };
+            match key.as_str() {
+                "og:title" | "twitter:title" if m.og_title.is_none() => {
+                    m.og_title = Some(value.to_string())
+                }
+                "og:site_name" | "application-name" if m.site.is_none() => {
+                    m.site = Some(value.to_string())
+                }
+                "og:url" => scan.og_url = Some(value.to_string()),
+                "description" | "og:description" | "twitter:description"
+                    if !m.descriptions.iter().any(|d| d == value) =>
+                {
+                    m.descriptions.push(value.to_string())
+                }
+                "content-language" if m.lang.is_none() => m.lang = lang_attr(value),
+                _ => {}
+            }
+            if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key) {
+                if rank < scan.date_rank {
+                    if let Some(s) = Stamp::find(value) {
+                        m.published = Some(s);
+                        scan.date_rank = rank;
+                    }
+                }
+            }
+            if m.author.is_none() && AUTHOR_KEYS.contains(&key.as_str()) && is_person_name(value) {
+                m.author = Some(value.trim_start_matches('@').to_string());
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `saved from url=(0042)https://example.com/page` in a comment at the top of a saved page.
@@ -486,6 +525,28 @@ mod tests {
             read_html_meta(&Dom::parse("<p>x</p>"), &page).article_body(),
             None
         );
+    }
+
+    #[test]
+    fn head_elements_the_parser_moved_into_the_body_still_count() {
+        // The tracking pixel starts the body; the head's other elements follow it there.
+        let html = r#"<html><head><img src="pixel.gif"><title>Harbour plan approved</title>
+            <meta property="og:title" content="The harbour plan is approved">
+            <link rel="canonical" href="https://example.com/harbour">
+            <meta name="author" content="Ana Ruiz"></head>
+            <body><article><p>The council approved the plan.</p>
+            <div class="comment"><meta itemprop="datePublished" content="2019-11-20">
+            <meta itemprop="author" content="Bo"></div></article></body></html>"#;
+        let dom = Dom::parse(html);
+        let body = dom.find_tag("body").unwrap();
+        assert!(dom.children(body).any(|c| dom.tag(c) == "meta"));
+        let m = read_html_meta(&dom, &[]);
+        assert_eq!(m.og_title.as_deref(), Some("The harbour plan is approved"));
+        assert_eq!(m.title_tag.as_deref(), Some("Harbour plan approved"));
+        assert_eq!(m.url.as_deref(), Some("https://example.com/harbour"));
+        assert_eq!(m.author.as_deref(), Some("Ana Ruiz"));
+        // A comment's microdata is not the page's date.
+        assert_eq!(m.published, None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod html;
 pub mod meta;
 pub mod names;
 pub mod page;
+pub mod people;
 mod quick;
 pub mod text;
 
@@ -134,6 +135,7 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
     if page.lang.is_none() {
         page.lang = meta::detect_lang(&page.body, &page.comments);
     }
+    page.tidy_people();
     page.drop_implausible_dates();
     page.normalize();
     Ok(page)

@@ -114,6 +114,21 @@ impl Page {
         }
     }
 
+    /// Author values reduced to names (see [`super::people::tidy`]): the article's and each
+    /// comment's.
+    pub fn tidy_people(&mut self) {
+        self.author = self
+            .author
+            .as_deref()
+            .and_then(|a| super::people::tidy(a, true));
+        for c in &mut self.comments {
+            c.author = c
+                .author
+                .as_deref()
+                .and_then(|a| super::people::tidy(a, false));
+        }
+    }
+
     /// Puts the page's texts in one spelling: Unicode's composed normal form (NFC), so that
     /// `য়` as one code point and as `য` with a nukta are one string, and without soft hyphens
     /// and word joiners, which only hint at line breaks and would cut words in two.
