@@ -570,30 +570,82 @@ const BREAKOUT: &[&str] = &[
     "var",
 ];
 
-/// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]` begins.
+/// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]` begins; tags inside
+/// comments are none.
 fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
-    let part = &b[from..to];
-    memchr::memchr_iter(b'<', part).find_map(|at| {
+    let part = &b[..to];
+    let mut i = from;
+    let mut open_points = 0usize;
+    while let Some(off) = memchr(b'<', &part[i..]) {
+        let at = i + off;
+        i = at + 1;
+        match part.get(at + 1) {
+            Some(b'!') if part[at + 2..].starts_with(b"--") => {
+                i = comment_end(part, at + 4);
+                continue;
+            }
+            Some(b'!' | b'?') => {
+                i = memchr(b'>', &part[i..]).map_or(part.len(), |e| i + e + 1);
+                continue;
+            }
+            _ => {}
+        }
         // The end tags `</p>` and `</br>` break out as well.
         let closing = part.get(at + 1) == Some(&b'/');
-        let at_name = if closing { at + 2 } else { at + 1 };
-        let name_len = part[at_name.min(part.len())..]
+        let at_name = (if closing { at + 2 } else { at + 1 }).min(part.len());
+        let name_len = part[at_name..]
             .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        let next = part.get(at_name + name_len);
-        let ends =
-            next.is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
-        let name = part[at_name.min(part.len())..at_name + name_len].to_ascii_lowercase();
+        let ends = part
+            .get(at_name + name_len)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+        let name = part[at_name..at_name + name_len].to_ascii_lowercase();
         let name = std::str::from_utf8(&name).unwrap_or("");
+        if name_len == 0 {
+            continue;
+        }
+        // A tag runs to its own `>`: a `<` inside its name or attributes starts nothing.
+        let gt = tag_end(part, at_name + name_len);
+        i = (gt + 1).min(part.len());
+        if !ends {
+            continue;
+        }
+        // Inside an integration point (an SVG `title`, `desc` or `foreignObject`, a MathML
+        // text element) tags are HTML that stays in the drawing: nothing breaks out there.
+        if INTEGRATION_POINTS.contains(&name) {
+            let self_closing = gt < part.len() && part[gt - 1] == b'/';
+            if closing {
+                open_points = open_points.saturating_sub(1);
+            } else if !self_closing {
+                open_points += 1;
+            }
+            continue;
+        }
         let breaks = if closing {
             name == "p" || name == "br"
         } else {
             BREAKOUT.contains(&name)
         };
-        (name_len > 0 && ends && breaks).then_some(from + at)
-    })
+        if breaks && open_points == 0 {
+            return Some(at);
+        }
+    }
+    None
 }
+
+/// Elements of a drawing whose contents the tree builder reads as HTML (lower case).
+const INTEGRATION_POINTS: &[&str] = &[
+    "foreignobject",
+    "desc",
+    "title",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "annotation-xml",
+];
 
 /// A script start tag whose type marks its body as a markup template.
 fn is_template(tag: &str) -> bool {
