@@ -137,6 +137,7 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
     }
     page.tidy_people();
     page.drop_implausible_dates();
+    page.drop_furniture_comments();
     page.normalize();
     Ok(page)
 }

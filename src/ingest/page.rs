@@ -114,6 +114,25 @@ impl Page {
         }
     }
 
+    /// Drops what a comment section's furniture passed off as comments. Once lines of
+    /// boilerplate and encoded paths are gone, a comment is kept when it has an author-and-time
+    /// header, an author and some text, or, with neither, text that reads as a reader's words
+    /// (at least [`COMMENT_MIN_WORDS`] words). A login bar (`My Profile Log Out | Community
+    /// Guidelines`), a sort menu (`Newest first`), a lone label (`Comment`) or a lone date has
+    /// none of these.
+    pub fn drop_furniture_comments(&mut self) {
+        for c in &mut self.comments {
+            if c.text.lines().any(is_furniture_line) {
+                let kept: Vec<&str> = c.text.lines().filter(|l| !is_furniture_line(l)).collect();
+                c.text = kept.join("\n").trim().to_string();
+            }
+        }
+        self.comments.retain(|c| {
+            c.author.is_some() && (c.posted.is_some() || !c.text.is_empty())
+                || c.text.split_whitespace().count() >= COMMENT_MIN_WORDS
+        });
+    }
+
     /// Author values reduced to names (see [`super::people::tidy`]): the article's and each
     /// comment's.
     pub fn tidy_people(&mut self) {
@@ -149,6 +168,23 @@ impl Page {
     }
 }
 
+/// Words a comment without an author-and-time header needs to be a reader's comment rather
+/// than a label or a button ("Leave a comment now" is four).
+const COMMENT_MIN_WORDS: usize = 5;
+
+/// A line of a comment that is furniture: boilerplate, or one token that is a site path or an
+/// encoded one (`%2Ftennis%2F…`), which no reader writes as a whole line (a reader's link is a
+/// whole address, and stays).
+fn is_furniture_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let path = !t.contains(char::is_whitespace)
+        && (t.starts_with('/') || t.contains("%2F") || t.contains("%2f"));
+    path || super::clean::is_boilerplate_line(t)
+}
+
 /// Invisible line-break hints: soft hyphen, word joiner, zero-width no-break space.
 const BREAK_HINTS: [char; 3] = ['\u{AD}', '\u{2060}', '\u{FEFF}'];
 
@@ -171,6 +207,60 @@ fn normalize(text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn comment(author: Option<&str>, posted: bool, text: &str) -> Comment {
+        Comment {
+            author: author.map(str::to_string),
+            posted: posted.then(|| Stamp::parse("2019-11-20").unwrap()),
+            edited: None,
+            text: text.to_string(),
+            depth: None,
+        }
+    }
+
+    #[test]
+    fn furniture_is_no_comment_and_readers_words_are() {
+        let mut page = Page::empty("p.html", Format::Html, "UTF-8");
+        page.comments = vec![
+            comment(
+                Some("My Profile Log Out"),
+                false,
+                "| Community Guidelines\nJoin Discussion",
+            ),
+            comment(None, false, "Newest first\nOldest first\nMost liked"),
+            comment(None, false, "Сomment"),
+            comment(None, true, "Jul 3, 2019"),
+            comment(
+                None,
+                false,
+                "%2Ftennis%2Fargentina-wins-davis-cup-opener%2F",
+            ),
+            comment(Some("Gesponserte Inhalte"), false, ""),
+            // Readers: a header with an empty text, a named reader's two words, an anonymous
+            // reader's sentence (its stray path line goes).
+            comment(Some("youtubelargo"), true, ""),
+            comment(Some("Oskar"), false, "So brave."),
+            comment(
+                None,
+                false,
+                "/news/a-story\nThe bridge was closed for a week last spring too.",
+            ),
+        ];
+        page.drop_furniture_comments();
+        let kept: Vec<(Option<&str>, &str)> = page
+            .comments
+            .iter()
+            .map(|c| (c.author.as_deref(), c.text.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (Some("youtubelargo"), ""),
+                (Some("Oskar"), "So brave."),
+                (None, "The bridge was closed for a week last spring too."),
+            ]
+        );
+    }
 
     #[test]
     fn normalize_gives_one_spelling_of_a_text() {
