@@ -376,7 +376,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             if foreign {
                 // Drawings end early where an HTML tag breaks out of them, as the tree builder
                 // reads foreign content: what follows is the page again.
-                if let Some(at) = breakout(b, tag_stop, body_end) {
+                if let Some(at) = breakout(b, tag_stop, body_end, &stack) {
                     out.push_str(&html[copied..lt]);
                     copied = at;
                     i = at;
@@ -522,7 +522,7 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
 
 /// HTML start tags that end an `<svg>` or `<math>` drawing they appear in (the tree builder's
 /// breakout list; `font` only with attributes, which is left to the parser), as do the end tags
-/// `</p>` and `</br>`.
+/// `</p>`, `</br>` and those of the HTML elements the drawing is inside.
 const BREAKOUT: &[&str] = &[
     "b",
     "big",
@@ -572,9 +572,11 @@ const BREAKOUT: &[&str] = &[
 
 /// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]` begins; tags inside
 /// comments are none.
-fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
+fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<usize> {
     let part = &b[..to];
     let mut i = from;
+    // The drawing's own open elements, and how many of them are integration points.
+    let mut drawing: Vec<&str> = Vec::new();
     let mut open_points = 0usize;
     while let Some(off) = memchr(b'<', &part[i..]) {
         let at = i + off;
@@ -590,7 +592,6 @@ fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
             }
             _ => {}
         }
-        // The end tags `</p>` and `</br>` break out as well.
         let closing = part.get(at + 1) == Some(&b'/');
         let at_name = (if closing { at + 2 } else { at + 1 }).min(part.len());
         let name_len = part[at_name..]
@@ -600,8 +601,17 @@ fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
         let ends = part
             .get(at_name + name_len)
             .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
-        let name = part[at_name..at_name + name_len].to_ascii_lowercase();
-        let name = std::str::from_utf8(&name).unwrap_or("");
+        // ASCII letters, digits and dashes: always a whole string.
+        let written = std::str::from_utf8(&part[at_name..at_name + name_len]).unwrap_or("");
+        let mut lower_buf = [0u8; 16];
+        let name = if name_len <= lower_buf.len() {
+            lower_buf[..name_len].copy_from_slice(written.as_bytes());
+            lower_buf[..name_len].make_ascii_lowercase();
+            std::str::from_utf8(&lower_buf[..name_len]).unwrap_or("")
+        } else {
+            // Longer than any element named below.
+            written
+        };
         if name_len == 0 {
             continue;
         }
@@ -611,27 +621,45 @@ fn breakout(b: &[u8], from: usize, to: usize) -> Option<usize> {
         if !ends {
             continue;
         }
-        // Inside an integration point (an SVG `title`, `desc` or `foreignObject`, a MathML
-        // text element) tags are HTML that stays in the drawing: nothing breaks out there.
-        if INTEGRATION_POINTS.contains(&name) {
-            let self_closing = gt < part.len() && part[gt - 1] == b'/';
-            if closing {
-                open_points = open_points.saturating_sub(1);
-            } else if !self_closing {
-                open_points += 1;
+        if closing {
+            if let Some(k) = drawing.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                // It closes an element of the drawing.
+                open_points -= drawing[k..]
+                    .iter()
+                    .filter(|n| is_integration_point(n))
+                    .count();
+                drawing.truncate(k);
+                continue;
+            }
+            // `</p>`, `</br>` and the end tag of an HTML element the drawing is inside close
+            // the drawing.
+            let html_end = name == "p"
+                || name == "br"
+                || open.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+            if html_end && open_points == 0 {
+                return Some(at);
             }
             continue;
         }
-        let breaks = if closing {
-            name == "p" || name == "br"
-        } else {
-            BREAKOUT.contains(&name)
-        };
-        if breaks && open_points == 0 {
+        // Inside an integration point (an SVG `title`, `desc` or `foreignObject`, a MathML
+        // text element) tags are HTML that stays in the drawing: nothing breaks out there.
+        if open_points == 0 && BREAKOUT.contains(&name) {
             return Some(at);
+        }
+        let self_closing = gt < part.len() && part[gt - 1] == b'/';
+        if !self_closing {
+            open_points += usize::from(is_integration_point(written));
+            drawing.push(written);
         }
     }
     None
+}
+
+/// Whether a drawing's element (its name as written) is an integration point.
+fn is_integration_point(name: &str) -> bool {
+    INTEGRATION_POINTS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(name))
 }
 
 /// Elements of a drawing whose contents the tree builder reads as HTML (lower case).
