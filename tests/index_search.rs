@@ -395,3 +395,27 @@ fn verify_hashes_files_whose_size_and_mtime_did_not_change() {
     assert_eq!(v["updated"].as_u64(), Some(1));
     assert_eq!(s(&hits(d, &["starfish"])[0], "page"), "x.html");
 }
+
+#[test]
+fn a_note_appended_after_the_closing_boilerplate_is_found() {
+    // Appended as an editor would (on its own line) and as `echo >>` does to a file with no
+    // final newline (run onto the ad-blocker plea's last sentence).
+    for joint in ["\n", ""] {
+        let dir = setup();
+        let page = dir.path().join("corpus/003_09faf8b8a5b91584.txt");
+        let mut text = fs::read_to_string(&page).unwrap();
+        text.truncate(text.trim_end().len());
+        text.push_str(joint);
+        text.push_str("Update: the wombat appeared in the final episode.\n");
+        fs::write(&page, text).unwrap();
+        index_json(dir.path(), &[]);
+        let found = hits(dir.path(), &["wombat"]);
+        assert_eq!(found.len(), 1, "joint {joint:?}: {found:?}");
+        assert!(s(&found[0], "path").ends_with("003_09faf8b8a5b91584.txt"));
+        // The plea it followed is still not the article's.
+        assert!(
+            hits(dir.path(), &["\"ad blocker\""]).is_empty(),
+            "joint {joint:?}"
+        );
+    }
+}

@@ -386,6 +386,7 @@ const NOTICE_PHRASES: &[&str] = &[
     "find us on facebook",
     "share this article",
     "click here to",
+    "please click here",
     "click to share",
     "opens in a new window",
     "opens in new window",

@@ -36,7 +36,10 @@ const LEAD_LINES: usize = 2;
 
 /// Fills `page` from a text dump.
 pub fn extract(text: &str, page: &mut Page) {
-    let mut lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let mut lines: Vec<&str> = text
+        .lines()
+        .flat_map(|l| glued_lines(l.trim_end_matches('\r')))
+        .collect();
 
     // A capture footer is the page's capture time, wherever it is (usually the last line).
     lines.retain(|l| match capture_footer(l) {
@@ -59,6 +62,37 @@ pub fn extract(text: &str, page: &mut Page) {
     if !comment_lines.is_empty() {
         page.comments = read_comments(comment_lines, page.captured);
     }
+}
+
+/// A line split where two lines were run together without a break: a sentence's end stuck to
+/// the next sentence's capital (`…on our website.Update: the…`), as a dump of blocks written
+/// without a newline between them, or an edit appended to a file with no final newline, has
+/// it. Abbreviations (`U.S.Army`, `Dr.Who`) and names (`node.JS`) have a capital before the
+/// stop or after the capital, and stay whole.
+fn glued_lines(line: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev: [Option<char>; 2] = [None, None];
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let glued = matches!(prev, [Some(a), Some('.' | '!' | '?')] if a.is_lowercase())
+            && c.is_uppercase()
+            && next.is_some_and(char::is_lowercase)
+            && {
+                // The word before the stop is a lower-case word, not an abbreviation (`Dr.`).
+                let before = &line[..i - 1];
+                let word = &before[before.rfind(char::is_whitespace).map_or(0, |w| w + 1)..];
+                word.chars().count() >= 2 && word.chars().all(char::is_lowercase)
+            };
+        if glued {
+            parts.push(&line[start..i]);
+            start = i;
+        }
+        prev = [prev[1], Some(c)];
+    }
+    parts.push(&line[start..]);
+    parts
 }
 
 /// `This page was loaded Dec 13th 2018, 1:17 pm GMT.` and similar capture notes.
@@ -618,8 +652,60 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
         }
         prev = Some(norm);
     }
+    keep_closing_note(lines, class, &mut keep);
     keep
 }
+
+/// Keeps the sentences that end a dump after its last kept line, past the boilerplate and the
+/// repeated paragraphs between: a note added at the end of the page ("Update: …") is the
+/// article's, even after an ad-blocker plea. Only sentences are taken, so a site's closing
+/// footer is not: a line that does not end as a sentence (a link's title), carries a copyright
+/// or a bar, repeats itself (an icon's title printed once per icon), is shorter than
+/// [`CLOSING_NOTE_MIN_WORDS`] words, or is boilerplate ends the search.
+fn keep_closing_note(lines: &[&str], class: &[Class], keep: &mut [bool]) {
+    let Some(last_kept) = keep.iter().rposition(|&k| k) else {
+        return;
+    };
+    let kept: std::collections::HashSet<String> = (0..=last_kept)
+        .filter(|&i| keep[i])
+        .map(|i| clean::normalize(lines[i]))
+        .collect();
+    // From the end up: the run of sentences no kept line already says.
+    let mut note = Vec::new();
+    for i in (last_kept + 1..lines.len()).rev() {
+        let t = lines[i].trim();
+        if t.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let distinct: std::collections::HashSet<&str> = words.iter().copied().collect();
+        let sentence = matches!(class[i], Class::Good | Class::NearGood)
+            && bullet(t).is_none()
+            && t.ends_with(['.', '!', '?', '。', '！', '？'])
+            && words.len() >= CLOSING_NOTE_MIN_WORDS
+            && distinct.len() * 2 > words.len()
+            && !t.contains(['©', '|'])
+            && caseless::rfind(t, "copyright").is_none()
+            && !kept.contains(&clean::normalize(t));
+        if !sentence {
+            break;
+        }
+        note.push(i);
+    }
+    // Only a note the boilerplate cut off: lines right after the kept ones are the blocks'
+    // business.
+    let cut_off = note
+        .last()
+        .is_some_and(|&first| (last_kept + 1..first).any(|j| class[j] == Class::Bad));
+    if cut_off {
+        for i in note {
+            keep[i] = true;
+        }
+    }
+}
+
+/// Fewest words a line at the end of a dump needs to be kept as a closing note.
+const CLOSING_NOTE_MIN_WORDS: usize = 5;
 
 /// Joins kept lines: lines that were adjacent stay in one paragraph, anything dropped or blank
 /// between them makes a paragraph break.
@@ -758,6 +844,51 @@ mod tests {
         );
         assert!(page.comments.is_empty());
         assert!(!page.body.contains("No comments yet"));
+    }
+
+    #[test]
+    fn lines_run_together_are_split_at_the_sentence_joint() {
+        assert_eq!(
+            glued_lines("on our website.Update: the wombat appeared."),
+            ["on our website.", "Update: the wombat appeared."]
+        );
+        for whole in [
+            "U.S.Army troops",
+            "built on node.JS today",
+            "Dr.Who?",
+            "e.g. This",
+        ] {
+            assert_eq!(glued_lines(whole), [whole]);
+        }
+    }
+
+    #[test]
+    fn a_closing_note_after_boilerplate_is_kept_and_a_footer_is_not() {
+        let article = "The council approved the harbour plan on Tuesday after a long debate, and the work will start in the spring.\n\n\
+            Residents who opposed the plan said they would appeal the decision in the regional court.\n\n\
+            ADVERTISEMENT\n\nIt looks like you're using an ad blocker\n\n";
+        let page = run(&format!(
+            "{article}Update: the appeal was filed on Friday morning.\n"
+        ));
+        assert!(
+            page.body
+                .ends_with("Update: the appeal was filed on Friday morning."),
+            "{}",
+            page.body
+        );
+        for footer in [
+            "Created with Sketch. Created with Sketch. Created with Sketch.",
+            "The contents of this site are © 2019 Harbour Publishing Corp.",
+            "What to buy for the person who has everything",
+            "Crafted with care by Templates | Designed by First Media",
+        ] {
+            let page = run(&format!("{article}{footer}\n"));
+            assert!(
+                page.body.ends_with("in the regional court."),
+                "{footer}: {}",
+                page.body
+            );
+        }
     }
 
     #[test]
