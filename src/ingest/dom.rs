@@ -586,6 +586,11 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
                 i = comment_end(part, at + 4);
                 continue;
             }
+            // In a drawing, CDATA is text up to its `]]>`.
+            Some(b'!') if part[at + 2..].starts_with(b"[CDATA[") => {
+                i = find(part, b"]]>", at + 9).map_or(part.len(), |e| e + 3);
+                continue;
+            }
             Some(b'!' | b'?') => {
                 i = memchr(b'>', &part[i..]).map_or(part.len(), |e| i + e + 1);
                 continue;
