@@ -348,7 +348,13 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             }
             continue;
         }
-        let name = &html[name_start..j];
+        // The tokenizer's tag name runs to a space, `/` or `>`: `<head<>` opens `head<`.
+        let name_end = j + b[j..]
+            .iter()
+            .take_while(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'))
+            .count();
+        let whole_name = name_end == j;
+        let name = &html[name_start..name_end];
         // Lower-case once into a small buffer; longer names are none of the listed ones.
         let mut lower_buf = [0u8; 16];
         let lower: &str = if name.len() <= lower_buf.len() {
@@ -359,10 +365,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
         } else {
             ""
         };
-        // The tokenizer's tag name runs to a space, `/` or `>`: `<script,>` is no script.
-        let whole_name = b
-            .get(j)
-            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+        // `<script,>` is no script.
         let lower = if whole_name { lower } else { "" };
         let is = |list: &[&str]| list.contains(&lower);
         let gt = tag_end(b, j);
@@ -638,9 +641,7 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
             }
             // `</p>`, `</br>` and the end tag of an HTML element the drawing is inside close
             // the drawing.
-            let html_end = name == "p"
-                || name == "br"
-                || open.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+            let html_end = name == "p" || name == "br" || closes_open(open, name);
             if html_end && open_points == 0 {
                 return Some(at);
             }
@@ -659,6 +660,82 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
     }
     None
 }
+
+/// Whether the end tag `name` closes an open HTML element, as the tree builder's "any other end
+/// tag" rule reads the open elements from the innermost out: a match closes it, an element of
+/// the special kind (a `div`, a `td`) stops the search first.
+fn closes_open(open: &[(&str, bool)], name: &str) -> bool {
+    for (n, _) in open.iter().rev() {
+        if n.eq_ignore_ascii_case(name) {
+            return true;
+        }
+        if SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The tree builder's special elements that an end tag looking for its element stops at.
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "button",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "html",
+    "iframe",
+    "li",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "nav",
+    "object",
+    "ol",
+    "p",
+    "pre",
+    "search",
+    "section",
+    "select",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "ul",
+    "xmp",
+];
 
 /// Whether a drawing's element (its name as written) is an integration point.
 fn is_integration_point(name: &str) -> bool {
