@@ -814,9 +814,29 @@ fn tag_end(b: &[u8], from: usize) -> usize {
         BeforeValue,
         Unquoted,
     }
+    // The bytes that can change the state from within a name or an unquoted value; the runs
+    // between them (most of a tag) are skipped in a tight loop.
+    const STOP: [bool; 256] = {
+        let mut t = [false; 256];
+        let stops = [b' ', b'\t', b'\n', b'\r', 0x0c, b'/', b'=', b'>'];
+        let mut k = 0;
+        while k < stops.len() {
+            t[stops[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
     let mut state = State::TagName;
     let mut i = from.min(b.len());
     while i < b.len() {
+        if matches!(state, State::TagName | State::Name | State::Unquoted) {
+            while i < b.len() && !STOP[b[i] as usize] {
+                i += 1;
+            }
+            if i == b.len() {
+                break;
+            }
+        }
         let c = b[i];
         if c == b'>' {
             return i;
