@@ -2,7 +2,8 @@
 # Scores `thresh extract` against the extraction yardsticks in ../shared and prints one table:
 # token F1 (mean per page) for article bodies, snippet F1 for the trafilatura set and its
 # comments, F1 on the text-dump form of the pages, and pages per second (one process, one
-# thread, batch input). Usage: bench/extract-quality.sh [SHARED_DIR]
+# thread, batch input). Usage: [OUT=DIR] bench/extract-quality.sh [SHARED_DIR]
+# With OUT, the harness's per-page JSON is kept there, for bench/extract-compare.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${1:-../shared}
@@ -13,8 +14,13 @@ if [ ! -f "$harness" ]; then
 fi
 cargo build --release --quiet
 batch='target/release/thresh extract --json --files-from {list}'
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+if [ -n "${OUT:-}" ]; then
+    out=$OUT
+    mkdir -p "$out"
+else
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+fi
 
 run() { # name, harness args...
     local name=$1
