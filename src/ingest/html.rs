@@ -50,6 +50,10 @@ const WRAPPER_TEXT_SHARE: f32 = 0.5;
 /// closed gallery or dialog.
 const HIDDEN_WRAPPER_SHARE: f32 = 0.9;
 
+/// Fewest characters of prose a hidden element needs to be kept for holding more prose than
+/// the rest of the page: a few paragraphs of an article.
+const HIDDEN_PROSE_MIN: u32 = 500;
+
 /// An element named for ads is kept when it holds this much running text.
 const AD_PROSE_MIN_CHARS: u32 = 400;
 
@@ -117,6 +121,8 @@ struct Cleaner<'a> {
     link_len: Vec<u32>,
     /// Commas under the node.
     commas: Vec<u32>,
+    /// Prose on the whole page (see [`Cleaner::prose_left`]), once asked for.
+    all_prose: std::cell::OnceCell<u32>,
 }
 
 /// Characters of a text with runs of whitespace counted as one (CJK counted twice, as a CJK
@@ -279,16 +285,22 @@ impl<'a> Cleaner<'a> {
             text_len: vec![0; n],
             link_len: vec![0; n],
             commas: vec![0; n],
+            all_prose: std::cell::OnceCell::new(),
         }
     }
 
     /// Characters of prose, in paragraphs that are not mostly links, outside the subtrees
     /// `dead` holds.
     fn prose_left(&self, dead: impl Fn(NodeId) -> bool) -> u32 {
+        self.prose_within(DOCUMENT, dead)
+    }
+
+    /// [`Cleaner::prose_left`] within the subtree of `root`.
+    fn prose_within(&self, root: NodeId, dead: impl Fn(NodeId) -> bool) -> u32 {
         let dom = self.dom;
         let mut sum = 0;
-        let mut id = 0;
-        while id < dom.nodes.len() {
+        let mut id = root;
+        while id <= dom.subtree_end(root) {
             if dead(id) {
                 id = dom.subtree_end(id) + 1;
                 continue;
@@ -471,12 +483,24 @@ impl<'a> Cleaner<'a> {
     }
 
     /// A hidden element beside the article: not holding an article marker, nor nearly all of
-    /// the page's text (a page that hides its article until a script shows it).
+    /// the page's text (a page that hides its article until a script shows it), nor, unless
+    /// named as chrome, more prose than the rest of the page (the full text folded behind
+    /// "Read more" while a teaser shows; a closed gallery or dialog holds captions and labels).
     fn is_hidden_part(&self, id: NodeId, protected: &[bool]) -> bool {
-        self.is_hidden(id)
-            && !protected[id]
-            && (self.text_len[id] as f32)
-                < self.text_len[DOCUMENT].max(1) as f32 * HIDDEN_WRAPPER_SHARE
+        if !self.is_hidden(id)
+            || protected[id]
+            || self.text_len[id] as f32
+                >= self.text_len[DOCUMENT].max(1) as f32 * HIDDEN_WRAPPER_SHARE
+        {
+            return false;
+        }
+        let words = self.dom.names(id);
+        if has(words, names::CHROME | names::WEAK_CHROME) {
+            return true;
+        }
+        let inside = self.prose_within(id, |_| false);
+        let all = *self.all_prose.get_or_init(|| self.prose_left(|_| false));
+        inside < HIDDEN_PROSE_MIN || inside <= all - inside
     }
 
     fn is_chrome_by_attributes(&self, id: NodeId, tag: &str) -> bool {
@@ -1729,6 +1753,46 @@ mod tests {
         let page = page_with("The council voted on Tuesday to close the old bridge", lead);
         assert!(!page.body.contains("Cars will"), "{}", page.body);
         assert!(page.body.starts_with("The council voted"), "{}", page.body);
+    }
+
+    #[test]
+    fn the_full_text_folded_behind_read_more_is_the_article() {
+        let para = "<p>The council met on Tuesday evening to discuss the harbour plan, which has \
+            divided the town for years, and the vote was closer than many had expected.</p>";
+        let page = |hidden: &str| {
+            format!(
+                "<html><body><nav><a href=/>Home</a></nav><article><h1>Harbour plan</h1>\
+                <p class=teaser>The council approved the harbour plan.</p><a href=#>Read more</a>\
+                {hidden}</article><aside><p>Other stories about the town and its long history \
+                of harbour plans, written by our staff.</p></aside></body></html>"
+            )
+        };
+        let folded = run(&page(&format!(
+            "<div class=full-text style=\"display:none\">{}</div>",
+            para.repeat(6)
+        )));
+        assert!(
+            folded.body.contains("closer than many had expected"),
+            "{}",
+            folded.body
+        );
+        // A hidden dialog named as chrome, and a hidden part with less prose than the page
+        // shows, stay out.
+        let dialog = run(&page(&format!(
+            "<div class=modal style=\"display:none\">{}</div>",
+            para.repeat(6)
+        )));
+        assert!(!dialog.body.contains("closer than many"), "{}", dialog.body);
+        let small = run(&page(&format!(
+            "{}<div style=\"display:none\">{}</div>",
+            para.repeat(4).replace("harbour plan", "budget"),
+            para
+        )));
+        assert!(
+            !small.body.contains("harbour plan, which"),
+            "{}",
+            small.body
+        );
     }
 
     #[test]
