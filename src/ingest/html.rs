@@ -484,8 +484,9 @@ impl<'a> Cleaner<'a> {
 
     /// A hidden element beside the article: not holding an article marker, nor nearly all of
     /// the page's text (a page that hides its article until a script shows it), nor, unless
-    /// named as chrome, more prose than the rest of the page (the full text folded behind
-    /// "Read more" while a teaser shows; a closed gallery or dialog holds captions and labels).
+    /// named as chrome, more prose outside captions than the rest of the page (the full text
+    /// folded behind "Read more" while a teaser shows; a closed gallery holds captions, a
+    /// dialog labels).
     fn is_hidden_part(&self, id: NodeId, protected: &[bool]) -> bool {
         if !self.is_hidden(id)
             || protected[id]
@@ -498,7 +499,8 @@ impl<'a> Cleaner<'a> {
         if has(words, names::CHROME | names::WEAK_CHROME) {
             return true;
         }
-        let inside = self.prose_within(id, |_| false);
+        // Captions are not an article's prose: a closed gallery is all captions.
+        let inside = self.prose_within(id, |n| matches!(self.dom.tag(n), "figure" | "figcaption"));
         let all = *self.all_prose.get_or_init(|| self.prose_left(|_| false));
         inside < HIDDEN_PROSE_MIN || inside <= all - inside
     }
