@@ -1281,16 +1281,66 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
             .or_else(|| dom.attr(id, "content"));
         attr.and_then(super::Stamp::find)
     });
-    by_attr.or_else(|| {
-        first_in(dom, &[DOCUMENT], outside_comments, |id| {
-            if !has(dom.names(id), names::DATE) {
-                return None;
-            }
-            let t = dom.text(id);
-            (t.len() < 100).then(|| super::Stamp::find(&t)).flatten()
+    by_attr
+        .or_else(|| {
+            first_in(dom, &[DOCUMENT], outside_comments, |id| {
+                if !has(dom.names(id), names::DATE) {
+                    return None;
+                }
+                let t = dom.text(id);
+                (t.len() < 100).then(|| super::Stamp::find(&t)).flatten()
+            })
         })
-    })
+        .or_else(|| {
+            // A dateline no name marks: a short element whose text is a publication label and
+            // a date, nothing else (`Published 11:11 PM EST Nov 19, 2019`).
+            first_in(dom, &[DOCUMENT], outside_comments, |id| {
+                // Cheap tests first: a small element whose first child is text that opens
+                // with a label.
+                if dom.subtree_end(id) - id > DATELINE_MAX_NODES {
+                    return None;
+                }
+                let first = dom.children(id).next()?;
+                let NodeData::Text(lead) = &dom.nodes[first].data else {
+                    return None;
+                };
+                let lead = lead.trim_start();
+                if !PUBLISHED_LABELS
+                    .iter()
+                    .any(|l| super::caseless::starts_with(lead, l))
+                {
+                    return None;
+                }
+                let t = dom.text(id);
+                if t.chars().count() > DATELINE_MAX_CHARS {
+                    return None;
+                }
+                let rest = PUBLISHED_LABELS
+                    .iter()
+                    .find_map(|l| super::caseless::strip_prefix(&t, l))?;
+                super::Stamp::parse(rest.trim_start_matches([':', ' ']))
+            })
+        })
 }
+
+/// Longest element text read as a dateline.
+const DATELINE_MAX_CHARS: usize = 80;
+
+/// Most nodes under an element read as a dateline (the label, the date, a `<b>` or two).
+const DATELINE_MAX_NODES: usize = 8;
+
+/// Labels that open a dateline (lower case, with the space after them).
+const PUBLISHED_LABELS: &[&str] = &[
+    "published ",
+    "published:",
+    "posted ",
+    "posted:",
+    "veröffentlicht ",
+    "veröffentlicht:",
+    "publié le ",
+    "publicado ",
+    "pubblicato ",
+];
 
 /// Renders the live parts of the chosen nodes to text with html2text, by copying them into
 /// html2text's own tree (no second parse).
@@ -1755,6 +1805,27 @@ mod tests {
         let page = page_with("The council voted on Tuesday to close the old bridge", lead);
         assert!(!page.body.contains("Cars will"), "{}", page.body);
         assert!(page.body.starts_with("The council voted"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_dateline_no_name_marks_gives_the_date() {
+        let page = |stamp: &str| {
+            run(&format!(
+                "<html><body><article><h1>Ford recalls trucks</h1><div class=x>{stamp}</div>\
+                <p>Ford Motor Co. is recalling nearly 100,000 pickup trucks because the rear \
+                brakes could fail, the company said on Tuesday evening.</p></article></body></html>"
+            ))
+        };
+        let p = page("Published 11:11 PM EST Nov 19, 2019");
+        assert_eq!(
+            p.published.unwrap().to_string(),
+            "2019-11-19T23:11:00-05:00"
+        );
+        let p = page("Veröffentlicht: 25.10.2007 15:19");
+        assert_eq!(p.published.unwrap().to_string(), "2007-10-25T15:19:00");
+        // A sentence that mentions a date is no dateline.
+        let p = page("Published in October 2018 by the agency, the report was read widely.");
+        assert!(p.published.is_none());
     }
 
     #[test]
