@@ -598,6 +598,11 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
                 i = memchr(b'>', &part[i..]).map_or(part.len(), |e| i + e + 1);
                 continue;
             }
+            // `</` before anything but a letter is a bogus comment too.
+            Some(b'/') if !part.get(at + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                i = memchr(b'>', &part[i..]).map_or(part.len(), |e| i + e + 1);
+                continue;
+            }
             _ => {}
         }
         let closing = part.get(at + 1) == Some(&b'/');
@@ -661,20 +666,72 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
     None
 }
 
-/// Whether the end tag `name` closes an open HTML element, as the tree builder's "any other end
-/// tag" rule reads the open elements from the innermost out: a match closes it, an element of
-/// the special kind (a `div`, a `td`) stops the search first.
+/// Whether the end tag `name` (lower case) closes an open HTML element, as the tree builder
+/// reads the open elements from the innermost out: a match closes it; for a block's end tag a
+/// scope boundary (a table cell) stops the search first, for any other an element of the
+/// special kind (a `div`) does. Formatting elements' own rules (the adoption agency) are read
+/// as the latter.
 fn closes_open(open: &[(&str, bool)], name: &str) -> bool {
+    // Block ends look for their element "in scope": only a table cell, a caption or an embedded
+    // object stands in the way.
+    let scoped = SCOPED_ENDS.contains(&name);
     for (n, _) in open.iter().rev() {
         if n.eq_ignore_ascii_case(name) {
             return true;
         }
-        if SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+        let stop = if scoped { SCOPE_BOUNDARIES } else { SPECIAL };
+        if stop.iter().any(|s| s.eq_ignore_ascii_case(n)) {
             return false;
         }
     }
     false
 }
+
+/// End tags the tree builder matches to an element in scope rather than to the innermost one.
+const SCOPED_ENDS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "button",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "pre",
+    "search",
+    "section",
+    "summary",
+    "ul",
+    "li",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "form",
+];
+
+/// The elements that bound a scope.
+const SCOPE_BOUNDARIES: &[&str] = &[
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+];
 
 /// The tree builder's special elements that an end tag looking for its element stops at.
 const SPECIAL: &[&str] = &[
