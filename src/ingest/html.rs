@@ -1305,9 +1305,11 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                     return None;
                 };
                 let lead = lead.trim_start();
-                if !PUBLISHED_LABELS
-                    .iter()
-                    .any(|l| super::caseless::starts_with(lead, l))
+                // Every label starts with `p` or `v`: one byte turns away nearly every element.
+                if !matches!(lead.as_bytes().first(), Some(b'p' | b'P' | b'v' | b'V'))
+                    || !PUBLISHED_LABELS
+                        .iter()
+                        .any(|l| super::caseless::starts_with(lead, l))
                 {
                     return None;
                 }
