@@ -579,7 +579,8 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
     let part = &b[..to];
     let mut i = from;
     // The drawing's own open elements, and how many of them are integration points.
-    let mut drawing: Vec<&str> = Vec::new();
+    // Each with whether it is HTML (opened inside an integration point).
+    let mut drawing: Vec<(&str, bool)> = Vec::new();
     let mut open_points = 0usize;
     while let Some(off) = memchr(b'<', &part[i..]) {
         let at = i + off;
@@ -635,11 +636,34 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
             continue;
         }
         if closing {
-            if let Some(k) = drawing.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+            // Inside an integration point's HTML, an end tag closes only an HTML element met
+            // before a special one (an SVG `title` is one): `</title>` inside its `<p>` is
+            // ignored.
+            let target = if drawing.last().is_some_and(|&(_, html)| html) {
+                let mut found = None;
+                for (k, &(n, html)) in drawing.iter().enumerate().rev() {
+                    if html && n.eq_ignore_ascii_case(name) {
+                        found = Some(k);
+                        break;
+                    }
+                    if !html || SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+                        break;
+                    }
+                }
+                if found.is_none() {
+                    continue;
+                }
+                found
+            } else {
+                drawing
+                    .iter()
+                    .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+            };
+            if let Some(k) = target {
                 // It closes an element of the drawing.
                 open_points -= drawing[k..]
                     .iter()
-                    .filter(|n| is_integration_point(n))
+                    .filter(|(n, html)| !html && is_integration_point(n))
                     .count();
                 drawing.truncate(k);
                 continue;
@@ -659,8 +683,12 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
         }
         let self_closing = gt < part.len() && part[gt - 1] == b'/';
         if !self_closing {
-            open_points += usize::from(is_integration_point(written));
-            drawing.push(written);
+            let html = open_points > 0;
+            // An HTML void element never stays open.
+            if !(html && VOID.contains(&name)) {
+                open_points += usize::from(!html && is_integration_point(written));
+                drawing.push((written, html));
+            }
         }
     }
     None
