@@ -379,7 +379,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             if foreign {
                 // Drawings end early where an HTML tag breaks out of them, as the tree builder
                 // reads foreign content: what follows is the page again.
-                if let Some(at) = breakout(b, tag_stop, body_end, &stack) {
+                if let Some(at) = breakout(b, tag_stop, body_end, &stack, lower == "math") {
                     out.push_str(&html[copied..lt]);
                     copied = at;
                     i = at;
@@ -573,9 +573,9 @@ const BREAKOUT: &[&str] = &[
     "var",
 ];
 
-/// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]` begins; tags inside
-/// comments are none.
-fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<usize> {
+/// Where the first breakout tag (see [`BREAKOUT`]) in `b[from..to]`, the body of an `<svg>` (or,
+/// with `math`, a `<math>`), begins; tags inside comments are none.
+fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)], math: bool) -> Option<usize> {
     let part = &b[..to];
     let mut i = from;
     // The drawing's own open elements, and how many of them are integration points.
@@ -663,7 +663,7 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
                 // It closes an element of the drawing.
                 open_points -= drawing[k..]
                     .iter()
-                    .filter(|(n, html)| !html && is_integration_point(n))
+                    .filter(|(n, html)| !html && is_integration_point(n, math))
                     .count();
                 drawing.truncate(k);
                 continue;
@@ -686,7 +686,7 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)]) -> Option<u
             let html = open_points > 0;
             // An HTML void element never stays open.
             if !(html && VOID.contains(&name)) {
-                open_points += usize::from(!html && is_integration_point(written));
+                open_points += usize::from(!html && is_integration_point(written, math));
                 drawing.push((written, html));
             }
         }
@@ -822,25 +822,16 @@ const SPECIAL: &[&str] = &[
     "xmp",
 ];
 
-/// Whether a drawing's element (its name as written) is an integration point.
-fn is_integration_point(name: &str) -> bool {
-    INTEGRATION_POINTS
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(name))
+/// Whether an element of a drawing (its name as written) is an integration point: SVG's
+/// `foreignObject`, `desc` and `title`, MathML's text elements (a MathML `title` is none).
+fn is_integration_point(name: &str, math: bool) -> bool {
+    let points: &[&str] = if math {
+        &["mi", "mo", "mn", "ms", "mtext", "annotation-xml"]
+    } else {
+        &["foreignobject", "desc", "title"]
+    };
+    points.iter().any(|p| p.eq_ignore_ascii_case(name))
 }
-
-/// Elements of a drawing whose contents the tree builder reads as HTML (lower case).
-const INTEGRATION_POINTS: &[&str] = &[
-    "foreignobject",
-    "desc",
-    "title",
-    "mi",
-    "mo",
-    "mn",
-    "ms",
-    "mtext",
-    "annotation-xml",
-];
 
 /// A script start tag whose type marks its body as a markup template.
 fn is_template(tag: &str) -> bool {
