@@ -503,11 +503,11 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
         let at = i + off;
         let closing = b.get(at + 1) == Some(&b'/');
         let start = if closing { at + 2 } else { at + 1 };
+        // The name must end where the tokenizer ends it: `</button.` is another element.
         let matches_name = b.len() >= start + n
             && b[start..start + n].eq_ignore_ascii_case(name.as_bytes())
-            && !b
-                .get(start + n)
-                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-');
+            && b.get(start + n)
+                .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
         if matches_name {
             if closing {
                 depth -= 1;
