@@ -16,6 +16,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::{Attribute, QualName, local_name, ns};
 
 use super::names::{self, Names};
+use super::quick;
 
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = usize;
@@ -349,24 +350,16 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             continue;
         }
         // The tokenizer's tag name runs to a space, `/` or `>`: `<head<>` opens `head<`.
-        let name_end = j + b[j..]
-            .iter()
-            .take_while(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'))
-            .count();
+        let name_end = j + b[j..].iter().take_while(|&&c| !ends_tag_name(c)).count();
         let whole_name = name_end == j;
         let name = &html[name_start..name_end];
-        // Lower-case once into a small buffer; longer names are none of the listed ones.
         let mut lower_buf = [0u8; 16];
-        let lower: &str = if name.len() <= lower_buf.len() {
-            for (d, c) in lower_buf.iter_mut().zip(name.bytes()) {
-                *d = c.to_ascii_lowercase();
-            }
-            std::str::from_utf8(&lower_buf[..name.len()]).unwrap_or("")
+        // `<script,>` is no script.
+        let lower = if whole_name {
+            short_lower(name, &mut lower_buf)
         } else {
             ""
         };
-        // `<script,>` is no script.
-        let lower = if whole_name { lower } else { "" };
         let is = |list: &[&str]| list.contains(&lower);
         let gt = tag_end(b, j);
         let self_closing = gt > 0 && b[gt - 1] == b'/';
@@ -464,6 +457,22 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
     (out, stripped)
 }
 
+/// Whether a byte ends a tag name, as the tokenizer reads one: a space, `/` or `>`.
+fn ends_tag_name(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>')
+}
+
+/// A tag name in lower case, written into `buf` (no allocation); `""` for a name longer than
+/// the buffer, which is longer than any element the guard names.
+fn short_lower<'a>(name: &str, buf: &'a mut [u8; 16]) -> &'a str {
+    let Some(out) = buf.get_mut(..name.len()) else {
+        return "";
+    };
+    out.copy_from_slice(name.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).unwrap_or("")
+}
+
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     memchr::memchr(needle, hay)
 }
@@ -506,8 +515,7 @@ fn matching_close(b: &[u8], name: &str, from: usize) -> Option<usize> {
         // The name must end where the tokenizer ends it: `</button.` is another element.
         let matches_name = b.len() >= start + n
             && b[start..start + n].eq_ignore_ascii_case(name.as_bytes())
-            && b.get(start + n)
-                .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+            && b.get(start + n).is_none_or(|&c| ends_tag_name(c));
         if matches_name {
             if closing {
                 depth -= 1;
@@ -614,18 +622,11 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)], math: bool)
             .count();
         let ends = part
             .get(at_name + name_len)
-            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>'));
+            .is_none_or(|&c| ends_tag_name(c));
         // ASCII letters, digits and dashes: always a whole string.
         let written = std::str::from_utf8(&part[at_name..at_name + name_len]).unwrap_or("");
         let mut lower_buf = [0u8; 16];
-        let name = if name_len <= lower_buf.len() {
-            lower_buf[..name_len].copy_from_slice(written.as_bytes());
-            lower_buf[..name_len].make_ascii_lowercase();
-            std::str::from_utf8(&lower_buf[..name_len]).unwrap_or("")
-        } else {
-            // Longer than any element named below.
-            written
-        };
+        let name = short_lower(written, &mut lower_buf);
         if name_len == 0 {
             continue;
         }
@@ -642,11 +643,11 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)], math: bool)
             let target = if drawing.last().is_some_and(|&(_, html)| html) {
                 let mut found = None;
                 for (k, &(n, html)) in drawing.iter().enumerate().rev() {
-                    if html && n.eq_ignore_ascii_case(name) {
+                    if html && n.eq_ignore_ascii_case(written) {
                         found = Some(k);
                         break;
                     }
-                    if !html || SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+                    if !html || quick::SPECIAL.iter().any(|s| s.eq_ignore_ascii_case(n)) {
                         break;
                     }
                 }
@@ -657,7 +658,7 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)], math: bool)
             } else {
                 drawing
                     .iter()
-                    .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .rposition(|(n, _)| n.eq_ignore_ascii_case(written))
             };
             if let Some(k) = target {
                 // It closes an element of the drawing.
@@ -702,125 +703,20 @@ fn breakout(b: &[u8], from: usize, to: usize, open: &[(&str, bool)], math: bool)
 fn closes_open(open: &[(&str, bool)], name: &str) -> bool {
     // Block ends look for their element "in scope": only a table cell, a caption or an embedded
     // object stands in the way.
-    let scoped = SCOPED_ENDS.contains(&name);
+    let scoped = quick::closes_block(name)
+        || quick::HEADINGS.contains(&name)
+        || matches!(name, "li" | "dd" | "dt" | "form");
+    let stop = if scoped { quick::SCOPE } else { quick::SPECIAL };
     for (n, _) in open.iter().rev() {
         if n.eq_ignore_ascii_case(name) {
             return true;
         }
-        let stop = if scoped { SCOPE_BOUNDARIES } else { SPECIAL };
         if stop.iter().any(|s| s.eq_ignore_ascii_case(n)) {
             return false;
         }
     }
     false
 }
-
-/// End tags the tree builder matches to an element in scope rather than to the innermost one.
-const SCOPED_ENDS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "button",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "header",
-    "hgroup",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "pre",
-    "search",
-    "section",
-    "summary",
-    "ul",
-    "li",
-    "dd",
-    "dt",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "form",
-];
-
-/// The elements that bound a scope.
-const SCOPE_BOUNDARIES: &[&str] = &[
-    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
-];
-
-/// The tree builder's special elements that an end tag looking for its element stops at.
-const SPECIAL: &[&str] = &[
-    "address",
-    "applet",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "button",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "html",
-    "iframe",
-    "li",
-    "listing",
-    "main",
-    "marquee",
-    "menu",
-    "nav",
-    "object",
-    "ol",
-    "p",
-    "pre",
-    "search",
-    "section",
-    "select",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "ul",
-    "xmp",
-];
 
 /// Whether an element of a drawing (its name as written) is an integration point: SVG's
 /// `foreignObject`, `desc` and `title`, MathML's text elements (a MathML `title` is none).
@@ -862,10 +758,7 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(at) = find(hay, b"</", i) {
         let end = at + needle.len();
-        if hay.len() > end
-            && hay[at..end].eq_ignore_ascii_case(needle)
-            && matches!(hay[end], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>')
-        {
+        if hay.len() > end && hay[at..end].eq_ignore_ascii_case(needle) && ends_tag_name(hay[end]) {
             return Some(at);
         }
         i = at + 2;

@@ -216,12 +216,23 @@ const AUTHOR_KEYS: &[&str] = &[
 ];
 
 /// What the head scan has found so far, beyond the fields of [`HtmlMeta`].
-#[derive(Default)]
 struct HeadScan {
     meta: HtmlMeta,
+    /// Rank in [`DATE_KEYS`] of the key the date came from (`usize::MAX`: none yet).
     date_rank: usize,
     canonical: Option<String>,
     og_url: Option<String>,
+}
+
+impl HeadScan {
+    fn new() -> HeadScan {
+        HeadScan {
+            meta: HtmlMeta::default(),
+            date_rank: usize::MAX,
+            canonical: None,
+            og_url: None,
+        }
+    }
 }
 
 /// Reads `<head>` metadata, JSON-LD blocks and the saved-from note.
@@ -231,14 +242,8 @@ struct HeadScan {
 /// browser does, and the rest of the head's elements land in the body, in order. Deeper in the
 /// body a `meta` is microdata of some part of the page (a comment's date), not the page's own.
 pub fn read_html_meta(dom: &Dom, json_ld: &[String]) -> HtmlMeta {
-    let mut scan = HeadScan {
-        date_rank: usize::MAX,
-        ..HeadScan::default()
-    };
-    let mut moved = HeadScan {
-        date_rank: usize::MAX,
-        ..HeadScan::default()
-    };
+    let mut scan = HeadScan::new();
+    let mut moved = HeadScan::new();
     let mut saved_from: Option<String> = None;
     let mut iter = dom.descendants(DOCUMENT);
     while let Some(n) = iter.next() {

@@ -122,8 +122,8 @@ impl Page {
     /// none of these.
     pub fn drop_furniture_comments(&mut self) {
         for c in &mut self.comments {
-            if c.text.lines().any(is_furniture_line) {
-                let kept: Vec<&str> = c.text.lines().filter(|l| !is_furniture_line(l)).collect();
+            let kept: Vec<&str> = c.text.lines().filter(|l| !is_furniture_line(l)).collect();
+            if kept.len() < c.text.lines().count() {
                 c.text = kept.join("\n").trim().to_string();
             }
         }

@@ -100,13 +100,8 @@ const TRAILING_FILLER: &[&str] = &[
 /// that with `byline` a full name printed all in capitals is written in title case (a comment's
 /// author is a handle its writer typed, and stays as typed).
 pub fn tidy(raw: &str, byline: bool) -> Option<String> {
-    let mut rest = raw.trim().trim_start_matches('@').trim();
-    for m in MARKERS {
-        if let Some(r) = caseless::strip_prefix(rest, m) {
-            rest = r.trim_start();
-            break;
-        }
-    }
+    let rest = raw.trim().trim_start_matches('@').trim();
+    let rest = without_marker(rest).map_or(rest, str::trim_start);
     // A bare marker ("By") names nobody.
     if MARKERS
         .iter()
@@ -157,6 +152,12 @@ pub fn tidy(raw: &str, byline: bool) -> Option<String> {
             .collect();
     }
     (!names.is_empty()).then(|| names.join(", "))
+}
+
+/// `text` after the word that introduces it as a byline (`By `, `Von `, `Written by `, …), or
+/// `None` when it opens with none.
+pub(crate) fn without_marker(text: &str) -> Option<&str> {
+    MARKERS.iter().find_map(|m| caseless::strip_prefix(text, m))
 }
 
 /// The credits of a byline: parts between commas, bars and middle dots, and between two full

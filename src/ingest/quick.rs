@@ -543,7 +543,7 @@ const FORMATTING: &[&str] = &[
 ];
 
 /// The standard's "special" elements.
-const SPECIAL: &[&str] = &[
+pub(super) const SPECIAL: &[&str] = &[
     "address",
     "applet",
     "area",
@@ -629,7 +629,7 @@ const SPECIAL: &[&str] = &[
 ];
 
 /// Boundaries of the default scope.
-const SCOPE: &[&str] = &[
+pub(super) const SCOPE: &[&str] = &[
     "applet", "caption", "html", "table", "td", "th", "marquee", "object", "select", "template",
 ];
 
@@ -708,11 +708,11 @@ const BLOCKS: &[&str] = &[
 
 /// End tags that close a block in scope: the blocks above but `p` (closed by its own rule),
 /// and `button`, `listing` and `pre`.
-fn closes_block(name: &str) -> bool {
+pub(super) fn closes_block(name: &str) -> bool {
     name != "p" && is(name, BLOCKS) || matches!(name, "button" | "listing" | "pre")
 }
 
-const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+pub(super) const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// Start tags handled by the "in head" rules wherever they appear.
 const HEAD_TAGS: &[&str] = &[
