@@ -13,3 +13,4 @@ mod ranking;
 mod reliability;
 mod robustness;
 mod seeds;
+mod site_templates;

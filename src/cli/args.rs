@@ -129,6 +129,9 @@ pub struct ExtractArgs {
     /// Print one JSON object per file (JSON Lines) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also cut the site templates the index in DIR learned from its corpus.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -400,6 +400,13 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     if paths.is_empty() {
         return fail("extract: no files given (name them, or use --files-from LIST)");
     }
+    let templates = match &a.index {
+        Some(dir) => match index::open(dir).and_then(|o| o.site_templates()) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
     let config = IngestConfig::default();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -409,7 +416,13 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         let shown = terminal::path(path);
         let result = index::read_capped(path, config.max_file_bytes, None)
             .map_err(|e| index::io_reason(&e))
-            .and_then(|bytes| ingest::extract(&shown, &bytes, &config).map_err(|e| e.reason()));
+            .and_then(|bytes| {
+                let mut page = ingest::extract(&shown, &bytes, &config).map_err(|e| e.reason())?;
+                if let Some(t) = templates.as_ref().and_then(|t| t.for_file(path, &bytes)) {
+                    ingest::template::apply(t, &mut page);
+                }
+                Ok(page)
+            });
         match result {
             Ok(page) => {
                 if a.json {

@@ -61,8 +61,16 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
 
 /// The summary line of an index run.
 pub fn summary_line(s: &thresh::index::Summary) -> String {
+    let retemplated = if s.retemplated > 0 {
+        format!(
+            " ({} extracted again for their site's new template)",
+            s.retemplated
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "indexed {} pages ({} articles, {} comments) in {:.2} s: {} added, {} updated, {} removed, {} unchanged, {} skipped, {} failed",
+        "indexed {} pages ({} articles, {} comments) in {:.2} s: {} added, {} updated, {} removed, {} unchanged{}, {} skipped, {} failed",
         s.pages,
         s.articles,
         s.comments,
@@ -71,6 +79,7 @@ pub fn summary_line(s: &thresh::index::Summary) -> String {
         s.updated,
         s.removed,
         s.unchanged,
+        retemplated,
         s.skipped,
         s.failed.len()
     )

@@ -18,10 +18,11 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use super::error::IndexError;
-use super::manifest::{EXTRACTOR_VERSION, Entry, Manifest, Status};
+use super::manifest::{EXTRACTOR_VERSION, Entry, Manifest, SiteTemplate, Status};
 use super::schema::{self, Fields};
 use super::{Payload, exists};
-use crate::ingest::{self, IngestConfig, PAGE_EXTENSIONS};
+use crate::ingest::template::{self, Template};
+use crate::ingest::{self, IngestConfig, PAGE_EXTENSIONS, Page};
 
 /// Memory tantivy's writer may use for its in-memory segments, across its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -94,6 +95,8 @@ pub struct Summary {
     pub removed: u64,
     /// Pages whose bytes did not change.
     pub unchanged: u64,
+    /// Of those, pages extracted again because their site's template changed.
+    pub retemplated: u64,
     /// Files that are not pages (other types, empty, binary, redirect stubs).
     pub skipped: u64,
     /// Files that could not be read; a page indexed before keeps its old documents.
@@ -216,6 +219,8 @@ enum Outcome {
     Unchanged(Entry),
     Added(Entry),
     Updated(Entry),
+    /// Unchanged, extracted again for its site's new template.
+    Retemplated(Entry),
     Skipped(Entry, String),
     Failed(String),
 }
@@ -283,23 +288,37 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         add_error: Mutex::new(None),
         big_pages: BigPages::default(),
     };
-    let outcomes: Vec<(String, Outcome)> = pool.install(|| {
+    // First every file is measured (and a changed one hashed and its site read), then the
+    // sites' templates are learned from samples, then the rest of the changed pages are
+    // extracted with their site's template.
+    let surveyed: Vec<Survey> = pool.install(|| {
         found
             .par_iter()
             .map(|f| {
                 if config.stopped() {
-                    return (f.rel.clone(), Outcome::Failed("interrupted".into()));
+                    return Survey::Done(Outcome::Failed("interrupted".into()));
                 }
                 // A panic outside extraction (which has its own boundary) still costs one file.
-                let outcome = crate::panics::catch(|| process(f, old_files.get(&f.rel), &run))
+                let survey = crate::panics::catch(|| survey(f, old_files.get(&f.rel), &run))
                     .unwrap_or_else(|m| {
-                        Outcome::Failed(format!("internal error while indexing: {m}"))
+                        Survey::Done(Outcome::Failed(format!(
+                            "internal error while indexing: {m}"
+                        )))
                     });
-                progress.advance();
-                (f.rel.clone(), outcome)
+                if matches!(survey, Survey::Done(_)) {
+                    progress.advance();
+                }
+                survey
             })
             .collect()
     });
+    let old_templates = if reextract {
+        BTreeMap::new()
+    } else {
+        old.templates
+    };
+    let (outcomes, templates, retemplated) = pool
+        .install(|| extract_by_site(&found, surveyed, &old_templates, &old_files, &run, progress));
     // Interrupted: the writer is dropped without a commit, so the index stays as it was.
     if config.stopped() {
         return Err(IndexError::Interrupted);
@@ -312,7 +331,10 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         return Err(tantivy_err(e));
     }
 
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        retemplated,
+        ..Summary::default()
+    };
     let mut files: BTreeMap<String, Entry> = BTreeMap::new();
     let seen: HashSet<&str> = outcomes.iter().map(|(r, _)| r.as_str()).collect();
     for (rel, outcome) in &outcomes {
@@ -327,6 +349,10 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
             }
             Outcome::Updated(e) => {
                 summary.updated += 1;
+                files.insert(rel.clone(), e.clone());
+            }
+            Outcome::Retemplated(e) => {
+                summary.unchanged += 1;
                 files.insert(rel.clone(), e.clone());
             }
             Outcome::Skipped(e, why) => {
@@ -357,7 +383,13 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     }
 
     // Nothing changed at all: the last commit already says all there is to say.
-    if !config.rebuild && !reextract && same_corpus && files == old_files && summary.removed == 0 {
+    if !config.rebuild
+        && !reextract
+        && same_corpus
+        && files == old_files
+        && templates == old_templates
+        && summary.removed == 0
+    {
         // Files that interrupted or failed runs left behind (segments, manifests) go even when
         // there is nothing to commit; the last commit's own files are kept.
         let _ = writer.garbage_collect_files().wait();
@@ -370,6 +402,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     let manifest = Manifest {
         updated: now_rfc3339(),
         files,
+        templates,
         ..Manifest::new()
     };
     let name = manifest.save(dir, unique_number()).map_err(|e| match e {
@@ -730,9 +763,17 @@ fn mtime_ns(m: &fs::Metadata) -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
-/// Decides what one file needs and does it: nothing, a read and hash, or a full extraction
-/// whose documents replace the page's old ones.
-fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
+/// What the survey of one file found.
+enum Survey {
+    /// Nothing to extract: unchanged, skipped or failed.
+    Done(Outcome),
+    /// Its bytes changed (or the extractor did): its record so far, to extract.
+    Changed(Entry),
+}
+
+/// Measures one file: unchanged by size and time, else read and hashed; a changed page's own
+/// host is read from its first bytes, which makes its site before anything is extracted.
+fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
     let Run {
         reextract,
         config,
@@ -742,94 +783,462 @@ fn process(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Outcome {
     } = *run;
     let meta = fs::metadata(&f.abs).ok();
     let (size, mtime_ns) = meta.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
-    let entry = |hash: String, status: Status, comments: u32, site: Option<String>| Entry {
+    let entry = |hash: String, status: Status, host: Option<String>| Entry {
         size,
         mtime_ns,
         hash,
         status,
-        comments,
-        site,
+        comments: 0,
+        site: None,
+        host,
     };
     let was_indexed = old.is_some_and(|e| e.status == Status::Indexed);
-    let delete_old = || {
+    let skip = |why: &str| {
         if was_indexed {
             writer.delete_term(Term::from_field_text(fields.page, &f.rel));
         }
+        Survey::Done(Outcome::Skipped(
+            entry(String::new(), Status::Skipped, None),
+            why.into(),
+        ))
     };
     // A FIFO, socket or device is never opened: reading it would block or never end.
     if meta.as_ref().is_some_and(|m| !m.is_file()) {
-        delete_old();
-        return Outcome::Skipped(
-            entry(String::new(), Status::Skipped, 0, None),
-            super::NOT_REGULAR.into(),
-        );
+        return skip(super::NOT_REGULAR);
     }
     if !f.is_page {
-        delete_old();
-        return Outcome::Skipped(
-            entry(String::new(), Status::Skipped, 0, None),
-            "not a page".into(),
-        );
+        return skip("not a page");
     }
     if let Some(o) = old {
         if !reextract && !config.verify && o.size == size && o.mtime_ns == mtime_ns {
-            return unchanged_or_skipped(o.clone());
+            return Survey::Done(unchanged_or_skipped(o.clone()));
         }
     }
-    // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
-    // or more while they are parsed: their bytes in flight are bounded. Room is taken before
-    // the read, so a worker waiting for it holds none of the page.
     let cap = config.ingest.max_file_bytes;
-    let room = run
-        .big_pages
-        .enter(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
     let bytes = match super::read_capped(&f.abs, cap, meta.map(|m| m.len())) {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed(super::io_reason(&e)),
+        Err(e) => return Survey::Done(Outcome::Failed(super::io_reason(&e))),
     };
     let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
     if let Some(o) = old {
         if !reextract && o.hash == hash {
-            return unchanged_or_skipped(Entry {
+            return Survey::Done(unchanged_or_skipped(Entry {
                 size,
                 mtime_ns,
                 ..o.clone()
-            });
+            }));
         }
     }
-    let extracted = ingest::extract(&f.rel, &bytes, &config.ingest);
+    Survey::Changed(entry(hash, Status::Indexed, template::own_host(&bytes)))
+}
+
+/// A file read and extracted.
+enum Extracted {
+    Page(Box<Page>),
+    /// Not a page, and why.
+    Skip(String),
+    /// Could not be read or extracted, and why.
+    Fail(String),
+}
+
+/// Reads and extracts one file of `size` bytes.
+fn extract_file(f: &Found, size: u64, run: &Run<'_>) -> Extracted {
+    // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
+    // or more while they are parsed: their bytes in flight are bounded. Room is taken before
+    // the read, so a worker waiting for it holds none of the page.
+    let cap = run.config.ingest.max_file_bytes;
+    let room = run
+        .big_pages
+        .enter(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
+    let bytes = match super::read_capped(&f.abs, cap, Some(size)) {
+        Ok(b) => b,
+        Err(e) => return Extracted::Fail(super::io_reason(&e)),
+    };
+    let extracted = ingest::extract(&f.rel, &bytes, &run.config.ingest);
     drop((room, bytes));
     match extracted {
-        Ok(page) => {
-            let docs = schema::documents(fields, &f.rel, &page);
+        Ok(page) => Extracted::Page(Box::new(page)),
+        Err(err) if err.is_skip() => Extracted::Skip(err.reason()),
+        Err(err) => Extracted::Fail(err.reason()),
+    }
+}
+
+/// Indexes one extracted page with its site's template cut: its documents replace its old
+/// ones. `entry` is its record so far; `retemplated` says its bytes did not change.
+fn index_page(
+    f: &Found,
+    old: Option<&Entry>,
+    entry: Entry,
+    extracted: Extracted,
+    template: &Template,
+    retemplated: bool,
+    run: &Run<'_>,
+) -> Outcome {
+    let was_indexed = old.is_some_and(|e| e.status == Status::Indexed);
+    let delete_old = || {
+        if was_indexed {
+            run.writer
+                .delete_term(Term::from_field_text(run.fields.page, &f.rel));
+        }
+    };
+    match extracted {
+        Extracted::Page(mut page) => {
+            template::apply(template, &mut page);
+            let docs = schema::documents(run.fields, &f.rel, &page);
             delete_old();
             for doc in docs {
-                if let Err(e) = writer.add_document(doc) {
+                if let Err(e) = run.writer.add_document(doc) {
                     let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
                     slot.get_or_insert(e);
                     return Outcome::Failed("the index refused the page".into());
                 }
             }
-            let e = entry(
-                hash,
-                Status::Indexed,
-                page.comments.len() as u32,
-                page.site.clone(),
-            );
-            if old.is_some() {
+            let e = Entry {
+                status: Status::Indexed,
+                comments: page.comments.len() as u32,
+                site: page.site.clone(),
+                ..entry
+            };
+            if retemplated {
+                Outcome::Retemplated(e)
+            } else if old.is_some() {
                 Outcome::Updated(e)
             } else {
                 Outcome::Added(e)
             }
         }
-        Err(err) if err.is_skip() => {
+        Extracted::Skip(why) => {
             delete_old();
-            let why = err.reason();
-            Outcome::Skipped(entry(hash, Status::Skipped, 0, None), why)
+            let e = Entry {
+                status: Status::Skipped,
+                comments: 0,
+                site: None,
+                host: None,
+                ..entry
+            };
+            Outcome::Skipped(e, why)
         }
         // A page that fails keeps what it had in the index (nothing is lost).
-        Err(err) => Outcome::Failed(err.reason()),
+        Extracted::Fail(why) => Outcome::Failed(why),
     }
+}
+
+/// Pages of sites whose templates are learned together: bounds the pages held at once, and
+/// the last batch, which is indexed while nothing else is extracted.
+const LEARN_BATCH_PAGES: usize = 512;
+
+/// How far a re-learned template may drift from the one a site's pages were extracted with
+/// (the share of their lines not shared, [`Template::distance`]) and still be kept: a sample
+/// that shifts by a page or two moves a borderline line, which is not worth extracting a whole
+/// site again.
+const TEMPLATE_DRIFT: f64 = 0.2;
+
+/// One site of a run: its pages (indexes into the walk) and the template they are cut with.
+struct Site {
+    key: String,
+    members: Vec<usize>,
+    /// The pages the template is learned from: the members with the smallest path hashes.
+    sample: Vec<usize>,
+    fingerprint: String,
+    template: Template,
+    /// The template differs from the one the site's unchanged pages were extracted with.
+    stale: bool,
+    learn: bool,
+}
+
+/// One page to index: its place in the walk, its record so far, whether only its site's
+/// template changed, and its extraction when learning already made it.
+struct Job {
+    i: usize,
+    entry: Entry,
+    retemplated: bool,
+    extracted: Option<Extracted>,
+}
+
+/// Extracts (unless done) and indexes pages on the pool, each with its site's template.
+fn run_jobs(
+    jobs: Vec<Job>,
+    found: &[Found],
+    sites: &[Site],
+    site_of: &[usize],
+    old_files: &BTreeMap<String, Entry>,
+    run: &Run<'_>,
+    progress: &dyn Progress,
+) -> Vec<(usize, Outcome)> {
+    let none = Template::default();
+    jobs.into_par_iter()
+        .map(|job| {
+            let Job {
+                i,
+                entry,
+                retemplated,
+                extracted,
+            } = job;
+            if run.config.stopped() {
+                return (i, Outcome::Failed("interrupted".into()));
+            }
+            let f = &found[i];
+            let template = sites.get(site_of[i]).map_or(&none, |s| &s.template);
+            let o = crate::panics::catch(|| {
+                let x = extracted.unwrap_or_else(|| extract_file(f, entry.size, run));
+                index_page(
+                    f,
+                    old_files.get(&f.rel),
+                    entry,
+                    x,
+                    template,
+                    retemplated,
+                    run,
+                )
+            })
+            .unwrap_or_else(|m| Outcome::Failed(format!("internal error while indexing: {m}")));
+            if !retemplated {
+                progress.advance();
+            }
+            (i, o)
+        })
+        .collect()
+}
+
+/// What extraction made of every file, the sites' templates, and how many unchanged pages
+/// were extracted again for a changed template.
+type Extraction = (Vec<(String, Outcome)>, BTreeMap<String, SiteTemplate>, u64);
+
+/// Extracts the changed pages site by site: the templates of sites whose sample changed are
+/// learned first (from their sampled pages, extracted in batches), then every other changed
+/// page, and every unchanged page of a site whose template changed, is extracted with its
+/// site's template cut.
+fn extract_by_site(
+    found: &[Found],
+    surveyed: Vec<Survey>,
+    old_templates: &BTreeMap<String, SiteTemplate>,
+    old_files: &BTreeMap<String, Entry>,
+    run: &Run<'_>,
+    progress: &dyn Progress,
+) -> Extraction {
+    let n = found.len();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(n);
+    let mut changed: Vec<Option<Entry>> = Vec::with_capacity(n);
+    for s in surveyed {
+        match s {
+            Survey::Done(o) => {
+                outcomes.push(Some(o));
+                changed.push(None);
+            }
+            Survey::Changed(e) => {
+                outcomes.push(None);
+                changed.push(Some(e));
+            }
+        }
+    }
+    let entry_of = |i: usize, outcomes: &[Option<Outcome>]| -> Option<Entry> {
+        match (&outcomes[i], &changed[i]) {
+            (None, Some(e)) | (Some(Outcome::Unchanged(e)), _) => Some(e.clone()),
+            _ => None,
+        }
+    };
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if let Some(e) = entry_of(i, &outcomes) {
+            by_key.entry(e.site_key(&f.rel)).or_default().push(i);
+        }
+    }
+    let mut sites: Vec<Site> = Vec::with_capacity(by_key.len());
+    let mut site_of = vec![usize::MAX; n];
+    for (key, members) in by_key {
+        let mut order: Vec<(u64, usize)> = members
+            .iter()
+            .map(|&i| (xxhash_rust::xxh3::xxh3_64(found[i].rel.as_bytes()), i))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| found[a.1].rel.cmp(&found[b.1].rel))
+        });
+        let sample: Vec<usize> = order
+            .iter()
+            .take(template::SAMPLE_PAGES)
+            .map(|&(_, i)| i)
+            .collect();
+        let mut print = Vec::new();
+        for &i in &sample {
+            let hash = entry_of(i, &outcomes).map(|e| e.hash).unwrap_or_default();
+            print.extend_from_slice(found[i].rel.as_bytes());
+            print.push(0);
+            print.extend_from_slice(hash.as_bytes());
+            print.push(0);
+        }
+        let fingerprint = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&print));
+        let old = old_templates.get(&key);
+        let (template, stale, learn) = if members.len() < template::MIN_PAGES {
+            (
+                Template::default(),
+                old.is_some_and(|o| !o.template.is_empty()),
+                false,
+            )
+        } else if let Some(o) = old.filter(|o| o.sample == fingerprint) {
+            (o.template.clone(), false, false)
+        } else {
+            (Template::default(), false, true)
+        };
+        for &i in &members {
+            site_of[i] = sites.len();
+        }
+        sites.push(Site {
+            key,
+            members,
+            sample,
+            fingerprint,
+            template,
+            stale,
+            learn,
+        });
+    }
+
+    // Learning, a batch of sites at a time; each batch's pages are indexed while the next
+    // batch is extracted, so that the writer never waits for a whole batch.
+    let learning: Vec<usize> = (0..sites.len()).filter(|&s| sites[s].learn).collect();
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut batch_pages = 0;
+    for &s in &learning {
+        if batches.is_empty() || batch_pages >= LEARN_BATCH_PAGES {
+            batches.push(Vec::new());
+            batch_pages = 0;
+        }
+        if let Some(b) = batches.last_mut() {
+            b.push(s);
+        }
+        batch_pages += sites[s].sample.len();
+    }
+    let mut pending: Vec<Job> = Vec::new();
+    for batch in &batches {
+        if run.config.stopped() {
+            break;
+        }
+        let jobs: Vec<(usize, usize, Entry)> = batch
+            .iter()
+            .flat_map(|&s| sites[s].sample.iter().map(move |&i| (s, i)))
+            .filter_map(|(s, i)| entry_of(i, &outcomes).map(|e| (s, i, e)))
+            .collect();
+        let index_pending = std::mem::take(&mut pending);
+        let (extracted, indexed) = rayon::join(
+            || {
+                jobs.into_par_iter()
+                    .map(|(s, i, e)| {
+                        let x = crate::panics::catch(|| extract_file(&found[i], e.size, run))
+                            .unwrap_or_else(|m| Extracted::Fail(format!("internal error: {m}")));
+                        (s, i, e, x)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || {
+                run_jobs(
+                    index_pending,
+                    found,
+                    &sites,
+                    &site_of,
+                    old_files,
+                    run,
+                    progress,
+                )
+            },
+        );
+        for (i, o) in indexed {
+            outcomes[i] = Some(o);
+        }
+        for &s in batch {
+            let keys: Vec<Vec<u64>> = extracted
+                .iter()
+                .filter(|x| x.0 == s)
+                .filter_map(|x| match &x.3 {
+                    Extracted::Page(p) => Some(template::page_keys(p)),
+                    _ => None,
+                })
+                .collect();
+            let learned = template::learn(&keys);
+            let before = old_templates
+                .get(&sites[s].key)
+                .map(|o| o.template.clone())
+                .unwrap_or_default();
+            let site = &mut sites[s];
+            site.template = if before.distance(&learned) <= TEMPLATE_DRIFT {
+                before.clone()
+            } else {
+                learned
+            };
+            site.stale = site.template != before;
+        }
+        // A sampled page is indexed when it changed, or when its site's template did.
+        pending = extracted
+            .into_iter()
+            .filter(|(s, i, ..)| changed[*i].is_some() || sites[*s].stale)
+            .map(|(_, i, entry, x)| Job {
+                i,
+                retemplated: changed[i].is_none(),
+                entry,
+                extracted: Some(x),
+            })
+            .collect();
+    }
+
+    // Every other page to extract, with the last batch's sampled pages.
+    let mut rest: Vec<Job> = pending;
+    let mut queued = vec![false; n];
+    for j in &rest {
+        queued[j.i] = true;
+    }
+    for i in 0..n {
+        match (&outcomes[i], &changed[i]) {
+            (None, Some(e)) if !queued[i] => rest.push(Job {
+                i,
+                entry: e.clone(),
+                retemplated: false,
+                extracted: None,
+            }),
+            (Some(Outcome::Unchanged(e)), _)
+                if !queued[i] && site_of[i] != usize::MAX && sites[site_of[i]].stale =>
+            {
+                rest.push(Job {
+                    i,
+                    entry: e.clone(),
+                    retemplated: true,
+                    extracted: None,
+                })
+            }
+            _ => {}
+        }
+    }
+    for (i, o) in run_jobs(rest, found, &sites, &site_of, old_files, run, progress) {
+        outcomes[i] = Some(o);
+    }
+
+    let retemplated = outcomes
+        .iter()
+        .filter(|o| matches!(o, Some(Outcome::Retemplated(_))))
+        .count() as u64;
+    let templates = sites
+        .into_iter()
+        .filter(|s| s.members.len() >= template::MIN_PAGES)
+        .map(|s| {
+            (
+                s.key,
+                SiteTemplate {
+                    sample: s.fingerprint,
+                    template: s.template,
+                },
+            )
+        })
+        .collect();
+    let outcomes = found
+        .iter()
+        .zip(outcomes)
+        .map(|(f, o)| {
+            (
+                f.rel.clone(),
+                o.unwrap_or_else(|| Outcome::Failed("interrupted".into())),
+            )
+        })
+        .collect();
+    (outcomes, templates, retemplated)
 }
 
 fn unchanged_or_skipped(e: Entry) -> Outcome {

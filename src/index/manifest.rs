@@ -13,13 +13,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::error::IndexError;
+use crate::ingest::template::{self, Template};
 
 /// Version of the on-disk layout (schema, analysis + manifest). An index of another format must
 /// be rebuilt. 3: accented words also hold the term of their unaccented spelling.
 pub const INDEX_FORMAT: u32 = 3;
 
 /// Version of the ingest stage's output. When extraction changes, every page is re-extracted.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x10");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x11");
 
 /// What happened to a file the last time it was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +49,30 @@ pub struct Entry {
     /// The page's site, for `stats`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
+    /// The host the page names as its own address, which makes its site for templates (none:
+    /// its folder does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+impl Entry {
+    /// The key of the file's site for templates (see [`template::site_key`]).
+    pub fn site_key(&self, rel: &str) -> String {
+        match &self.host {
+            Some(h) => template::host_key(h),
+            None => template::folder_key(rel),
+        }
+    }
+}
+
+/// What the index keeps of one site's template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteTemplate {
+    /// A hash of the sampled pages' paths and contents: while it holds, the template does.
+    pub sample: String,
+    /// The lines cut from the site's pages.
+    #[serde(flatten)]
+    pub template: Template,
 }
 
 /// The whole manifest.
@@ -61,6 +86,9 @@ pub struct Manifest {
     pub updated: String,
     /// Files by path relative to the corpus root.
     pub files: BTreeMap<String, Entry>,
+    /// Site templates by site key, for sites of at least [`template::MIN_PAGES`] pages.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, SiteTemplate>,
 }
 
 impl Manifest {
@@ -71,6 +99,7 @@ impl Manifest {
             extractor: EXTRACTOR_VERSION.to_string(),
             updated: String::new(),
             files: BTreeMap::new(),
+            templates: BTreeMap::new(),
         }
     }
 

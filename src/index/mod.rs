@@ -50,6 +50,32 @@ fn recorded_path(s: &str) -> PathBuf {
     keys::decode(s).unwrap_or_else(|| PathBuf::from(s))
 }
 
+/// The site templates of an index, by site key.
+pub struct SiteTemplates {
+    corpus: PathBuf,
+    table: std::collections::BTreeMap<String, manifest::SiteTemplate>,
+}
+
+impl SiteTemplates {
+    /// The template of the site a file belongs to: the host its bytes name, else its folder
+    /// when the file lies inside the indexed corpus. `None` when the site has none.
+    pub fn for_file(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Option<&crate::ingest::template::Template> {
+        use crate::ingest::template;
+        let key = match template::own_host(bytes) {
+            Some(host) => template::host_key(&host),
+            None => {
+                let abs = std::fs::canonicalize(path).ok()?;
+                template::folder_key(&keys::encode(abs.strip_prefix(&self.corpus).ok()?))
+            }
+        };
+        Some(&self.table.get(&key)?.template).filter(|t| !t.is_empty())
+    }
+}
+
 /// An opened index.
 pub struct Opened {
     /// The tantivy index, analyzers registered.
@@ -91,6 +117,18 @@ impl Opened {
             dir: self.dir.clone(),
             reason: reason.into(),
         }
+    }
+
+    /// The site templates the last run learned, to cut from pages extracted outside a run
+    /// (`thresh extract --index`).
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when the manifest cannot be read.
+    pub fn site_templates(&self) -> Result<SiteTemplates, IndexError> {
+        Ok(SiteTemplates {
+            corpus: self.corpus.clone(),
+            table: self.manifest()?.templates,
+        })
     }
 
     /// Loads the manifest of the last commit.

@@ -16,6 +16,7 @@ pub mod names;
 pub mod page;
 pub mod people;
 mod quick;
+pub mod template;
 pub mod text;
 
 pub use dates::Stamp;

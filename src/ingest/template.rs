@@ -1,0 +1,422 @@
+//! Site templates: the lines a site repeats on many of its pages (a standing notice, a footer
+//! sentence, a newsletter line, a documentation generator's fixed headings), learned from a
+//! sample of the site's own pages in the corpus and cut from each page's body.
+//!
+//! A page alone cannot tell its site's furniture from its article: the same sentence is an
+//! article's closing line on one page and the site's footer on every page. Across pages it
+//! can. Written here rather than taken from a crate because it is the corpus-level half of
+//! extraction, which no extractor of single pages has.
+//!
+//! A site is the host of the page's own address (canonical link, `og:url`, the saved-from
+//! note) when the first kilobytes name one, else the folder the file sits in. The learning is
+//! deterministic: the sample is the site's pages with the smallest path hashes, so the same
+//! corpus gives the same table whatever order threads finish in.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::page::Page;
+
+/// Pages of a site a template is learned from: enough that a line on a quarter of them is
+/// not chance, few enough that learning costs little beside indexing the site.
+pub const SAMPLE_PAGES: usize = 32;
+
+/// Pages a line must appear on (at least) to be template: a site of one page is never cut.
+pub const MIN_PAGES: usize = 2;
+
+/// Share of the sampled pages a line must appear on (one in this many).
+const MIN_SHARE_DIVISOR: usize = 4;
+
+/// Bytes of a file searched for the page's own address: the head of nearly every saved page
+/// fits, and a page whose head is longer falls back to its folder.
+const ADDRESS_SCAN_BYTES: usize = 64 * 1024;
+
+/// A site's template: the keys of its recurring lines (see [`line_key`]), sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Line keys, sorted and distinct.
+    pub lines: Vec<u64>,
+}
+
+impl Template {
+    /// Whether the template cuts nothing.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    fn holds(&self, key: u64) -> bool {
+        self.lines.binary_search(&key).is_ok()
+    }
+
+    /// Share of the union of two templates' lines they do not share (0 when equal, 1 when
+    /// disjoint): how much re-learning a site changed what its pages lose.
+    pub fn distance(&self, other: &Template) -> f64 {
+        let (a, b) = (&self.lines, &other.lines);
+        if a.is_empty() && b.is_empty() {
+            return 0.0;
+        }
+        let shared = a.iter().filter(|k| b.binary_search(k).is_ok()).count();
+        let union = a.len() + b.len() - shared;
+        1.0 - shared as f64 / union as f64
+    }
+}
+
+/// The key of one body line: its words lower-cased and single-spaced, every run of digits read
+/// as one digit (so `Page 3 of 12` and `© 2019` recur), hashed. `None` for a blank line.
+pub fn line_key(line: &str) -> Option<u64> {
+    line_key_in(line, &mut Vec::new())
+}
+
+/// [`line_key`] with a buffer the caller keeps across lines (a page has hundreds).
+fn line_key_in(line: &str, norm: &mut Vec<u8>) -> Option<u64> {
+    norm.clear();
+    let mut gap = false;
+    let mut digits = false;
+    let mut push = |norm: &mut Vec<u8>, c: char| {
+        if c.is_whitespace() {
+            gap = true;
+            digits = false;
+            return;
+        }
+        if gap && !norm.is_empty() {
+            norm.push(b' ');
+        }
+        gap = false;
+        if c.is_ascii_digit() {
+            if !digits {
+                norm.push(b'0');
+            }
+            digits = true;
+            return;
+        }
+        digits = false;
+        if c.is_ascii() {
+            norm.push(c.to_ascii_lowercase() as u8);
+        } else {
+            let mut utf8 = [0; 4];
+            for l in c.to_lowercase() {
+                norm.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+    };
+    if line.is_ascii() {
+        for &b in line.as_bytes() {
+            push(norm, char::from(b));
+        }
+    } else {
+        for c in line.chars() {
+            push(norm, c);
+        }
+    }
+    (!norm.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(norm))
+}
+
+/// The distinct keys of a page's body lines: what learning counts.
+pub fn page_keys(page: &Page) -> Vec<u64> {
+    let mut norm = Vec::new();
+    let mut keys: Vec<u64> = page
+        .body
+        .lines()
+        .filter_map(|l| line_key_in(l, &mut norm))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Learns a site's template from its sampled pages' keys ([`page_keys`] of each): the lines on
+/// at least [`MIN_PAGES`] of them and on a quarter of them.
+pub fn learn(samples: &[Vec<u64>]) -> Template {
+    let need = MIN_PAGES.max(samples.len().div_ceil(MIN_SHARE_DIVISOR));
+    if samples.len() < need {
+        return Template::default();
+    }
+    let mut counts: HashMap<u64, usize> = HashMap::new();
+    for keys in samples {
+        for &k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+    }
+    let mut lines: Vec<u64> = counts
+        .into_iter()
+        .filter(|&(_, n)| n >= need)
+        .map(|(k, _)| k)
+        .collect();
+    lines.sort_unstable();
+    Template { lines }
+}
+
+/// Cuts a site's template lines from a page's body; returns how many lines went. A page the
+/// template would take more than half of is left whole: on such a page (a site's index, a
+/// short notice) the recurring lines are what it says.
+pub fn apply(template: &Template, page: &mut Page) -> usize {
+    if template.is_empty() || page.body.is_empty() {
+        return 0;
+    }
+    let mut norm = Vec::new();
+    let cut_lines: Vec<bool> = page
+        .body
+        .lines()
+        .map(|l| line_key_in(l, &mut norm).is_some_and(|k| template.holds(k)))
+        .collect();
+    let cut: usize = page
+        .body
+        .lines()
+        .zip(&cut_lines)
+        .filter(|(_, c)| **c)
+        .map(|(l, _)| l.len())
+        .sum();
+    if cut == 0 || cut * 2 > page.body.trim().len() {
+        return 0;
+    }
+    let mut out = String::with_capacity(page.body.len() - cut);
+    let mut removed = 0;
+    let mut blank = true;
+    for (line, &is_template) in page.body.lines().zip(&cut_lines) {
+        if is_template {
+            removed += 1;
+            continue;
+        }
+        let is_blank = line.trim().is_empty();
+        // Cutting a paragraph leaves its blank neighbours: keep one.
+        if is_blank && blank {
+            continue;
+        }
+        blank = is_blank;
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    page.body = out;
+    removed
+}
+
+/// The site a file belongs to for templates: `//host` of the address the page names for itself
+/// in its first [`ADDRESS_SCAN_BYTES`], else `/folder` (the folder of `rel`, a `/`-separated
+/// path inside the corpus).
+pub fn site_key(rel: &str, bytes: &[u8]) -> String {
+    match own_host(bytes) {
+        Some(host) => host_key(&host),
+        None => folder_key(rel),
+    }
+}
+
+/// The site key of a host.
+pub fn host_key(host: &str) -> String {
+    format!("//{host}")
+}
+
+/// The site key of a file's folder.
+pub fn folder_key(rel: &str) -> String {
+    let folder = rel.rsplit_once('/').map_or("", |(f, _)| f);
+    format!("/{folder}")
+}
+
+/// The host of the page's own address: the saved-from note, a canonical link or `og:url`, read
+/// from the raw bytes (an address is ASCII in every charset a page is saved in but UTF-16,
+/// whose pages fall back to their folder). Lower case, without `www.`.
+pub fn own_host(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(ADDRESS_SCAN_BYTES)];
+    if let Some(url) = saved_from(head) {
+        return host_of(&url);
+    }
+    let mut at = 0;
+    while let Some(p) = memchr::memchr(b'<', &head[at..]) {
+        let start = at + p + 1;
+        let end = memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
+        let tag = &head[start..end];
+        at = end.min(head.len());
+        if tag.len() < 4 {
+            continue;
+        }
+        let name_end = tag
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+            .unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        let address = if name.eq_ignore_ascii_case(b"link") {
+            attr(tag, b"rel")
+                .filter(|r| {
+                    r.split(|b| b.is_ascii_whitespace())
+                        .any(|w| w.eq_ignore_ascii_case(b"canonical"))
+                })
+                .and_then(|_| attr(tag, b"href"))
+        } else if name.eq_ignore_ascii_case(b"meta") {
+            attr(tag, b"property")
+                .or_else(|| attr(tag, b"name"))
+                .filter(|p| p.eq_ignore_ascii_case(b"og:url"))
+                .and_then(|_| attr(tag, b"content"))
+        } else if name.eq_ignore_ascii_case(b"body") {
+            break;
+        } else {
+            None
+        };
+        if let Some(host) = address.and_then(|a| host_of(&String::from_utf8_lossy(a))) {
+            return Some(host);
+        }
+    }
+    None
+}
+
+/// `saved from url=(0042)https://…` near the top of a saved page (HTML comment or text line).
+fn saved_from(head: &[u8]) -> Option<String> {
+    let top = &head[..head.len().min(1024)];
+    let p = memchr::memmem::find(top, b"saved from url=")?;
+    let rest = &top[p + "saved from url=".len()..];
+    let rest = match rest.iter().position(|&b| b == b')') {
+        Some(close) if rest.first() == Some(&b'(') => &rest[close + 1..],
+        _ => rest,
+    };
+    let end = rest
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(rest.len());
+    let url = &rest[..end];
+    let url = url.strip_suffix(b"-->").unwrap_or(url);
+    Some(String::from_utf8_lossy(url).into_owned())
+}
+
+/// The value of one attribute of a tag's bytes (quoted or not), by a case-blind name.
+fn attr<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let mut i = 0;
+    while i + name.len() < tag.len() {
+        let before_ok = i > 0 && tag[i - 1].is_ascii_whitespace();
+        if before_ok && tag[i..i + name.len()].eq_ignore_ascii_case(name) {
+            let mut j = i + name.len();
+            while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            if tag.get(j) == Some(&b'=') {
+                j += 1;
+                while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
+                    j += 1;
+                }
+                let value = match tag.get(j) {
+                    Some(&q @ (b'"' | b'\'')) => {
+                        let v = &tag[j + 1..];
+                        &v[..memchr::memchr(q, v).unwrap_or(v.len())]
+                    }
+                    Some(_) => {
+                        let v = &tag[j..];
+                        let end = v
+                            .iter()
+                            .position(|b| b.is_ascii_whitespace() || *b == b'/')
+                            .unwrap_or(v.len());
+                        &v[..end]
+                    }
+                    None => return None,
+                };
+                return Some(value);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The host of an absolute `http(s)` address, lower case, without `www.` and port.
+fn host_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .get(..8)
+        .filter(|p| p.eq_ignore_ascii_case("https://"))
+        .map(|_| &url[8..])
+        .or_else(|| {
+            url.get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("http://"))
+                .map(|_| &url[7..])
+        })?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let valid = !host.is_empty()
+        && host.contains('.')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    valid.then(|| host.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Format;
+
+    fn page(body: &str) -> Page {
+        let mut p = Page::empty("a.html", Format::Html, "UTF-8");
+        p.body = body.to_string();
+        p
+    }
+
+    #[test]
+    fn line_keys_ignore_case_spacing_and_numbers() {
+        assert_eq!(line_key("Page 3 of 12"), line_key("page  7 OF 120 "));
+        assert_eq!(line_key("© 2019 The Daily"), line_key("© 2024 The Daily"));
+        assert_ne!(line_key("Sign up today"), line_key("Sign up now"));
+        assert_eq!(line_key("   "), None);
+    }
+
+    #[test]
+    fn a_line_on_a_quarter_of_a_sites_pages_is_template() {
+        let footer = line_key("Follow the Harbour Gazette on every network.").unwrap();
+        let mut samples: Vec<Vec<u64>> = (0..16u64).map(|i| vec![i + 1000]).collect();
+        for s in samples.iter_mut().take(4) {
+            s.push(footer);
+        }
+        assert_eq!(learn(&samples).lines, vec![footer]);
+        // On three pages of sixteen it is not.
+        samples[3].pop();
+        assert!(learn(&samples).is_empty());
+    }
+
+    #[test]
+    fn a_site_of_one_page_has_no_template() {
+        let k = line_key("Subscribe to our newsletter").unwrap();
+        assert!(learn(&[vec![k]]).is_empty());
+        assert!(learn(&[vec![k], vec![k + 1]]).is_empty());
+        assert_eq!(learn(&[vec![k], vec![k]]).lines, vec![k]);
+    }
+
+    #[test]
+    fn applying_cuts_template_lines_but_never_most_of_a_page() {
+        let t = Template {
+            lines: vec![line_key("Read our community guidelines.").unwrap()],
+        };
+        let mut p = page(
+            "The council voted on Tuesday to rebuild the harbour wall.\n\n\
+             Read our community guidelines.\n\nWork starts in spring.",
+        );
+        assert_eq!(apply(&t, &mut p), 1);
+        assert_eq!(
+            p.body,
+            "The council voted on Tuesday to rebuild the harbour wall.\n\nWork starts in spring."
+        );
+        let mut short = page("Read our community guidelines.\n\nThanks.");
+        assert_eq!(apply(&t, &mut short), 0);
+        assert!(short.body.starts_with("Read our"));
+    }
+
+    #[test]
+    fn the_site_is_the_pages_own_host_else_its_folder() {
+        let html = br#"<html><head><meta charset=utf-8>
+            <link href="https://WWW.Example.com:443/a/story?x=1" rel="alternate canonical">
+            </head><body>text</body></html>"#;
+        assert_eq!(site_key("news/a.html", html), "//example.com");
+        let og = b"<html><head><meta content='http://blog.example.org/p/1' property=og:url>";
+        assert_eq!(site_key("a.html", og), "//blog.example.org");
+        let saved =
+            b"<!DOCTYPE html>\n<!-- saved from url=(0030)https://news.example.net/x -->\n<html>";
+        assert_eq!(site_key("a.html", saved), "//news.example.net");
+        // A relative or missing address: the folder.
+        let rel = br#"<link rel=canonical href="/a/story"><body>"#;
+        assert_eq!(site_key("news/2019/a.html", rel), "/news/2019");
+        assert_eq!(site_key("a.txt", b"plain text"), "/");
+        // An address after the body starts is the article's, not the page's.
+        let late = br#"<body><link rel=canonical href="https://other.example.com/">"#;
+        assert_eq!(site_key("a.html", late), "/");
+    }
+}
