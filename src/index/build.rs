@@ -936,10 +936,8 @@ const TEMPLATE_DRIFT: f64 = 0.2;
 /// One site of a run: its pages (indexes into the walk) and the template they are cut with.
 struct Site {
     key: String,
-    members: Vec<usize>,
     /// The pages the template is learned from: the members with the smallest path hashes.
     sample: Vec<usize>,
-    fingerprint: String,
     template: Template,
     /// The template differs from the one the site's unchanged pages were extracted with.
     stale: bool,
@@ -1000,6 +998,39 @@ fn run_jobs(
         .collect()
 }
 
+/// A site's sample (its members with the smallest path hashes, at most
+/// [`template::SAMPLE_PAGES`]) and a hash of the sample's paths and contents.
+fn sample_of(
+    members: &[usize],
+    found: &[Found],
+    hash: impl Fn(usize) -> String,
+) -> (Vec<usize>, String) {
+    let mut order: Vec<(u64, usize)> = members
+        .iter()
+        .map(|&i| (xxhash_rust::xxh3::xxh3_64(found[i].rel.as_bytes()), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| found[a.1].rel.cmp(&found[b.1].rel))
+    });
+    let sample: Vec<usize> = order
+        .iter()
+        .take(template::SAMPLE_PAGES)
+        .map(|&(_, i)| i)
+        .collect();
+    let mut print = Vec::new();
+    for &i in &sample {
+        print.extend_from_slice(found[i].rel.as_bytes());
+        print.push(0);
+        print.extend_from_slice(hash(i).as_bytes());
+        print.push(0);
+    }
+    (
+        sample,
+        format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&print)),
+    )
+}
+
 /// What extraction made of every file, the sites' templates, and how many unchanged pages
 /// were extracted again for a changed template.
 type Extraction = (Vec<(String, Outcome)>, BTreeMap<String, SiteTemplate>, u64);
@@ -1046,28 +1077,9 @@ fn extract_by_site(
     let mut sites: Vec<Site> = Vec::with_capacity(by_key.len());
     let mut site_of = vec![usize::MAX; n];
     for (key, members) in by_key {
-        let mut order: Vec<(u64, usize)> = members
-            .iter()
-            .map(|&i| (xxhash_rust::xxh3::xxh3_64(found[i].rel.as_bytes()), i))
-            .collect();
-        order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| found[a.1].rel.cmp(&found[b.1].rel))
+        let (sample, fingerprint) = sample_of(&members, found, |i| {
+            entry_of(i, &outcomes).map(|e| e.hash).unwrap_or_default()
         });
-        let sample: Vec<usize> = order
-            .iter()
-            .take(template::SAMPLE_PAGES)
-            .map(|&(_, i)| i)
-            .collect();
-        let mut print = Vec::new();
-        for &i in &sample {
-            let hash = entry_of(i, &outcomes).map(|e| e.hash).unwrap_or_default();
-            print.extend_from_slice(found[i].rel.as_bytes());
-            print.push(0);
-            print.extend_from_slice(hash.as_bytes());
-            print.push(0);
-        }
-        let fingerprint = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&print));
         let old = old_templates.get(&key);
         let (template, stale, learn) = if members.len() < template::MIN_PAGES {
             (
@@ -1085,9 +1097,7 @@ fn extract_by_site(
         }
         sites.push(Site {
             key,
-            members,
             sample,
-            fingerprint,
             template,
             stale,
             learn,
@@ -1215,15 +1225,41 @@ fn extract_by_site(
         .iter()
         .filter(|o| matches!(o, Some(Outcome::Retemplated(_))))
         .count() as u64;
-    let templates = sites
+    // What the table records is the sample the next run will draw, from the pages indexed now
+    // (a sampled file that proved not to be a page is no longer one of the site's pages).
+    let mut indexed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if let Some(
+            Outcome::Added(e)
+            | Outcome::Updated(e)
+            | Outcome::Unchanged(e)
+            | Outcome::Retemplated(e),
+        ) = &outcomes[i]
+        {
+            indexed.entry(e.site_key(&f.rel)).or_default().push(i);
+        }
+    }
+    let mut learned: BTreeMap<String, Template> =
+        sites.into_iter().map(|s| (s.key, s.template)).collect();
+    let templates = indexed
         .into_iter()
-        .filter(|s| s.members.len() >= template::MIN_PAGES)
-        .map(|s| {
+        .filter(|(_, members)| members.len() >= template::MIN_PAGES)
+        .map(|(key, members)| {
+            let (_, fingerprint) = sample_of(&members, found, |i| match &outcomes[i] {
+                Some(
+                    Outcome::Added(e)
+                    | Outcome::Updated(e)
+                    | Outcome::Unchanged(e)
+                    | Outcome::Retemplated(e),
+                ) => e.hash.clone(),
+                _ => String::new(),
+            });
+            let template = learned.remove(&key).unwrap_or_default();
             (
-                s.key,
+                key,
                 SiteTemplate {
-                    sample: s.fingerprint,
-                    template: s.template,
+                    sample: fingerprint,
+                    template,
                 },
             )
         })

@@ -63,14 +63,29 @@ impl Template {
 }
 
 /// The key of one body line: its words lower-cased and single-spaced, every run of digits read
-/// as one digit (so `Page 3 of 12` and `© 2019` recur), hashed. `None` for a blank line.
+/// as one digit (so `Page 3 of 12` and `© 2019` recur), hashed. `None` for a blank line and a
+/// program listing's line.
 pub fn line_key(line: &str) -> Option<u64> {
     line_key_in(line, &mut Vec::new())
+}
+
+/// Whether a line is one of a program listing's: source code recurs by its nature (braces,
+/// `fn main() {`, attributes, argument lines), and a listing missing a line is wrong, so such
+/// a line is never template.
+fn is_listing_line(line: &str) -> bool {
+    let t = line.trim();
+    t.ends_with(['{', '}', '[', ']', '(', ';', ','])
+        || t.starts_with("#[")
+        || t.starts_with("#![")
+        || t.starts_with("//")
 }
 
 /// [`line_key`] with a buffer the caller keeps across lines (a page has hundreds).
 fn line_key_in(line: &str, norm: &mut Vec<u8>) -> Option<u64> {
     norm.clear();
+    if is_listing_line(line) {
+        return None;
+    }
     let mut gap = false;
     let mut digits = false;
     let mut push = |norm: &mut Vec<u8>, c: char| {
@@ -358,6 +373,9 @@ mod tests {
         assert_eq!(line_key("© 2019 The Daily"), line_key("© 2024 The Daily"));
         assert_ne!(line_key("Sign up today"), line_key("Sign up now"));
         assert_eq!(line_key("   "), None);
+        assert_eq!(line_key("fn main() {"), None);
+        assert_eq!(line_key("    k: __mmask8,"), None);
+        assert_eq!(line_key("#![allow(unused)]"), None);
     }
 
     #[test]
