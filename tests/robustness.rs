@@ -18,6 +18,28 @@ proptest! {
     }
 
     #[test]
+    fn site_keys_and_templates_never_panic(
+        head in proptest::collection::vec(prop_oneof![
+            Just(b"<link rel=canonical href=".to_vec()),
+            Just(b"<meta property='og:url' content=\"".to_vec()),
+            Just(b"https://".to_vec()),
+            Just(b"<!-- saved from url=(".to_vec()),
+            Just(b"<body>".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ], 0..12),
+        body in "[a-zA-Z0-9 \n\u{e9}\u{130}]{0,200}",
+    ) {
+        let bytes: Vec<u8> = head.concat();
+        let _ = thresh::ingest::template::site_key("a/b.html", &bytes);
+        let mut page = extract("x.txt", b"Some text here.", &IngestConfig::default()).unwrap();
+        page.body = body.clone();
+        let keys = thresh::ingest::template::page_keys(&page);
+        let t = thresh::ingest::template::learn(&[keys.clone(), keys]);
+        thresh::ingest::template::apply(&t, &mut page);
+        prop_assert!(page.body.len() <= body.len());
+    }
+
+    #[test]
     fn extract_never_panics_on_markup_soup(parts in proptest::collection::vec(
         prop_oneof![
             Just("<div class=\"comment\">".to_string()), Just("</div>".to_string()), Just("<p>".to_string()),
