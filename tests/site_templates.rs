@@ -144,6 +144,29 @@ fn without_an_address_a_page_belongs_to_its_folders_site() {
         pages_found(d, "\"independent local journalism\""),
         ["regatta.html"]
     );
+    // `extract --index` finds a page's folder site from its path inside the corpus.
+    let cut = body(
+        d,
+        &[
+            "extract",
+            "--json",
+            "--index",
+            "index",
+            "corpus/blog/ferry.html",
+        ],
+    );
+    assert!(!cut.contains("independent local journalism"), "{cut}");
+    let whole = body(
+        d,
+        &[
+            "extract",
+            "--json",
+            "--index",
+            "index",
+            "corpus/regatta.html",
+        ],
+    );
+    assert!(whole.contains("independent local journalism"));
     // Removing two of the blog's pages leaves a site of one page: nothing is cut from it.
     for subject in &SUBJECTS[1..3] {
         fs::remove_file(blog.join(format!("{subject}.html"))).unwrap();

@@ -68,8 +68,15 @@ impl SiteTemplates {
         let key = match template::own_host(bytes) {
             Some(host) => template::host_key(&host),
             None => {
-                let abs = std::fs::canonicalize(path).ok()?;
-                template::folder_key(&keys::encode(abs.strip_prefix(&self.corpus).ok()?))
+                // The path as named first (a corpus of links to pages kept elsewhere), then
+                // with links resolved (a corpus reached through a link).
+                let named = std::path::absolute(path).ok();
+                let resolved = std::fs::canonicalize(path).ok();
+                let rel = [named, resolved]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|abs| abs.strip_prefix(&self.corpus).ok().map(keys::encode))?;
+                template::folder_key(&rel)
             }
         };
         Some(&self.table.get(&key)?.template).filter(|t| !t.is_empty())
