@@ -30,7 +30,8 @@ proptest! {
         body in "[a-zA-Z0-9 \n\u{e9}\u{130}]{0,200}",
     ) {
         let bytes: Vec<u8> = head.concat();
-        let _ = thresh::ingest::template::site_key("a/b.html", &bytes);
+        let host = thresh::ingest::template::own_host(&bytes);
+        let _ = thresh::ingest::template::site_key(host.as_deref(), "a/b.html");
         let mut page = extract("x.txt", b"Some text here.", &IngestConfig::default()).unwrap();
         page.body = body.clone();
         let keys = thresh::ingest::template::page_keys(&page);

@@ -225,6 +225,28 @@ enum Outcome {
     Failed(String),
 }
 
+impl Outcome {
+    /// The record of a file whose documents the index holds after the run.
+    fn indexed(&self) -> Option<&Entry> {
+        match self {
+            Outcome::Added(e)
+            | Outcome::Updated(e)
+            | Outcome::Unchanged(e)
+            | Outcome::Retemplated(e) => Some(e),
+            Outcome::Skipped(..) | Outcome::Failed(_) => None,
+        }
+    }
+}
+
+/// The record of one of a site's pages while a run plans its templates: a changed page not yet
+/// extracted, or an unchanged indexed one.
+fn member_entry<'a>(outcome: &'a Option<Outcome>, changed: &'a Option<Entry>) -> Option<&'a Entry> {
+    match (outcome, changed) {
+        (None, Some(e)) | (Some(Outcome::Unchanged(e)), _) => Some(e),
+        _ => None,
+    }
+}
+
 /// Builds or updates the index at `config.index_dir` from `config.corpus`.
 ///
 /// Blocks until the run is committed. One bad file never stops the run: it is reported in the
@@ -814,14 +836,22 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
             return Survey::Done(unchanged_or_skipped(o.clone()));
         }
     }
-    let cap = config.ingest.max_file_bytes;
+    // A file the index may hold unchanged is hashed whole; a new one (or any, when everything
+    // is extracted again) only has its head read for its address, and is hashed when it is
+    // extracted.
+    let compare = old.filter(|_| !reextract);
+    let cap = match compare {
+        Some(_) => config.ingest.max_file_bytes,
+        None => template::ADDRESS_SCAN_BYTES,
+    };
     let bytes = match super::read_capped(&f.abs, cap, meta.map(|m| m.len())) {
         Ok(b) => b,
         Err(e) => return Survey::Done(Outcome::Failed(super::io_reason(&e))),
     };
-    let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes));
-    if let Some(o) = old {
-        if !reextract && o.hash == hash {
+    let mut hash = String::new();
+    if let Some(o) = compare {
+        hash = content_hash(&bytes);
+        if o.hash == hash {
             return Survey::Done(unchanged_or_skipped(Entry {
                 size,
                 mtime_ns,
@@ -830,6 +860,11 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
         }
     }
     Survey::Changed(entry(hash, Status::Indexed, template::own_host(&bytes)))
+}
+
+/// The hash that tells an edited file from an untouched one (see [`Entry::hash`]).
+fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 /// A file read and extracted.
@@ -841,8 +876,9 @@ enum Extracted {
     Fail(String),
 }
 
-/// Reads and extracts one file of `size` bytes.
-fn extract_file(f: &Found, size: u64, run: &Run<'_>) -> Extracted {
+/// Reads and extracts one file, hashing it when its record has no hash yet.
+fn extract_file(f: &Found, entry: &mut Entry, run: &Run<'_>) -> Extracted {
+    let size = entry.size;
     // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
     // or more while they are parsed: their bytes in flight are bounded. Room is taken before
     // the read, so a worker waiting for it holds none of the page.
@@ -854,6 +890,9 @@ fn extract_file(f: &Found, size: u64, run: &Run<'_>) -> Extracted {
         Ok(b) => b,
         Err(e) => return Extracted::Fail(super::io_reason(&e)),
     };
+    if entry.hash.is_empty() {
+        entry.hash = content_hash(&bytes);
+    }
     let extracted = ingest::extract(&f.rel, &bytes, &run.config.ingest);
     drop((room, bytes));
     match extracted {
@@ -978,7 +1017,8 @@ fn run_jobs(
             let f = &found[i];
             let template = sites.get(site_of[i]).map_or(&none, |s| &s.template);
             let o = crate::panics::catch(|| {
-                let x = extracted.unwrap_or_else(|| extract_file(f, entry.size, run));
+                let mut entry = entry;
+                let x = extracted.unwrap_or_else(|| extract_file(f, &mut entry, run));
                 index_page(
                     f,
                     old_files.get(&f.rel),
@@ -1000,10 +1040,10 @@ fn run_jobs(
 
 /// A site's sample (its members with the smallest path hashes, at most
 /// [`template::SAMPLE_PAGES`]) and a hash of the sample's paths and contents.
-fn sample_of(
+fn sample_of<'a>(
     members: &[usize],
     found: &[Found],
-    hash: impl Fn(usize) -> String,
+    hash: impl Fn(usize) -> &'a str,
 ) -> (Vec<usize>, String) {
     let mut order: Vec<(u64, usize)> = members
         .iter()
@@ -1062,15 +1102,9 @@ fn extract_by_site(
             }
         }
     }
-    let entry_of = |i: usize, outcomes: &[Option<Outcome>]| -> Option<Entry> {
-        match (&outcomes[i], &changed[i]) {
-            (None, Some(e)) | (Some(Outcome::Unchanged(e)), _) => Some(e.clone()),
-            _ => None,
-        }
-    };
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in found.iter().enumerate() {
-        if let Some(e) = entry_of(i, &outcomes) {
+        if let Some(e) = member_entry(&outcomes[i], &changed[i]) {
             by_key.entry(e.site_key(&f.rel)).or_default().push(i);
         }
     }
@@ -1078,7 +1112,7 @@ fn extract_by_site(
     let mut site_of = vec![usize::MAX; n];
     for (key, members) in by_key {
         let (sample, fingerprint) = sample_of(&members, found, |i| {
-            entry_of(i, &outcomes).map(|e| e.hash).unwrap_or_default()
+            member_entry(&outcomes[i], &changed[i]).map_or("", |e| e.hash.as_str())
         });
         let old = old_templates.get(&key);
         let (template, stale, learn) = if members.len() < template::MIN_PAGES {
@@ -1127,14 +1161,14 @@ fn extract_by_site(
         let jobs: Vec<(usize, usize, Entry)> = batch
             .iter()
             .flat_map(|&s| sites[s].sample.iter().map(move |&i| (s, i)))
-            .filter_map(|(s, i)| entry_of(i, &outcomes).map(|e| (s, i, e)))
+            .filter_map(|(s, i)| member_entry(&outcomes[i], &changed[i]).map(|e| (s, i, e.clone())))
             .collect();
         let index_pending = std::mem::take(&mut pending);
         let (extracted, indexed) = rayon::join(
             || {
                 jobs.into_par_iter()
-                    .map(|(s, i, e)| {
-                        let x = crate::panics::catch(|| extract_file(&found[i], e.size, run))
+                    .map(|(s, i, mut e)| {
+                        let x = crate::panics::catch(|| extract_file(&found[i], &mut e, run))
                             .unwrap_or_else(|m| Extracted::Fail(format!("internal error: {m}")));
                         (s, i, e, x)
                     })
@@ -1197,25 +1231,25 @@ fn extract_by_site(
         queued[j.i] = true;
     }
     for i in 0..n {
-        match (&outcomes[i], &changed[i]) {
-            (None, Some(e)) if !queued[i] => rest.push(Job {
-                i,
-                entry: e.clone(),
-                retemplated: false,
-                extracted: None,
-            }),
-            (Some(Outcome::Unchanged(e)), _)
-                if !queued[i] && site_of[i] != usize::MAX && sites[site_of[i]].stale =>
-            {
-                rest.push(Job {
-                    i,
-                    entry: e.clone(),
-                    retemplated: true,
-                    extracted: None,
-                })
-            }
-            _ => {}
+        if queued[i] {
+            continue;
         }
+        let (entry, retemplated) = match &outcomes[i] {
+            None => match changed[i].take() {
+                Some(e) => (e, false),
+                None => continue,
+            },
+            Some(Outcome::Unchanged(e)) if site_of[i] != usize::MAX && sites[site_of[i]].stale => {
+                (e.clone(), true)
+            }
+            _ => continue,
+        };
+        rest.push(Job {
+            i,
+            entry,
+            retemplated,
+            extracted: None,
+        });
     }
     for (i, o) in run_jobs(rest, found, &sites, &site_of, old_files, run, progress) {
         outcomes[i] = Some(o);
@@ -1229,13 +1263,7 @@ fn extract_by_site(
     // (a sampled file that proved not to be a page is no longer one of the site's pages).
     let mut indexed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, f) in found.iter().enumerate() {
-        if let Some(
-            Outcome::Added(e)
-            | Outcome::Updated(e)
-            | Outcome::Unchanged(e)
-            | Outcome::Retemplated(e),
-        ) = &outcomes[i]
-        {
+        if let Some(e) = outcomes[i].as_ref().and_then(Outcome::indexed) {
             indexed.entry(e.site_key(&f.rel)).or_default().push(i);
         }
     }
@@ -1245,14 +1273,11 @@ fn extract_by_site(
         .into_iter()
         .filter(|(_, members)| members.len() >= template::MIN_PAGES)
         .map(|(key, members)| {
-            let (_, fingerprint) = sample_of(&members, found, |i| match &outcomes[i] {
-                Some(
-                    Outcome::Added(e)
-                    | Outcome::Updated(e)
-                    | Outcome::Unchanged(e)
-                    | Outcome::Retemplated(e),
-                ) => e.hash.clone(),
-                _ => String::new(),
+            let (_, fingerprint) = sample_of(&members, found, |i| {
+                outcomes[i]
+                    .as_ref()
+                    .and_then(Outcome::indexed)
+                    .map_or("", |e| e.hash.as_str())
             });
             let template = learned.remove(&key).unwrap_or_default();
             (

@@ -58,10 +58,7 @@ pub struct Entry {
 impl Entry {
     /// The key of the file's site for templates (see [`template::site_key`]).
     pub fn site_key(&self, rel: &str) -> String {
-        match &self.host {
-            Some(h) => template::host_key(h),
-            None => template::folder_key(rel),
-        }
+        template::site_key(self.host.as_deref(), rel)
     }
 }
 

@@ -65,20 +65,21 @@ impl SiteTemplates {
         bytes: &[u8],
     ) -> Option<&crate::ingest::template::Template> {
         use crate::ingest::template;
-        let key = match template::own_host(bytes) {
-            Some(host) => template::host_key(&host),
+        let host = template::own_host(bytes);
+        let rel = match host {
+            Some(_) => String::new(),
             None => {
                 // The path as named first (a corpus of links to pages kept elsewhere), then
                 // with links resolved (a corpus reached through a link).
                 let named = std::path::absolute(path).ok();
                 let resolved = std::fs::canonicalize(path).ok();
-                let rel = [named, resolved]
+                [named, resolved]
                     .into_iter()
                     .flatten()
-                    .find_map(|abs| abs.strip_prefix(&self.corpus).ok().map(keys::encode))?;
-                template::folder_key(&rel)
+                    .find_map(|abs| abs.strip_prefix(&self.corpus).ok().map(keys::encode))?
             }
         };
+        let key = template::site_key(host.as_deref(), &rel);
         Some(&self.table.get(&key)?.template).filter(|t| !t.is_empty())
     }
 }

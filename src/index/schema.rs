@@ -139,15 +139,6 @@ pub fn key_of(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next()?;
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
 fn to_datetime(s: &Stamp) -> DateTime {
     let date = s.date();
     let time = s.time().unwrap_or(chrono::NaiveTime::MIN);
@@ -197,7 +188,7 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
         }
         if let Some(u) = &page.url {
             doc.add_text(f.url, u);
-            if let Some(h) = host_of(u) {
+            if let Some(h) = crate::ingest::meta::host_of(u) {
                 doc.add_text(f.site_key, h.trim_start_matches("www."));
                 doc.add_text(f.site_key, h);
             }
@@ -250,18 +241,4 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
         docs.push(doc);
     }
     docs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_of_urls() {
-        assert_eq!(
-            host_of("https://www.Example.com:8080/a?b").as_deref(),
-            Some("www.example.com")
-        );
-        assert_eq!(host_of("not a url"), None);
-    }
 }

@@ -458,7 +458,7 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
 }
 
 /// Whether a byte ends a tag name, as the tokenizer reads one: a space, `/` or `>`.
-fn ends_tag_name(c: u8) -> bool {
+pub(super) fn ends_tag_name(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>')
 }
 
@@ -773,7 +773,7 @@ fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 /// is part of an attribute name or an unquoted value, and the tag still ends at its own `>`.
 /// Treating every quote as opening a value would pair the quotes of the rest of the page wrongly
 /// and lose text the parser shows.
-fn tag_end(b: &[u8], from: usize) -> usize {
+pub(super) fn tag_end(b: &[u8], from: usize) -> usize {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         TagName,

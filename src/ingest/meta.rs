@@ -365,6 +365,15 @@ pub fn saved_from_note(comment: &str) -> Option<String> {
     url.starts_with("http").then(|| url.to_string())
 }
 
+/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
 /// An author value that names a person (not a URL or a profile link).
 fn is_person_name(v: &str) -> bool {
     !v.starts_with("http")
@@ -494,6 +503,15 @@ pub fn apply(meta: HtmlMeta, page: &mut Page) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            host_of("https://www.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(host_of("not a url"), None);
+    }
 
     #[test]
     fn title_suffix_is_the_site() {

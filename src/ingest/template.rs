@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::page::Page;
+use super::{dom, meta, quick};
 
 /// Pages of a site a template is learned from: enough that a line on a quarter of them is
 /// not chance, few enough that learning costs little beside indexing the site.
@@ -30,7 +31,10 @@ const MIN_SHARE_DIVISOR: usize = 4;
 
 /// Bytes of a file searched for the page's own address: the head of nearly every saved page
 /// fits, and a page whose head is longer falls back to its folder.
-const ADDRESS_SCAN_BYTES: usize = 64 * 1024;
+pub const ADDRESS_SCAN_BYTES: usize = 64 * 1024;
+
+/// Bytes at the top of a file where a browser writes its saved-from note.
+const SAVED_FROM_SCAN_BYTES: usize = 1024;
 
 /// A site's template: the keys of its recurring lines (see [`line_key`]), sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,18 +174,16 @@ pub fn apply(template: &Template, page: &mut Page) -> usize {
         return 0;
     }
     let mut norm = Vec::new();
+    let mut cut = 0;
     let cut_lines: Vec<bool> = page
         .body
         .lines()
-        .map(|l| line_key_in(l, &mut norm).is_some_and(|k| template.holds(k)))
+        .map(|l| {
+            let is_template = line_key_in(l, &mut norm).is_some_and(|k| template.holds(k));
+            cut += if is_template { l.len() } else { 0 };
+            is_template
+        })
         .collect();
-    let cut: usize = page
-        .body
-        .lines()
-        .zip(&cut_lines)
-        .filter(|(_, c)| **c)
-        .map(|(l, _)| l.len())
-        .sum();
     if cut == 0 || cut * 2 > page.body.trim().len() {
         return 0;
     }
@@ -209,147 +211,67 @@ pub fn apply(template: &Template, page: &mut Page) -> usize {
     removed
 }
 
-/// The site a file belongs to for templates: `//host` of the address the page names for itself
-/// in its first [`ADDRESS_SCAN_BYTES`], else `/folder` (the folder of `rel`, a `/`-separated
-/// path inside the corpus).
-pub fn site_key(rel: &str, bytes: &[u8]) -> String {
-    match own_host(bytes) {
-        Some(host) => host_key(&host),
-        None => folder_key(rel),
+/// The site a file belongs to for templates: `//host` when the page names its own address
+/// ([`own_host`]), else `/folder` (the folder of `rel`, a `/`-separated path inside the corpus).
+pub fn site_key(host: Option<&str>, rel: &str) -> String {
+    match host {
+        Some(host) => format!("//{host}"),
+        None => format!("/{}", rel.rsplit_once('/').map_or("", |(f, _)| f)),
     }
 }
 
-/// The site key of a host.
-pub fn host_key(host: &str) -> String {
-    format!("//{host}")
-}
-
-/// The site key of a file's folder.
-pub fn folder_key(rel: &str) -> String {
-    let folder = rel.rsplit_once('/').map_or("", |(f, _)| f);
-    format!("/{folder}")
-}
-
-/// The host of the page's own address: the saved-from note, a canonical link or `og:url`, read
-/// from the raw bytes (an address is ASCII in every charset a page is saved in but UTF-16,
-/// whose pages fall back to their folder). Lower case, without `www.`.
+/// The host of the page's own address, from its first [`ADDRESS_SCAN_BYTES`]: the saved-from
+/// note, a canonical link or `og:url` before `<body>`, lower case and without `www.`. Read from
+/// the raw bytes, before the page is decoded (an address is ASCII in every charset a page is
+/// saved in but UTF-16, whose pages fall back to their folder).
 pub fn own_host(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(ADDRESS_SCAN_BYTES)];
-    if let Some(url) = saved_from(head) {
-        return host_of(&url);
+    let top = String::from_utf8_lossy(&head[..head.len().min(SAVED_FROM_SCAN_BYTES)]);
+    if let Some(url) = meta::saved_from_note(&top) {
+        return site_host(&url);
     }
     let mut at = 0;
     while let Some(p) = memchr::memchr(b'<', &head[at..]) {
-        let start = at + p + 1;
-        let end = memchr::memchr(b'>', &head[start..]).map_or(head.len(), |e| start + e);
-        let tag = &head[start..end];
-        at = end.min(head.len());
-        if tag.len() < 4 {
-            continue;
-        }
-        let name_end = tag
+        let open = at + p;
+        let name_end = head[open + 1..]
             .iter()
-            .position(|b| b.is_ascii_whitespace() || *b == b'/')
-            .unwrap_or(tag.len());
-        let name = &tag[..name_end];
+            .position(|&c| dom::ends_tag_name(c))
+            .map_or(head.len(), |e| open + 1 + e);
+        let close = dom::tag_end(head, name_end).min(head.len());
+        at = (close + 1).min(head.len());
+        let name = &head[open + 1..name_end];
+        let value = |tag: &str, attr: &str| quick::attribute(tag, attr);
         let address = if name.eq_ignore_ascii_case(b"link") {
-            attr(tag, b"rel")
+            let tag = String::from_utf8_lossy(&head[open..at]);
+            value(&tag, "rel")
                 .filter(|r| {
-                    r.split(|b| b.is_ascii_whitespace())
-                        .any(|w| w.eq_ignore_ascii_case(b"canonical"))
+                    r.split_ascii_whitespace()
+                        .any(|w| w.eq_ignore_ascii_case("canonical"))
                 })
-                .and_then(|_| attr(tag, b"href"))
+                .and_then(|_| value(&tag, "href"))
         } else if name.eq_ignore_ascii_case(b"meta") {
-            attr(tag, b"property")
-                .or_else(|| attr(tag, b"name"))
-                .filter(|p| p.eq_ignore_ascii_case(b"og:url"))
-                .and_then(|_| attr(tag, b"content"))
+            let tag = String::from_utf8_lossy(&head[open..at]);
+            value(&tag, "property")
+                .or_else(|| value(&tag, "name"))
+                .filter(|p| p.eq_ignore_ascii_case("og:url"))
+                .and_then(|_| value(&tag, "content"))
         } else if name.eq_ignore_ascii_case(b"body") {
             break;
         } else {
             None
         };
-        if let Some(host) = address.and_then(|a| host_of(&String::from_utf8_lossy(a))) {
+        if let Some(host) = address.and_then(|a| site_host(&a)) {
             return Some(host);
         }
     }
     None
 }
 
-/// `saved from url=(0042)https://…` near the top of a saved page (HTML comment or text line).
-fn saved_from(head: &[u8]) -> Option<String> {
-    let top = &head[..head.len().min(1024)];
-    let p = memchr::memmem::find(top, b"saved from url=")?;
-    let rest = &top[p + "saved from url=".len()..];
-    let rest = match rest.iter().position(|&b| b == b')') {
-        Some(close) if rest.first() == Some(&b'(') => &rest[close + 1..],
-        _ => rest,
-    };
-    let end = rest
-        .iter()
-        .position(u8::is_ascii_whitespace)
-        .unwrap_or(rest.len());
-    let url = &rest[..end];
-    let url = url.strip_suffix(b"-->").unwrap_or(url);
-    Some(String::from_utf8_lossy(url).into_owned())
-}
-
-/// The value of one attribute of a tag's bytes (quoted or not), by a case-blind name.
-fn attr<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
-    let mut i = 0;
-    while i + name.len() < tag.len() {
-        let before_ok = i > 0 && tag[i - 1].is_ascii_whitespace();
-        if before_ok && tag[i..i + name.len()].eq_ignore_ascii_case(name) {
-            let mut j = i + name.len();
-            while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
-                j += 1;
-            }
-            if tag.get(j) == Some(&b'=') {
-                j += 1;
-                while tag.get(j).is_some_and(u8::is_ascii_whitespace) {
-                    j += 1;
-                }
-                let value = match tag.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let v = &tag[j + 1..];
-                        &v[..memchr::memchr(q, v).unwrap_or(v.len())]
-                    }
-                    Some(_) => {
-                        let v = &tag[j..];
-                        let end = v
-                            .iter()
-                            .position(|b| b.is_ascii_whitespace() || *b == b'/')
-                            .unwrap_or(v.len());
-                        &v[..end]
-                    }
-                    None => return None,
-                };
-                return Some(value);
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The host of an absolute `http(s)` address, lower case, without `www.` and port.
-fn host_of(url: &str) -> Option<String> {
-    let url = url.trim();
-    let rest = url
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("https://"))
-        .map(|_| &url[8..])
-        .or_else(|| {
-            url.get(..7)
-                .filter(|p| p.eq_ignore_ascii_case("http://"))
-                .map(|_| &url[7..])
-        })?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?.split(':').next()?;
-    let host = host.to_ascii_lowercase();
+/// The host of an address as a site: lower case, no `www.`, a dotted DNS name.
+fn site_host(url: &str) -> Option<String> {
+    let host = meta::host_of(url.trim())?;
     let host = host.strip_prefix("www.").unwrap_or(&host);
-    let valid = !host.is_empty()
-        && host.contains('.')
+    let valid = host.contains('.')
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
@@ -420,21 +342,22 @@ mod tests {
 
     #[test]
     fn the_site_is_the_pages_own_host_else_its_folder() {
+        let key = |rel: &str, bytes: &[u8]| site_key(own_host(bytes).as_deref(), rel);
         let html = br#"<html><head><meta charset=utf-8>
             <link href="https://WWW.Example.com:443/a/story?x=1" rel="alternate canonical">
             </head><body>text</body></html>"#;
-        assert_eq!(site_key("news/a.html", html), "//example.com");
+        assert_eq!(key("news/a.html", html), "//example.com");
         let og = b"<html><head><meta content='http://blog.example.org/p/1' property=og:url>";
-        assert_eq!(site_key("a.html", og), "//blog.example.org");
+        assert_eq!(key("a.html", og), "//blog.example.org");
         let saved =
             b"<!DOCTYPE html>\n<!-- saved from url=(0030)https://news.example.net/x -->\n<html>";
-        assert_eq!(site_key("a.html", saved), "//news.example.net");
+        assert_eq!(key("a.html", saved), "//news.example.net");
         // A relative or missing address: the folder.
         let rel = br#"<link rel=canonical href="/a/story"><body>"#;
-        assert_eq!(site_key("news/2019/a.html", rel), "/news/2019");
-        assert_eq!(site_key("a.txt", b"plain text"), "/");
+        assert_eq!(key("news/2019/a.html", rel), "/news/2019");
+        assert_eq!(key("a.txt", b"plain text"), "/");
         // An address after the body starts is the article's, not the page's.
         let late = br#"<body><link rel=canonical href="https://other.example.com/">"#;
-        assert_eq!(site_key("a.html", late), "/");
+        assert_eq!(key("a.html", late), "/");
     }
 }
