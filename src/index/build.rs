@@ -35,6 +35,14 @@ const BIG_PAGE_BYTES: usize = 1024 * 1024;
 /// peak at about a hundred megabytes whatever `jobs` is.
 const BIG_PAGES_IN_FLIGHT_BYTES: usize = 8 * 1024 * 1024;
 
+/// Small files the survey reads whole are kept for extraction, so that they are opened once:
+/// for a corpus of small pages, opening a file costs a good part of extracting it. This bounds
+/// the bytes kept over the run.
+const KEPT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The largest file the survey keeps for extraction (see [`KEPT_BYTES`]).
+const KEPT_FILE_BYTES: usize = 64 * 1024;
+
 /// How many waits for big-page room one worker may nest (see [`BigPages::enter`]).
 const BIG_PAGE_WAIT_NESTING: usize = 4;
 
@@ -132,6 +140,24 @@ struct Run<'a> {
     add_error: Mutex<Option<TantivyError>>,
     /// Room for big pages.
     big_pages: BigPages,
+    /// The bytes of files kept from the survey for extraction, against [`KEPT_BYTES`].
+    kept: std::sync::atomic::AtomicUsize,
+}
+
+impl Run<'_> {
+    /// Keeps a file read whole for its extraction, while the budget has room.
+    fn keep(&self, bytes: Vec<u8>) -> Option<Vec<u8>> {
+        use std::sync::atomic::Ordering;
+        if bytes.len() > KEPT_FILE_BYTES {
+            return None;
+        }
+        let before = self.kept.fetch_add(bytes.len(), Ordering::Relaxed);
+        if before + bytes.len() > KEPT_BYTES {
+            self.kept.fetch_sub(bytes.len(), Ordering::Relaxed);
+            return None;
+        }
+        Some(bytes)
+    }
 }
 
 /// The bytes of big pages being extracted, against [`BIG_PAGES_IN_FLIGHT_BYTES`].
@@ -309,6 +335,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         writer: &writer,
         add_error: Mutex::new(None),
         big_pages: BigPages::default(),
+        kept: Default::default(),
     };
     // First every file is measured (and a changed one hashed and its site read), then the
     // sites' templates are learned from samples, then the rest of the changed pages are
@@ -789,8 +816,9 @@ fn mtime_ns(m: &fs::Metadata) -> i128 {
 enum Survey {
     /// Nothing to extract: unchanged, skipped or failed.
     Done(Outcome),
-    /// Its bytes changed (or the extractor did): its record so far, to extract.
-    Changed(Entry),
+    /// Its bytes changed (or the extractor did): its record so far, to extract, and its bytes
+    /// when they were read whole and kept.
+    Changed(Entry, Option<Vec<u8>>),
 }
 
 /// Measures one file: unchanged by size and time, else read and hashed; a changed page's own
@@ -840,26 +868,53 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
     // is extracted again) only has its head read for its address, and is hashed when it is
     // extracted.
     let compare = old.filter(|_| !reextract);
-    let cap = match compare {
-        Some(_) => config.ingest.max_file_bytes,
-        None => template::ADDRESS_SCAN_BYTES,
+    let failed = |e: std::io::Error| Survey::Done(Outcome::Failed(super::io_reason(&e)));
+    let cap = config.ingest.max_file_bytes;
+    let Some(o) = compare else {
+        return match read_head(&f.abs, cap) {
+            Ok((head, host, whole)) => Survey::Changed(
+                entry(String::new(), Status::Indexed, host),
+                whole.then(|| run.keep(head)).flatten(),
+            ),
+            Err(e) => failed(e),
+        };
     };
-    let bytes = match super::read_capped(&f.abs, cap, meta.map(|m| m.len())) {
+    let bytes = match super::read_capped(&f.abs, cap, meta.as_ref().map(|m| m.len())) {
         Ok(b) => b,
-        Err(e) => return Survey::Done(Outcome::Failed(super::io_reason(&e))),
+        Err(e) => return failed(e),
     };
-    let mut hash = String::new();
-    if let Some(o) = compare {
-        hash = content_hash(&bytes);
-        if o.hash == hash {
-            return Survey::Done(unchanged_or_skipped(Entry {
-                size,
-                mtime_ns,
-                ..o.clone()
-            }));
-        }
+    let hash = content_hash(&bytes);
+    if o.hash == hash {
+        return Survey::Done(unchanged_or_skipped(Entry {
+            size,
+            mtime_ns,
+            ..o.clone()
+        }));
     }
-    Survey::Changed(entry(hash, Status::Indexed, template::own_host(&bytes)))
+    let host = template::own_host(&bytes);
+    Survey::Changed(entry(hash, Status::Indexed, host), run.keep(bytes))
+}
+
+/// Reads a new file's head for the page's own address ([`template::scan_own_host`]): its first
+/// [`template::ADDRESS_FIRST_BYTES`], and on to [`template::ADDRESS_SCAN_BYTES`] only when the
+/// head goes on, from one open. Returns what was read, the host, and whether that is the whole
+/// file (up to `cap`).
+fn read_head(path: &Path, cap: usize) -> std::io::Result<(Vec<u8>, Option<String>, bool)> {
+    use std::io::Read;
+    let (mut file, meta) = super::open_regular(path)?;
+    let len = meta.len().min(cap as u64);
+    let mut head = Vec::with_capacity(len.min(template::ADDRESS_FIRST_BYTES as u64) as usize + 1);
+    let first = template::ADDRESS_FIRST_BYTES.min(cap) as u64;
+    (&mut file).take(first).read_to_end(&mut head)?;
+    let whole = |head: &[u8]| head.len() as u64 >= len;
+    let (mut host, settled) = template::scan_own_host(&head);
+    if !settled && !whole(&head) {
+        let more = (template::ADDRESS_SCAN_BYTES.min(cap) as u64).saturating_sub(first);
+        file.take(more).read_to_end(&mut head)?;
+        host = template::own_host(&head);
+    }
+    let whole = whole(&head);
+    Ok((head, host, whole))
 }
 
 /// The hash that tells an edited file from an untouched one (see [`Entry::hash`]).
@@ -877,7 +932,7 @@ enum Extracted {
 }
 
 /// Reads and extracts one file, hashing it when its record has no hash yet.
-fn extract_file(f: &Found, entry: &mut Entry, run: &Run<'_>) -> Extracted {
+fn extract_file(f: &Found, entry: &mut Entry, kept: Option<Vec<u8>>, run: &Run<'_>) -> Extracted {
     let size = entry.size;
     // Pages of several megabytes (source listings, single-page books) cost a hundred megabytes
     // or more while they are parsed: their bytes in flight are bounded. Room is taken before
@@ -886,7 +941,7 @@ fn extract_file(f: &Found, entry: &mut Entry, run: &Run<'_>) -> Extracted {
     let room = run
         .big_pages
         .enter(usize::try_from(size).unwrap_or(usize::MAX).min(cap));
-    let bytes = match super::read_capped(&f.abs, cap, Some(size)) {
+    let bytes = match kept.map_or_else(|| super::read_capped(&f.abs, cap, Some(size)), Ok) {
         Ok(b) => b,
         Err(e) => return Extracted::Fail(super::io_reason(&e)),
     };
@@ -962,10 +1017,6 @@ fn index_page(
     }
 }
 
-/// Pages of sites whose templates are learned together: bounds the pages held at once, and
-/// the last batch, which is indexed while nothing else is extracted.
-const LEARN_BATCH_PAGES: usize = 512;
-
 /// How far a re-learned template may drift from the one a site's pages were extracted with
 /// (the share of their lines not shared, [`Template::distance`]) and still be kept: a sample
 /// that shifts by a page or two moves a borderline line, which is not worth extracting a whole
@@ -983,59 +1034,80 @@ struct Site {
     learn: bool,
 }
 
+/// A site whose template is learned in this run, while pages stream through the pool.
+#[derive(Default)]
+struct Learning {
+    state: Mutex<Held>,
+    /// The template learned, and whether it differs from the one the site had.
+    learned: std::sync::OnceLock<(Template, bool)>,
+}
+
+/// What a learning site holds until its sample is extracted.
+#[derive(Default)]
+struct Held {
+    /// Sampled pages not yet extracted.
+    remaining: usize,
+    /// The line keys of the sampled pages extracted so far.
+    keys: Vec<Vec<u64>>,
+    /// Extracted pages waiting for the template.
+    jobs: Vec<Job>,
+}
+
+impl Learning {
+    fn lock(&self) -> MutexGuard<'_, Held> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// One page to index: its place in the walk, its record so far, whether only its site's
 /// template changed, and its extraction when learning already made it.
 struct Job {
     i: usize,
     entry: Entry,
     retemplated: bool,
+    /// Its bytes, when the survey kept them.
+    kept: Option<Vec<u8>>,
     extracted: Option<Extracted>,
 }
 
-/// Extracts (unless done) and indexes pages on the pool, each with its site's template.
-fn run_jobs(
-    jobs: Vec<Job>,
+/// Extracts (unless done) and indexes one page with `template`.
+fn run_job(
+    job: Job,
     found: &[Found],
-    sites: &[Site],
-    site_of: &[usize],
+    template: &Template,
     old_files: &BTreeMap<String, Entry>,
     run: &Run<'_>,
     progress: &dyn Progress,
-) -> Vec<(usize, Outcome)> {
-    let none = Template::default();
-    jobs.into_par_iter()
-        .map(|job| {
-            let Job {
-                i,
-                entry,
-                retemplated,
-                extracted,
-            } = job;
-            if run.config.stopped() {
-                return (i, Outcome::Failed("interrupted".into()));
-            }
-            let f = &found[i];
-            let template = sites.get(site_of[i]).map_or(&none, |s| &s.template);
-            let o = crate::panics::catch(|| {
-                let mut entry = entry;
-                let x = extracted.unwrap_or_else(|| extract_file(f, &mut entry, run));
-                index_page(
-                    f,
-                    old_files.get(&f.rel),
-                    entry,
-                    x,
-                    template,
-                    retemplated,
-                    run,
-                )
-            })
-            .unwrap_or_else(|m| Outcome::Failed(format!("internal error while indexing: {m}")));
-            if !retemplated {
-                progress.advance();
-            }
-            (i, o)
-        })
-        .collect()
+) -> (usize, Outcome) {
+    let Job {
+        i,
+        entry,
+        retemplated,
+        kept,
+        extracted,
+    } = job;
+    if run.config.stopped() {
+        return (i, Outcome::Failed("interrupted".into()));
+    }
+    let f = &found[i];
+    let o = crate::panics::catch(|| {
+        let mut entry = entry;
+        let x = extracted.unwrap_or_else(|| extract_file(f, &mut entry, kept, run));
+        index_page(
+            f,
+            old_files.get(&f.rel),
+            entry,
+            x,
+            template,
+            retemplated,
+            run,
+        )
+    })
+    .unwrap_or_else(|m| Outcome::Failed(format!("internal error while indexing: {m}")));
+    if !retemplated {
+        progress.advance();
+    }
+    (i, o)
 }
 
 /// A site's sample (its members with the smallest path hashes, at most
@@ -1090,15 +1162,18 @@ fn extract_by_site(
     let n = found.len();
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(n);
     let mut changed: Vec<Option<Entry>> = Vec::with_capacity(n);
+    let mut kept: Vec<Option<Vec<u8>>> = Vec::with_capacity(n);
     for s in surveyed {
         match s {
             Survey::Done(o) => {
                 outcomes.push(Some(o));
                 changed.push(None);
+                kept.push(None);
             }
-            Survey::Changed(e) => {
+            Survey::Changed(e, bytes) => {
                 outcomes.push(None);
                 changed.push(Some(e));
+                kept.push(bytes);
             }
         }
     }
@@ -1138,120 +1213,160 @@ fn extract_by_site(
         });
     }
 
-    // Learning, a batch of sites at a time; each batch's pages are indexed while the next
-    // batch is extracted, so that the writer never waits for a whole batch.
-    let learning: Vec<usize> = (0..sites.len()).filter(|&s| sites[s].learn).collect();
-    let mut batches: Vec<Vec<usize>> = Vec::new();
-    let mut batch_pages = 0;
-    for &s in &learning {
-        if batches.is_empty() || batch_pages >= LEARN_BATCH_PAGES {
-            batches.push(Vec::new());
-            batch_pages = 0;
+    // One stream of pages through the pool, taken in order: first the samples of the sites
+    // whose templates are learned (site by site), then every other changed page. A sampled
+    // page is held until its site's sample is all extracted, and so is a page of that site met
+    // before; the last sampled page to finish learns the template and indexes what the site
+    // holds. Taken in order, a site's sample is all in flight before any other page of it, so
+    // few pages wait, and no core waits for a batch.
+    let learning: Vec<Learning> = sites.iter().map(|_| Learning::default()).collect();
+    let mut is_sample = vec![false; n];
+    let mut jobs: Vec<Job> = Vec::new();
+    for (s, site) in sites.iter().enumerate().filter(|(_, site)| site.learn) {
+        for &i in &site.sample {
+            if let Some(e) = member_entry(&outcomes[i], &changed[i]) {
+                jobs.push(Job {
+                    i,
+                    entry: e.clone(),
+                    retemplated: changed[i].is_none(),
+                    kept: kept[i].take(),
+                    extracted: None,
+                });
+                is_sample[i] = true;
+                learning[s].lock().remaining += 1;
+            }
         }
-        if let Some(b) = batches.last_mut() {
-            b.push(s);
-        }
-        batch_pages += sites[s].sample.len();
-    }
-    let mut pending: Vec<Job> = Vec::new();
-    for batch in &batches {
-        if run.config.stopped() {
-            break;
-        }
-        let jobs: Vec<(usize, usize, Entry)> = batch
-            .iter()
-            .flat_map(|&s| sites[s].sample.iter().map(move |&i| (s, i)))
-            .filter_map(|(s, i)| member_entry(&outcomes[i], &changed[i]).map(|e| (s, i, e.clone())))
-            .collect();
-        let index_pending = std::mem::take(&mut pending);
-        let (extracted, indexed) = rayon::join(
-            || {
-                jobs.into_par_iter()
-                    .map(|(s, i, mut e)| {
-                        let x = crate::panics::catch(|| extract_file(&found[i], &mut e, run))
-                            .unwrap_or_else(|m| Extracted::Fail(format!("internal error: {m}")));
-                        (s, i, e, x)
-                    })
-                    .collect::<Vec<_>>()
-            },
-            || {
-                run_jobs(
-                    index_pending,
-                    found,
-                    &sites,
-                    &site_of,
-                    old_files,
-                    run,
-                    progress,
-                )
-            },
-        );
-        for (i, o) in indexed {
-            outcomes[i] = Some(o);
-        }
-        for &s in batch {
-            let keys: Vec<Vec<u64>> = extracted
-                .iter()
-                .filter(|x| x.0 == s)
-                .filter_map(|x| match &x.3 {
-                    Extracted::Page(p) => Some(template::page_keys(p)),
-                    _ => None,
-                })
-                .collect();
-            let learned = template::learn(&keys);
-            let before = old_templates
-                .get(&sites[s].key)
-                .map(|o| o.template.clone())
-                .unwrap_or_default();
-            let site = &mut sites[s];
-            site.template = if before.distance(&learned) <= TEMPLATE_DRIFT {
-                before.clone()
-            } else {
-                learned
-            };
-            site.stale = site.template != before;
-        }
-        // A sampled page is indexed when it changed, or when its site's template did.
-        pending = extracted
-            .into_iter()
-            .filter(|(s, i, ..)| changed[*i].is_some() || sites[*s].stale)
-            .map(|(_, i, entry, x)| Job {
-                i,
-                retemplated: changed[i].is_none(),
-                entry,
-                extracted: Some(x),
-            })
-            .collect();
-    }
-
-    // Every other page to extract, with the last batch's sampled pages.
-    let mut rest: Vec<Job> = pending;
-    let mut queued = vec![false; n];
-    for j in &rest {
-        queued[j.i] = true;
     }
     for i in 0..n {
-        if queued[i] {
+        if is_sample[i] {
             continue;
         }
+        let site = sites.get(site_of[i]);
         let (entry, retemplated) = match &outcomes[i] {
             None => match changed[i].take() {
                 Some(e) => (e, false),
                 None => continue,
             },
-            Some(Outcome::Unchanged(e)) if site_of[i] != usize::MAX && sites[site_of[i]].stale => {
+            // A site too small for a template that had one: its pages lose its cut.
+            Some(Outcome::Unchanged(e)) if site.is_some_and(|s| s.stale && !s.learn) => {
                 (e.clone(), true)
             }
             _ => continue,
         };
-        rest.push(Job {
+        jobs.push(Job {
             i,
             entry,
             retemplated,
+            kept: kept[i].take(),
             extracted: None,
         });
     }
-    for (i, o) in run_jobs(rest, found, &sites, &site_of, old_files, run, progress) {
+    let none = Template::default();
+    let streamed: Vec<(usize, Outcome)> = jobs
+        .into_iter()
+        .par_bridge()
+        .flat_map_iter(|job| {
+            let s = site_of[job.i];
+            let Some(site) = sites.get(s).filter(|site| site.learn) else {
+                let template = sites.get(s).map_or(&none, |site| &site.template);
+                return vec![run_job(job, found, template, old_files, run, progress)];
+            };
+            if run.config.stopped() {
+                return vec![(job.i, Outcome::Failed("interrupted".into()))];
+            }
+            let Job {
+                i,
+                mut entry,
+                retemplated,
+                kept,
+                ..
+            } = job;
+            let x = crate::panics::catch(|| extract_file(&found[i], &mut entry, kept, run))
+                .unwrap_or_else(|m| Extracted::Fail(format!("internal error: {m}")));
+            let keys = match &x {
+                Extracted::Page(p) if is_sample[i] => Some(template::page_keys(p)),
+                _ => None,
+            };
+            let job = Job {
+                i,
+                entry,
+                retemplated,
+                kept: None,
+                extracted: Some(x),
+            };
+            let l = &learning[s];
+            let mut held = l.lock();
+            if let Some((template, _)) = l.learned.get() {
+                drop(held);
+                return vec![run_job(job, found, template, old_files, run, progress)];
+            }
+            held.jobs.push(job);
+            if is_sample[i] {
+                held.keys.extend(keys);
+                held.remaining -= 1;
+            }
+            if !is_sample[i] || held.remaining > 0 {
+                return Vec::new();
+            }
+            let keys = std::mem::take(&mut held.keys);
+            let learned = crate::panics::catch(|| template::learn(&keys)).unwrap_or_default();
+            let before = old_templates
+                .get(&site.key)
+                .map(|o| o.template.clone())
+                .unwrap_or_default();
+            let template = if before.distance(&learned) <= TEMPLATE_DRIFT {
+                before.clone()
+            } else {
+                learned
+            };
+            let stale = template != before;
+            let (template, _) = l.learned.get_or_init(|| (template, stale));
+            let waiting = std::mem::take(&mut held.jobs);
+            drop(held);
+            // A sampled page is indexed when it changed, or when its site's template did.
+            waiting
+                .into_iter()
+                .filter(|job| !job.retemplated || stale)
+                .map(|job| run_job(job, found, template, old_files, run, progress))
+                .collect()
+        })
+        .collect();
+    for (i, o) in streamed {
+        outcomes[i] = Some(o);
+    }
+    for (site, l) in sites.iter_mut().zip(learning) {
+        if let Some((template, stale)) = l.learned.into_inner() {
+            site.template = template;
+            site.stale = stale;
+        }
+    }
+
+    // The unchanged pages of a site whose learned template changed, extracted again.
+    let again: Vec<Job> = (0..n)
+        .filter(|&i| !is_sample[i])
+        .filter_map(|i| match &outcomes[i] {
+            Some(Outcome::Unchanged(e))
+                if sites.get(site_of[i]).is_some_and(|s| s.learn && s.stale) =>
+            {
+                Some(Job {
+                    i,
+                    entry: e.clone(),
+                    retemplated: true,
+                    kept: None,
+                    extracted: None,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let again: Vec<(usize, Outcome)> = again
+        .into_par_iter()
+        .map(|job| {
+            let template = &sites[site_of[job.i]].template;
+            run_job(job, found, template, old_files, run, progress)
+        })
+        .collect();
+    for (i, o) in again {
         outcomes[i] = Some(o);
     }
 

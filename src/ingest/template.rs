@@ -33,6 +33,10 @@ const MIN_SHARE_DIVISOR: usize = 4;
 /// fits, and a page whose head is longer falls back to its folder.
 pub const ADDRESS_SCAN_BYTES: usize = 64 * 1024;
 
+/// Bytes of a file read first for its address: most heads end within them, and the rest of
+/// [`ADDRESS_SCAN_BYTES`] is read only when they do not ([`scan_own_host`]).
+pub const ADDRESS_FIRST_BYTES: usize = 8 * 1024;
+
 /// Bytes at the top of a file where a browser writes its saved-from note.
 const SAVED_FROM_SCAN_BYTES: usize = 1024;
 
@@ -78,8 +82,10 @@ pub fn line_key(line: &str) -> Option<u64> {
 /// a line is never template.
 fn is_listing_line(line: &str) -> bool {
     let t = line.trim();
-    t.ends_with(['{', '}', '[', ']', '(', ';', ','])
-        || t.starts_with("#[")
+    matches!(
+        t.as_bytes().last(),
+        Some(b'{' | b'}' | b'[' | b']' | b'(' | b';' | b',')
+    ) || t.starts_with("#[")
         || t.starts_with("#![")
         || t.starts_with("//")
 }
@@ -92,11 +98,46 @@ fn line_key_in(line: &str, norm: &mut Vec<u8>) -> Option<u64> {
     }
     let mut gap = false;
     let mut digits = false;
-    let mut push = |norm: &mut Vec<u8>, c: char| {
+    if line.is_ascii() {
+        // The same rules as below, a byte at a time: nearly every line is ASCII.
+        for &b in line.as_bytes() {
+            match b {
+                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => {
+                    gap = true;
+                    digits = false;
+                }
+                _ => {
+                    if gap && !norm.is_empty() {
+                        norm.push(b' ');
+                    }
+                    gap = false;
+                    if b.is_ascii_digit() {
+                        if !digits {
+                            norm.push(b'0');
+                        }
+                        digits = true;
+                    } else {
+                        digits = false;
+                        norm.push(b.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+        return (!norm.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(norm));
+    }
+    normalize_chars(line, norm);
+    (!norm.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(norm))
+}
+
+/// The line normal form of [`line_key`], a character at a time.
+fn normalize_chars(line: &str, norm: &mut Vec<u8>) {
+    let mut gap = false;
+    let mut digits = false;
+    for c in line.chars() {
         if c.is_whitespace() {
             gap = true;
             digits = false;
-            return;
+            continue;
         }
         if gap && !norm.is_empty() {
             norm.push(b' ');
@@ -107,7 +148,7 @@ fn line_key_in(line: &str, norm: &mut Vec<u8>) -> Option<u64> {
                 norm.push(b'0');
             }
             digits = true;
-            return;
+            continue;
         }
         digits = false;
         if c.is_ascii() {
@@ -118,17 +159,7 @@ fn line_key_in(line: &str, norm: &mut Vec<u8>) -> Option<u64> {
                 norm.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
             }
         }
-    };
-    if line.is_ascii() {
-        for &b in line.as_bytes() {
-            push(norm, char::from(b));
-        }
-    } else {
-        for c in line.chars() {
-            push(norm, c);
-        }
     }
-    (!norm.is_empty()).then(|| xxhash_rust::xxh3::xxh3_64(norm))
 }
 
 /// The distinct keys of a page's body lines: what learning counts.
@@ -225,10 +256,18 @@ pub fn site_key(host: Option<&str>, rel: &str) -> String {
 /// the raw bytes, before the page is decoded (an address is ASCII in every charset a page is
 /// saved in but UTF-16, whose pages fall back to their folder).
 pub fn own_host(bytes: &[u8]) -> Option<String> {
+    scan_own_host(bytes).0
+}
+
+/// [`own_host`] on the first bytes of a file, and whether they settle it: a `false` says the
+/// bytes ended inside the head before any address, so that more of the file may name one.
+pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
     let head = &bytes[..bytes.len().min(ADDRESS_SCAN_BYTES)];
-    let top = String::from_utf8_lossy(&head[..head.len().min(SAVED_FROM_SCAN_BYTES)]);
-    if let Some(url) = meta::saved_from_note(&top) {
-        return site_host(&url);
+    let top = &head[..head.len().min(SAVED_FROM_SCAN_BYTES)];
+    if memchr::memmem::find(top, b"saved from url=").is_some() {
+        if let Some(url) = meta::saved_from_note(&String::from_utf8_lossy(top)) {
+            return (site_host(&url), true);
+        }
     }
     let mut at = 0;
     while let Some(p) = memchr::memchr(b'<', &head[at..]) {
@@ -237,8 +276,12 @@ pub fn own_host(bytes: &[u8]) -> Option<String> {
             .iter()
             .position(|&c| dom::ends_tag_name(c))
             .map_or(head.len(), |e| open + 1 + e);
-        let close = dom::tag_end(head, name_end).min(head.len());
-        at = (close + 1).min(head.len());
+        let close = dom::tag_end(head, name_end);
+        if close >= head.len() {
+            // A tag the bytes cut: what it says is not known yet.
+            return (None, false);
+        }
+        at = close + 1;
         let name = &head[open + 1..name_end];
         let value = |tag: &str, attr: &str| quick::attribute(tag, attr);
         let address = if name.eq_ignore_ascii_case(b"link") {
@@ -256,15 +299,15 @@ pub fn own_host(bytes: &[u8]) -> Option<String> {
                 .filter(|p| p.eq_ignore_ascii_case("og:url"))
                 .and_then(|_| value(&tag, "content"))
         } else if name.eq_ignore_ascii_case(b"body") {
-            break;
+            return (None, true);
         } else {
             None
         };
         if let Some(host) = address.and_then(|a| site_host(&a)) {
-            return Some(host);
+            return (Some(host), true);
         }
     }
-    None
+    (None, false)
 }
 
 /// The host of an address as a site: lower case, no `www.`, a dotted DNS name.
@@ -287,6 +330,30 @@ mod tests {
         let mut p = Page::empty("a.html", Format::Html, "UTF-8");
         p.body = body.to_string();
         p
+    }
+
+    #[test]
+    fn the_ascii_path_keys_lines_as_the_character_path_does() {
+        let alphabet = b"aZ 09\t\r\n\x0b\x0c.,-#/{}";
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        for _ in 0..2000 {
+            let mut line = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.push(char::from(
+                    alphabet[(seed % alphabet.len() as u64) as usize],
+                ));
+            }
+            let key = line_key_in(&line, &mut fast);
+            if key.is_some() {
+                slow.clear();
+                normalize_chars(&line, &mut slow);
+                assert_eq!(fast, slow, "{line:?}");
+            }
+        }
     }
 
     #[test]
