@@ -28,14 +28,25 @@ pub struct Decoded<'a> {
 ///
 /// Never fails: invalid sequences become U+FFFD. Pure; safe to call from any thread.
 pub fn decode(bytes: &[u8], is_html: bool) -> Decoded<'_> {
+    decode_in(bytes, is_html, None)
+}
+
+/// [`decode`] for a document whose container declares its charset (a MIME part's
+/// `charset`): the declaration stands where the page's own would, and wins over it, as a
+/// transport's does in the HTML standard.
+pub fn decode_in<'a>(
+    bytes: &'a [u8],
+    is_html: bool,
+    container: Option<&'static Encoding>,
+) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(&bytes[bom_len..], enc);
     }
     if let Some(enc) = utf16_without_bom(bytes) {
         return finish(bytes, enc);
     }
-    if is_html {
-        if let Some(enc) = declared_charset(bytes) {
+    if is_html || container.is_some() {
+        if let Some(enc) = container.or_else(|| declared_charset(bytes)) {
             // A page that declares UTF-16 but has no BOM was re-saved as ASCII-compatible bytes
             // (the standard says to read it as UTF-8), and a page whose declared single-byte
             // charset is contradicted by valid multi-byte UTF-8 was re-saved as UTF-8 by the

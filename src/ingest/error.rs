@@ -29,6 +29,14 @@ pub enum IngestError {
         /// Where it points, or `unknown`.
         target: String,
     },
+    /// A container (an MHTML archive, a SingleFile ZIP) that holds no readable page.
+    #[error("{path}: {reason}")]
+    Container {
+        /// The file as given.
+        path: String,
+        /// What is wrong with it, naming the container.
+        reason: String,
+    },
     /// Extraction hit a bug in thresh (a panic, caught at the ingest boundary).
     #[error("{path}: internal error while extracting: {message}")]
     Internal {
@@ -46,6 +54,7 @@ impl IngestError {
             IngestError::Empty { .. } => "empty file".into(),
             IngestError::Binary { .. } => "binary file, not a page".into(),
             IngestError::Redirect { target, .. } => format!("redirect stub to {target}"),
+            IngestError::Container { reason, .. } => reason.clone(),
             IngestError::Internal { message, .. } => {
                 format!("internal error while extracting: {message}")
             }

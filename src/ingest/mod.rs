@@ -11,6 +11,7 @@ pub mod decode;
 pub mod dom;
 pub mod error;
 pub mod html;
+pub mod input;
 pub mod meta;
 pub mod names;
 pub mod page;
@@ -40,7 +41,7 @@ pub mod fuzzing {
 }
 
 /// File name extensions that hold pages.
-pub const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt"];
+pub const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "shtml", "txt", "mhtml", "mht"];
 
 /// Limits and choices for the ingest stage.
 #[derive(Debug, Clone)]
@@ -121,17 +122,39 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
             path: path.to_string(),
         });
     }
+    let unwrapped = input::unwrap(path, bytes, config.max_file_bytes).map_err(|reason| {
+        IngestError::Container {
+            path: path.to_string(),
+            reason,
+        }
+    })?;
+    let bytes = &*unwrapped.bytes;
+    if unwrapped.container.is_some() && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty {
+            path: path.to_string(),
+        });
+    }
     if is_binary(bytes) {
         return Err(IngestError::Binary {
             path: path.to_string(),
         });
     }
-    let format = format_of(path, bytes);
-    let decoded = decode::decode(bytes, format == Format::Html);
+    let format = if unwrapped.html {
+        Format::Html
+    } else {
+        format_of(path, bytes)
+    };
+    let decoded = decode::decode_in(bytes, format == Format::Html, unwrapped.charset);
     let mut page = Page::empty(path, format, decoded.encoding.name());
+    // The container's capture time is known before the page is read: relative comment times
+    // ("3 hours ago") are read against it.
+    page.captured = unwrapped.captured;
     match format {
         Format::Html => html::extract(&decoded.text, config, &mut page)?,
         Format::Text => text::extract(&decoded.text, &mut page),
+    }
+    if page.url.is_none() {
+        page.url = unwrapped.url;
     }
     if page.lang.is_none() {
         page.lang = meta::detect_lang(&page.body, &page.comments);
