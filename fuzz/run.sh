@@ -12,7 +12,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(extract_html extract_text decode query quick_vs_html5ever guard_vs_html5ever)
+  targets=(extract_html extract_text decode query quick_vs_html5ever guard_vs_html5ever containers)
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 dict_for() {

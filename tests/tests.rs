@@ -5,6 +5,7 @@
 
 mod util;
 
+mod archives;
 mod cli_extract;
 mod comment_systems;
 mod crashes;

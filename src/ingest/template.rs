@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::page::Page;
-use super::{dom, meta, quick};
+use super::{dom, input, meta, quick};
 
 /// Pages of a site a template is learned from: enough that a line on a quarter of them is
 /// not chance, few enough that learning costs little beside indexing the site.
@@ -269,6 +269,15 @@ pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
             return (site_host(&url), true);
         }
     }
+    if memchr::memmem::find(top, b"saved with SingleFile").is_some() {
+        let note = meta::singlefile_note(&String::from_utf8_lossy(top));
+        if let Some(url) = note.and_then(|n| n.url) {
+            return (site_host(&url), true);
+        }
+    }
+    if let Some(url) = input::declared_address(top) {
+        return (site_host(&url), true);
+    }
     let mut at = 0;
     while let Some(p) = memchr::memchr(b'<', &head[at..]) {
         let open = at + p;
@@ -419,6 +428,15 @@ mod tests {
         let saved =
             b"<!DOCTYPE html>\n<!-- saved from url=(0030)https://news.example.net/x -->\n<html>";
         assert_eq!(key("a.html", saved), "//news.example.net");
+        let singlefile = b"<!DOCTYPE html> <html lang=en><!--\n Page saved with SingleFile \n \
+            url: https://www.blog.example.com/p/2 \n saved date: Thu Nov 19 2020 10:11:12 GMT+0000 \
+            (Coordinated Universal Time)\n--><head>";
+        assert_eq!(key("a.html", singlefile), "//blog.example.com");
+        let mhtml =
+            b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://m.example.com/x\r\n\
+            Subject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\
+            \tboundary=\"b\"\r\n\r\n--b\r\n";
+        assert_eq!(key("a.mhtml", mhtml), "//m.example.com");
         // A relative or missing address: the folder.
         let rel = br#"<link rel=canonical href="/a/story"><body>"#;
         assert_eq!(key("news/2019/a.html", rel), "/news/2019");
