@@ -201,3 +201,217 @@ fn archives_are_pages_with_their_containers_address_and_time() {
     assert_eq!(s(&p, "captured"), "2020-11-19T08:30:00+01:00");
     assert!(s(&p, "body").contains("The bilby committee"), "{p}");
 }
+
+/// A WARC record as the archivers write one: version, named fields, the block, two CRLFs.
+fn warc_record(kind: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{:08x}-0000-4000-8000-000000000000>\r\n\
+         WARC-Date: 2021-03-04T05:06:07Z\r\nWARC-Target-URI: {uri}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        block.len() * 7919 + uri.len(),
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+fn http_response(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut r = format!("HTTP/1.1 {status}\r\n{headers}\r\n").into_bytes();
+    r.extend_from_slice(body);
+    r
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(bytes).unwrap();
+    z.finish().unwrap()
+}
+
+/// A crawl of a small site: the records a crawler writes around each page.
+fn crawl() -> Vec<Vec<u8>> {
+    let page = |w: &str| article(w).into_bytes();
+    let chunked = {
+        let body = page("platypus");
+        let (a, b) = body.split_at(100);
+        let mut c = format!("{:x}\r\n", a.len()).into_bytes();
+        c.extend_from_slice(a);
+        c.extend_from_slice(format!("\r\n{:x}\r\n", b.len()).as_bytes());
+        c.extend_from_slice(b);
+        c.extend_from_slice(b"\r\n0\r\n\r\n");
+        c
+    };
+    let http = "application/http; msgtype=response";
+    vec![
+        warc_record(
+            "warcinfo",
+            "",
+            "application/warc-fields",
+            b"software: a crawler\r\nformat: WARC File Format 1.1\r\n",
+        ),
+        warc_record(
+            "request",
+            "https://courier.example.com/echidna",
+            "application/http; msgtype=request",
+            b"GET /echidna HTTP/1.1\r\nHost: courier.example.com\r\n\r\n",
+        ),
+        warc_record(
+            "response",
+            "https://courier.example.com/echidna",
+            http,
+            &http_response(
+                "200 OK",
+                "Content-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\n",
+                &gzip(&page("echidna")),
+            ),
+        ),
+        warc_record(
+            "response",
+            "https://courier.example.com/platypus",
+            http,
+            &http_response(
+                "200 OK",
+                "Content-Type: text/html\r\nTransfer-Encoding: chunked\r\n",
+                &chunked,
+            ),
+        ),
+        warc_record(
+            "response",
+            "https://courier.example.com/logo.png",
+            http,
+            &http_response(
+                "200 OK",
+                "Content-Type: image/png\r\n",
+                b"\x89PNG\r\n\x1a\n",
+            ),
+        ),
+        warc_record(
+            "revisit",
+            "https://courier.example.com/echidna",
+            http,
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
+        ),
+        warc_record(
+            "resource",
+            "https://courier.example.com/kiwi",
+            "text/html",
+            &page("kiwi"),
+        ),
+        // The same address captured again, later in the crawl.
+        warc_record(
+            "response",
+            "https://courier.example.com/platypus",
+            http,
+            &http_response(
+                "200 OK",
+                "Content-Type: text/html\r\n",
+                &page("platypus wallaby"),
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn a_warc_files_records_are_pages_each_with_its_own_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let corpus = dir.join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let records = crawl();
+    fs::write(corpus.join("crawl.warc"), records.concat()).unwrap();
+    // Gzipped one member per record, as the archivers write it.
+    let members: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+    fs::write(corpus.join("copy.warc.gz"), &members).unwrap();
+
+    let run = thresh(dir, &["index", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let summary = run.json_lines().remove(0);
+    assert_eq!(summary["pages"], 8, "{summary}");
+
+    let echidna = found(dir, "echidna");
+    assert_eq!(echidna.len(), 2, "{echidna:?}");
+    for key in ["crawl.warc", "copy.warc.gz"] {
+        let k = format!("{key}#https://courier.example.com/echidna");
+        assert!(echidna.contains(&(k, Some("https://courier.example.com/echidna".into()))));
+    }
+    assert_eq!(found(dir, "platypus").len(), 4);
+    assert_eq!(found(dir, "kiwi").len(), 2);
+    // The address captured twice: the second record is known by its place in the file.
+    let wallaby = found(dir, "wallaby");
+    assert!(
+        wallaby.iter().any(|(k, _)| k == "crawl.warc#8"),
+        "{wallaby:?}"
+    );
+    assert!(found(dir, "png").is_empty());
+
+    let show = thresh(
+        dir,
+        &[
+            "show",
+            "--json",
+            "copy.warc.gz#https://courier.example.com/kiwi",
+        ],
+    );
+    assert_eq!(show.code(), 0, "{}", show.stderr());
+    let page = show.json_lines().remove(0);
+    assert_eq!(s(&page, "captured"), "2021-03-04T05:06:07Z");
+    assert!(s(&page, "body").contains("The kiwi committee"), "{page}");
+
+    // A changed archive is read again; a removed one takes its pages with it.
+    fs::write(corpus.join("crawl.warc"), records[..3].concat()).unwrap();
+    fs::remove_file(corpus.join("copy.warc.gz")).unwrap();
+    let run = thresh(dir, &["index", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(run.json_lines()[0]["pages"], 1);
+    assert_eq!(
+        found(dir, "echidna"),
+        [(
+            "crawl.warc#https://courier.example.com/echidna".to_string(),
+            Some("https://courier.example.com/echidna".to_string())
+        )]
+    );
+    assert!(found(dir, "kiwi").is_empty());
+}
+
+#[test]
+fn a_damaged_warc_keeps_the_pages_before_the_damage_and_says_where() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let corpus = dir.join("corpus");
+    fs::create_dir(&corpus).unwrap();
+    let records = crawl();
+    // The kiwi record claims more bytes than the file holds.
+    let mut lying = records[..6].concat();
+    let kiwi =
+        String::from_utf8_lossy(&records[6]).replace("Content-Length: ", "Content-Length: 9");
+    lying.extend_from_slice(kiwi.as_bytes());
+    fs::write(corpus.join("lying.warc"), &lying).unwrap();
+    // A gzipped crawl cut short inside its last member.
+    let mut cut: Vec<u8> = records.iter().flat_map(|r| gzip(r)).collect();
+    cut.truncate(cut.len() - 40);
+    fs::write(corpus.join("cut.warc.gz"), &cut).unwrap();
+    fs::write(corpus.join("plain.html"), article("wombat")).unwrap();
+
+    let run = thresh(dir, &["index", "--json"]);
+    let summary = run.json_lines().remove(0);
+    let failed = summary["failed"].as_array().unwrap();
+    let error = |path: &str| {
+        failed
+            .iter()
+            .find(|f| s(f, "path") == path)
+            .map(|f| s(f, "error").to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        error("lying.warc").starts_with("WARC record 7: Content-Length says"),
+        "{summary}"
+    );
+    assert!(
+        error("cut.warc.gz").starts_with("WARC record 8:"),
+        "{summary}"
+    );
+    assert_eq!(found(dir, "echidna").len(), 2);
+    assert_eq!(found(dir, "wombat").len(), 1);
+    assert!(found(dir, "wallaby").is_empty());
+}

@@ -142,6 +142,8 @@ struct Run<'a> {
     big_pages: BigPages,
     /// The bytes of files kept from the survey for extraction, against [`KEPT_BYTES`].
     kept: std::sync::atomic::AtomicUsize,
+    /// Records of archives that gave no page, and archives damaged part way.
+    record_failures: Mutex<Vec<Failure>>,
 }
 
 impl Run<'_> {
@@ -238,6 +240,15 @@ struct Found {
     rel: String,
     abs: PathBuf,
     is_page: bool,
+    /// An archive of many pages (a WARC file), streamed record by record.
+    archive: bool,
+}
+
+/// Deletes the documents of a file's pages as `old` records them.
+fn delete_pages(writer: &IndexWriter<TantivyDocument>, fields: &Fields, rel: &str, old: &Entry) {
+    for key in old.page_keys(rel) {
+        writer.delete_term(Term::from_field_text(fields.page, key));
+    }
 }
 
 /// What happened to one file.
@@ -336,6 +347,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
         add_error: Mutex::new(None),
         big_pages: BigPages::default(),
         kept: Default::default(),
+        record_failures: Mutex::default(),
     };
     // First every file is measured (and a changed one hashed and its site read), then the
     // sites' templates are learned from samples, then the rest of the changed pages are
@@ -382,6 +394,10 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
 
     let mut summary = Summary {
         retemplated,
+        failed: run
+            .record_failures
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner()),
         ..Summary::default()
     };
     let mut files: BTreeMap<String, Entry> = BTreeMap::new();
@@ -426,7 +442,7 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     }
     for (rel, e) in &old_files {
         if !seen.contains(rel.as_str()) && e.status == Status::Indexed {
-            writer.delete_term(Term::from_field_text(fields.page, rel));
+            delete_pages(&writer, &fields, rel, e);
             summary.removed += 1;
         }
     }
@@ -796,10 +812,12 @@ fn walk(corpus: &Path) -> Result<Vec<Found>, IndexError> {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
+        let archive = ingest::is_archive(&rel);
         out.push(Found {
+            is_page: archive || PAGE_EXTENSIONS.contains(&ext.as_str()),
             rel,
             abs,
-            is_page: PAGE_EXTENSIONS.contains(&ext.as_str()),
+            archive,
         });
     }
     Ok(out)
@@ -841,11 +859,11 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
         comments: 0,
         site: None,
         host,
+        records: Vec::new(),
     };
-    let was_indexed = old.is_some_and(|e| e.status == Status::Indexed);
     let skip = |why: &str| {
-        if was_indexed {
-            writer.delete_term(Term::from_field_text(fields.page, &f.rel));
+        if let Some(o) = old.filter(|o| o.status == Status::Indexed) {
+            delete_pages(writer, fields, &f.rel, o);
         }
         Survey::Done(Outcome::Skipped(
             entry(String::new(), Status::Skipped, None),
@@ -869,6 +887,23 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
     // extracted.
     let compare = old.filter(|_| !reextract);
     let failed = |e: std::io::Error| Survey::Done(Outcome::Failed(super::io_reason(&e)));
+    if f.archive {
+        // An archive is hashed as it is read, however long; its pages name their own sites.
+        if let Some(o) = compare {
+            match archive_hash(&f.abs) {
+                Ok(hash) if hash == o.hash => {
+                    return Survey::Done(unchanged_or_skipped(Entry {
+                        size,
+                        mtime_ns,
+                        ..o.clone()
+                    }));
+                }
+                Ok(_) => {}
+                Err(e) => return failed(e),
+            }
+        }
+        return Survey::Changed(entry(String::new(), Status::Indexed, None), None);
+    }
     let cap = config.ingest.max_file_bytes;
     let Some(o) = compare else {
         return match read_head(&f.abs, cap) {
@@ -915,6 +950,120 @@ fn read_head(path: &Path, cap: usize) -> std::io::Result<(Vec<u8>, Option<String
     }
     let whole = whole(&head);
     Ok((head, host, whole))
+}
+
+/// [`content_hash`] of a whole archive file, read in pieces.
+fn archive_hash(path: &Path) -> std::io::Result<String> {
+    let (file, _) = super::open_regular(path)?;
+    let mut reader = Hashing::new(file);
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    Ok(reader.hash())
+}
+
+/// A reader that hashes what passes through it, as [`content_hash`] hashes bytes.
+struct Hashing<R> {
+    inner: R,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<R: std::io::Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Hashing {
+            inner,
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+        }
+    }
+
+    fn hash(&self) -> String {
+        format!("{:032x}", self.hasher.digest128())
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Extracts and indexes every page of an archive file, each under its record's key; its old
+/// pages go first. A damaged record or file is reported (the pages before it stay indexed).
+fn index_archive(f: &Found, old: Option<&Entry>, entry: Entry, run: &Run<'_>) -> Outcome {
+    let file = match super::open_regular(&f.abs) {
+        Ok((file, _)) => file,
+        Err(e) => return Outcome::Failed(super::io_reason(&e)),
+    };
+    if let Some(o) = old.filter(|o| o.status == Status::Indexed) {
+        delete_pages(run.writer, run.fields, &f.rel, o);
+    }
+    let mut reader = Hashing::new(std::io::BufReader::new(file));
+    let mut records = Vec::new();
+    let mut comments = 0u32;
+    let mut failures = Vec::new();
+    let mut refused = false;
+    let read = ingest::extract_archive(&f.rel, &mut reader, &run.config.ingest, |p| {
+        if run.config.stopped() || refused {
+            return;
+        }
+        match p.page {
+            Ok(page) => {
+                for doc in schema::documents(run.fields, &p.key, &page) {
+                    if let Err(e) = run.writer.add_document(doc) {
+                        let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
+                        slot.get_or_insert(e);
+                        refused = true;
+                        return;
+                    }
+                }
+                comments = comments.saturating_add(page.comments.len() as u32);
+                records.push(p.key);
+            }
+            Err(e) if e.is_skip() => {}
+            Err(e) => failures.push(Failure {
+                path: p.key,
+                error: e.reason(),
+            }),
+        }
+    });
+    if refused {
+        return Outcome::Failed("the index refused the page".into());
+    }
+    if let Err(e) = read {
+        failures.push(Failure {
+            path: f.rel.clone(),
+            error: e.reason(),
+        });
+    }
+    // The rest of a file the reading stopped in is hashed too: the hash is the whole file's.
+    let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    run.record_failures
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .extend(failures);
+    let e = Entry {
+        hash: reader.hash(),
+        status: Status::Indexed,
+        comments,
+        site: None,
+        host: None,
+        records,
+        ..entry
+    };
+    if e.records.is_empty() {
+        return Outcome::Skipped(
+            Entry {
+                status: Status::Skipped,
+                ..e
+            },
+            "no HTML pages in the archive".into(),
+        );
+    }
+    if old.is_some() {
+        Outcome::Updated(e)
+    } else {
+        Outcome::Added(e)
+    }
 }
 
 /// The hash that tells an edited file from an untouched one (see [`Entry::hash`]).
@@ -968,11 +1117,9 @@ fn index_page(
     retemplated: bool,
     run: &Run<'_>,
 ) -> Outcome {
-    let was_indexed = old.is_some_and(|e| e.status == Status::Indexed);
     let delete_old = || {
-        if was_indexed {
-            run.writer
-                .delete_term(Term::from_field_text(run.fields.page, &f.rel));
+        if let Some(o) = old.filter(|o| o.status == Status::Indexed) {
+            delete_pages(run.writer, run.fields, &f.rel, o);
         }
     };
     match extracted {
@@ -991,6 +1138,7 @@ fn index_page(
                 status: Status::Indexed,
                 comments: page.comments.len() as u32,
                 site: page.site.clone(),
+                records: Vec::new(),
                 ..entry
             };
             if retemplated {
@@ -1008,6 +1156,7 @@ fn index_page(
                 comments: 0,
                 site: None,
                 host: None,
+                records: Vec::new(),
                 ..entry
             };
             Outcome::Skipped(e, why)
@@ -1091,6 +1240,9 @@ fn run_job(
     }
     let f = &found[i];
     let o = crate::panics::catch(|| {
+        if f.archive {
+            return index_archive(f, old_files.get(&f.rel), entry, run);
+        }
         let mut entry = entry;
         let x = extracted.unwrap_or_else(|| extract_file(f, &mut entry, kept, run));
         index_page(
@@ -1178,7 +1330,8 @@ fn extract_by_site(
         }
     }
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, f) in found.iter().enumerate() {
+    // An archive's pages come from many sites: it belongs to none.
+    for (i, f) in found.iter().enumerate().filter(|(_, f)| !f.archive) {
         if let Some(e) = member_entry(&outcomes[i], &changed[i]) {
             by_key.entry(e.site_key(&f.rel)).or_default().push(i);
         }
@@ -1377,7 +1530,7 @@ fn extract_by_site(
     // What the table records is the sample the next run will draw, from the pages indexed now
     // (a sampled file that proved not to be a page is no longer one of the site's pages).
     let mut indexed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, f) in found.iter().enumerate() {
+    for (i, f) in found.iter().enumerate().filter(|(_, f)| !f.archive) {
         if let Some(e) = outcomes[i].as_ref().and_then(Outcome::indexed) {
             indexed.entry(e.site_key(&f.rel)).or_default().push(i);
         }

@@ -53,9 +53,22 @@ pub struct Entry {
     /// its folder does).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// The keys of the pages indexed from an archive file (a WARC file's records); empty for a
+    /// file that is one page, whose key is its path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<String>,
 }
 
 impl Entry {
+    /// The keys of the pages the index holds for this file, `rel`.
+    pub fn page_keys<'a>(&'a self, rel: &'a str) -> Vec<&'a str> {
+        if self.records.is_empty() {
+            vec![rel]
+        } else {
+            self.records.iter().map(String::as_str).collect()
+        }
+    }
+
     /// The key of the file's site for templates (see [`template::site_key`]).
     pub fn site_key(&self, rel: &str) -> String {
         template::site_key(self.host.as_deref(), rel)
@@ -110,7 +123,7 @@ impl Manifest {
         let mut pages = 0;
         let mut comments = 0;
         for e in files.values().filter(|e| e.status == Status::Indexed) {
-            pages += 1;
+            pages += e.records.len().max(1) as u64;
             comments += u64::from(e.comments);
         }
         (pages, pages, comments)

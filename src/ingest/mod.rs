@@ -128,6 +128,72 @@ fn extract_unguarded(path: &str, bytes: &[u8], config: &IngestConfig) -> Result<
             reason,
         }
     })?;
+    extract_document(path, unwrapped, config)
+}
+
+/// One page of an archive file ([`extract_archive`]).
+#[derive(Debug)]
+pub struct ArchivePage {
+    /// The page's key: the file and its record, `FILE#URI`, or `FILE#N` (the record's place in
+    /// the file) for a record without an address or whose address an earlier record had.
+    pub key: String,
+    /// The page, or why its record gave none.
+    pub page: Result<Page, IngestError>,
+}
+
+/// Whether a file is an archive of many pages (a WARC file), read by [`extract_archive`].
+pub fn is_archive(path: &str) -> bool {
+    input::warc::is_warc_name(path)
+}
+
+/// Extracts every page of an archive file (a WARC file, gzipped when its name ends in `.gz`)
+/// read from `reader`, giving each to `each` as it is read: the file is streamed, and no more
+/// than one page's bytes (up to `config.max_file_bytes`) is held at once.
+///
+/// # Errors
+/// [`IngestError::Container`] when the file is damaged: the record and why. The pages before
+/// the damage have been given to `each`.
+pub fn extract_archive(
+    path: &str,
+    reader: impl std::io::Read,
+    config: &IngestConfig,
+    mut each: impl FnMut(ArchivePage),
+) -> Result<(), IngestError> {
+    let gzip = path.to_ascii_lowercase().ends_with(".gz");
+    let mut seen = std::collections::HashSet::new();
+    for record in input::warc::records(reader, gzip, config.max_file_bytes) {
+        let record = record.map_err(|reason| IngestError::Container {
+            path: path.to_string(),
+            reason,
+        })?;
+        let key = match &record.uri {
+            Some(uri) if seen.insert(uri.clone()) => format!("{path}#{uri}"),
+            _ => format!("{path}#{}", record.position),
+        };
+        let page = match record.page {
+            Ok(unwrapped) => crate::panics::catch(|| extract_document(&key, unwrapped, config))
+                .unwrap_or_else(|message| {
+                    Err(IngestError::Internal {
+                        path: key.clone(),
+                        message,
+                    })
+                }),
+            Err(reason) => Err(IngestError::Container {
+                path: key.clone(),
+                reason,
+            }),
+        };
+        each(ArchivePage { key, page });
+    }
+    Ok(())
+}
+
+/// Extracts the page of a document unwrapped from its file.
+fn extract_document(
+    path: &str,
+    unwrapped: input::Unwrapped<'_>,
+    config: &IngestConfig,
+) -> Result<Page, IngestError> {
     let bytes = &*unwrapped.bytes;
     if unwrapped.container.is_some() && bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty {

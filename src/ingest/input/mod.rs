@@ -8,6 +8,7 @@
 
 pub mod mhtml;
 pub mod singlefile;
+pub mod warc;
 
 use std::borrow::Cow;
 
@@ -48,9 +49,6 @@ impl<'a> Unwrapped<'a> {
 
 /// Why a container gave no document, in a few words (the caller names the file).
 pub type Broken = String;
-
-/// File name endings of the containers read here, beside plain pages.
-pub const CONTAINER_EXTENSIONS: &[&str] = &["mhtml", "mht"];
 
 /// Unwraps the document a file holds. `cap` bounds the bytes any one document may decode to
 /// (a ZIP bomb, a base64 part of gigabytes): beyond it the document is cut, as a long plain
