@@ -358,6 +358,24 @@ fn a_warc_files_records_are_pages_each_with_its_own_key() {
     assert_eq!(s(&page, "captured"), "2021-03-04T05:06:07Z");
     assert!(s(&page, "body").contains("The kiwi committee"), "{page}");
 
+    // extract reads an archive as index does: a page a line, each with its key.
+    let run = thresh(&corpus, &["extract", "--json", "copy.warc.gz"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let keys: Vec<String> = run
+        .json_lines()
+        .iter()
+        .map(|p| s(p, "path").to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "copy.warc.gz#https://courier.example.com/echidna",
+            "copy.warc.gz#https://courier.example.com/platypus",
+            "copy.warc.gz#https://courier.example.com/kiwi",
+            "copy.warc.gz#8",
+        ]
+    );
+
     // A changed archive is read again; a removed one takes its pages with it.
     fs::write(corpus.join("crawl.warc"), records[..3].concat()).unwrap();
     fs::remove_file(corpus.join("copy.warc.gz")).unwrap();

@@ -1,5 +1,6 @@
-//! Any bytes as an MHTML archive and as a SingleFile ZIP page: never a panic, never more memory
-//! than the cap allows, and a document that is found never longer than the cap.
+//! Any bytes as an MHTML archive, a SingleFile ZIP page and a WARC file (plain and gzipped):
+//! never a panic, never more memory than the caps allow, and a document that is found never
+//! longer than the cap.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -17,4 +18,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(u.bytes.len() <= CAP);
     }
     let _ = input::declared_address(data);
+    for gzip in [false, true] {
+        for record in input::warc::records(data, gzip, CAP) {
+            if let Ok(Ok(page)) = record.map(|r| r.page) {
+                assert!(page.bytes.len() <= CAP);
+            }
+        }
+    }
 });

@@ -414,6 +414,44 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     for path in &paths {
         // The path as given, with odd bytes escaped: what the page records and errors name.
         let shown = terminal::path(path);
+        if ingest::is_archive(&shown) {
+            // An archive of many pages: one page (or error) per record, streamed.
+            let opened = index::open_regular(path).map_err(|e| index::io_reason(&e));
+            let mut write = |key: &str, page: Result<ingest::Page, String>| -> Result<()> {
+                match page {
+                    Ok(page) if a.json => output::json_line(&mut out, &page)?,
+                    Ok(page) => output::page_text(&mut out, &page)?,
+                    Err(msg) => {
+                        failed = true;
+                        eprintln!("thresh: {key}: {}", terminal::line(&msg));
+                        if a.json {
+                            output::json_error(&mut out, key, &msg)?;
+                        }
+                    }
+                }
+                Ok(())
+            };
+            let mut written = Ok(());
+            let read = match opened {
+                Ok((file, _)) => {
+                    ingest::extract_archive(&shown, io::BufReader::new(file), &config, |p| {
+                        if written.is_ok() {
+                            match p.page {
+                                Err(e) if e.is_skip() => {}
+                                page => written = write(&p.key, page.map_err(|e| e.reason())),
+                            }
+                        }
+                    })
+                    .map_err(|e| e.reason())
+                }
+                Err(msg) => Err(msg),
+            };
+            written?;
+            if let Err(msg) = read {
+                write(&shown, Err(msg))?;
+            }
+            continue;
+        }
         let result = index::read_capped(path, config.max_file_bytes, None)
             .map_err(|e| index::io_reason(&e))
             .and_then(|bytes| {
