@@ -11,6 +11,7 @@ pub mod keys;
 pub mod manifest;
 mod readonly;
 pub mod schema;
+pub mod story;
 
 use std::path::{Path, PathBuf};
 
