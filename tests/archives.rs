@@ -93,8 +93,9 @@ fn extracted(dir: &Path, file: &str) -> Value {
     run.json_lines().remove(0)
 }
 
+/// Every page a word is found on, each copy of a story its own hit.
 fn found(dir: &Path, word: &str) -> Vec<(String, Option<String>)> {
-    thresh(dir, &["search", "--json", word])
+    thresh(dir, &["search", "--json", "--all-copies", word])
         .json_lines()
         .iter()
         .map(|h| {

@@ -44,11 +44,15 @@ fn index(dir: &Path) -> Value {
 }
 
 fn pages_found(dir: &Path, query: &str) -> Vec<String> {
-    let mut pages: Vec<String> = thresh(dir, &["search", "--json", "-n", "50", query])
-        .json_lines()
-        .iter()
-        .map(|h| s(h, "page").to_string())
-        .collect();
+    // The pages differ in a word or two: each is its own hit here, not one story.
+    let mut pages: Vec<String> = thresh(
+        dir,
+        &["search", "--json", "--all-copies", "-n", "50", query],
+    )
+    .json_lines()
+    .iter()
+    .map(|h| s(h, "page").to_string())
+    .collect();
     pages.sort();
     pages.dedup();
     pages

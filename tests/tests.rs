@@ -15,3 +15,4 @@ mod reliability;
 mod robustness;
 mod seeds;
 mod site_templates;
+mod stories;

@@ -108,6 +108,10 @@ pub struct SearchArgs {
     /// When nothing is found, search again with the suggested spelling.
     #[arg(long)]
     pub fuzzy: bool,
+    /// List every saved copy of a story as its own hit (by default one hit per story, the
+    /// newest capture, naming the other copies).
+    #[arg(long)]
+    pub all_copies: bool,
     /// Sentences per snippet (default: 2 for articles, 1 for comments).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
     pub snippets: Option<u8>,

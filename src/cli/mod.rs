@@ -257,6 +257,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         all: a.all,
         snippets: a.snippets.map(usize::from),
         fuzzy: a.fuzzy,
+        all_copies: a.all_copies,
     };
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {
@@ -283,13 +284,14 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let base = display_base(&opened.corpus);
+    let path_of = |key: &str| base.join(index::keys::decode(key).unwrap_or_else(|| key.into()));
     for hit in &results.hits {
-        let path =
-            base.join(index::keys::decode(&hit.page).unwrap_or_else(|| hit.page.clone().into()));
+        let path = path_of(&hit.page);
+        let copies: Vec<std::path::PathBuf> = hit.duplicates.iter().map(|k| path_of(k)).collect();
         if a.json {
-            output::hit_json(&mut out, hit, &path)?;
+            output::hit_json(&mut out, hit, &path, &copies)?;
         } else {
-            output::hit_text(&mut out, hit, &path, color)?;
+            output::hit_text(&mut out, hit, &path, &copies, color)?;
         }
     }
     out.flush()?;

@@ -126,6 +126,7 @@ pub fn hit_json<W: Write>(
     out: &mut W,
     hit: &thresh::search::Hit,
     path: &std::path::Path,
+    copies: &[std::path::PathBuf],
 ) -> io::Result<()> {
     #[derive(serde::Serialize)]
     struct Line<'a> {
@@ -142,6 +143,7 @@ pub fn hit_json<W: Write>(
         date: Option<&'a str>,
         snippet: &'a str,
         highlights: &'a [[usize; 2]],
+        duplicates: Vec<String>,
     }
     let line = Line {
         rank: hit.rank,
@@ -157,6 +159,7 @@ pub fn hit_json<W: Write>(
         date: hit.date.as_deref(),
         snippet: &hit.snippet,
         highlights: &hit.highlights,
+        duplicates: copies.iter().map(|p| terminal::path(p)).collect(),
     };
     serde_json::to_writer(&mut *out, &line).map_err(io::Error::from)?;
     out.write_all(b"\n")
@@ -170,6 +173,7 @@ pub fn hit_text<W: Write>(
     out: &mut W,
     hit: &thresh::search::Hit,
     path: &std::path::Path,
+    copies: &[std::path::PathBuf],
     color: bool,
 ) -> io::Result<()> {
     let title = hit
@@ -211,7 +215,12 @@ pub fn hit_text<W: Write>(
         out,
         "   {}",
         highlight(&hit.snippet, &hit.highlights, color)
-    )
+    )?;
+    if !copies.is_empty() {
+        let copies: Vec<String> = copies.iter().map(|p| terminal::path(p)).collect();
+        writeln!(out, "   also saved as {}", copies.join(", "))?;
+    }
+    Ok(())
 }
 
 /// The snippet on one line, page text sanitised, matches in bold red when `color`.

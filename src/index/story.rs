@@ -19,7 +19,7 @@ pub const SAME_STORY_CONTAINMENT: f64 = 0.7;
 
 /// Bodies with fewer words than this get no sketch: a few words say too little to call two
 /// pages one story.
-pub const MIN_WORDS: usize = 40;
+pub const MIN_WORDS: usize = 60;
 
 /// Query parameters that follow a reader rather than name a page.
 const TRACKING: &[&str] = &[

@@ -28,9 +28,9 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Score, Searcher, TantivyDocument};
 use thiserror::Error;
 
-use crate::index::analysis;
 use crate::index::schema::{self, Fields, KIND_ARTICLE, KIND_COMMENT};
 use crate::index::{IndexError, Opened};
+use crate::index::{analysis, story};
 use query::{Clause, Parsed};
 
 /// Fragments in an article hit's snippet unless asked otherwise: two sentences show how the
@@ -107,6 +107,8 @@ pub struct QueryConfig {
     pub snippets: Option<usize>,
     /// When nothing is found, search again with the suggested words.
     pub fuzzy: bool,
+    /// Every copy of a story is its own hit (else one hit per story, [`Hit::duplicates`]).
+    pub all_copies: bool,
 }
 
 /// One hit: an article or a comment.
@@ -136,6 +138,10 @@ pub struct Hit {
     pub snippet: String,
     /// Byte ranges of matched words in `snippet`.
     pub highlights: Vec<[usize; 2]>,
+    /// The other copies of this hit's story among the hits (their page keys), shown as this
+    /// one hit: the newest capture stands for them ([`index::story`]). A comment's copies are
+    /// the same comment (author, time and text) on another page.
+    pub duplicates: Vec<String>,
 }
 
 /// What a search found.
@@ -233,21 +239,41 @@ fn run(
         }
     }
     let wanted = config.offset + config.limit;
-    let ranked = ranked_tiers(searcher, &plan, wanted, &f)?;
-    let mut analyzers: HashMap<usize, TextAnalyzer> = HashMap::new();
-    let mut hits = Vec::new();
-    for (i, r) in ranked.into_iter().skip(config.offset).enumerate() {
-        let doc: TantivyDocument = match docs.remove(&r.addr) {
+    // Copies of a story rank near each other: a window past the page asked for finds them.
+    let window = if config.all_copies {
+        wanted
+    } else {
+        wanted + config.limit.max(COPY_WINDOW)
+    };
+    let ranked = ranked_tiers(searcher, &plan, window, &f)?;
+    let mut found: Vec<(Ranked, TantivyDocument)> = Vec::with_capacity(ranked.len());
+    for r in ranked {
+        let doc = match docs.remove(&r.addr) {
             Some(doc) => doc,
             None => searcher.doc(r.addr)?,
         };
+        found.push((r, doc));
+    }
+    let stories = if config.all_copies {
+        found.into_iter().map(|d| (d, Vec::new())).collect()
+    } else {
+        one_per_story(&f, found)
+    };
+    let mut analyzers: HashMap<usize, TextAnalyzer> = HashMap::new();
+    let mut hits = Vec::new();
+    for (i, ((r, doc), duplicates)) in stories
+        .into_iter()
+        .skip(config.offset)
+        .take(config.limit)
+        .enumerate()
+    {
         let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
         let analyzer = analyzers.entry(l).or_insert_with(|| {
             let m = &plan.matchers[l];
             let terms = m.terms.iter().chain(&m.prefixes).map(String::as_str);
             analysis::finding_analyzer(l, terms)
         });
-        hits.push(make_hit(
+        let mut hit = make_hit(
             &f,
             &doc,
             analyzer,
@@ -255,12 +281,119 @@ fn run(
             config,
             config.offset + i + 1,
             r.score,
-        ));
+        );
+        hit.duplicates = duplicates;
+        hits.push(hit);
     }
     Ok(Results {
         hits,
         ..Results::default()
     })
+}
+
+/// Hits past the page asked for that are looked at for copies of the page's stories.
+const COPY_WINDOW: usize = 10;
+
+/// One hit per story, in rank order: copies of one article ([`story::same_story`]) become the
+/// hit of the newest capture among them, at the best rank and score any of them had; copies
+/// of one comment (same author, time and text) become the first. Each comes with the keys of
+/// the copies it stands for.
+fn one_per_story(
+    f: &Fields,
+    found: Vec<(Ranked, TantivyDocument)>,
+) -> Vec<((Ranked, TantivyDocument), Vec<String>)> {
+    struct Story {
+        url: Option<String>,
+        sketch: Option<story::Sketch>,
+        /// Comment copies: author, time and text.
+        comment: Option<(Option<String>, Option<String>, String)>,
+        members: Vec<usize>,
+    }
+    let mut stories: Vec<Story> = Vec::new();
+    for (i, (_, doc)) in found.iter().enumerate() {
+        let kind = text_of(doc, f.kind).unwrap_or_else(|| KIND_ARTICLE.into());
+        if kind == KIND_COMMENT {
+            let key = (
+                text_of(doc, f.author),
+                text_of(doc, f.date_text),
+                text_of(doc, f.body).unwrap_or_default(),
+            );
+            match stories
+                .iter_mut()
+                .find(|s| s.comment.as_ref() == Some(&key))
+            {
+                Some(s) => s.members.push(i),
+                None => stories.push(Story {
+                    url: None,
+                    sketch: None,
+                    comment: Some(key),
+                    members: vec![i],
+                }),
+            }
+            continue;
+        }
+        let url = text_of(doc, f.url).as_deref().and_then(story::url_key);
+        let sketch = text_of(doc, f.body).and_then(|b| story::Sketch::of(&b));
+        let same = |s: &Story| {
+            s.comment.is_none()
+                && story::same_story(
+                    (url.as_deref(), sketch.as_ref()),
+                    (s.url.as_deref(), s.sketch.as_ref()),
+                )
+        };
+        match stories.iter_mut().find(|s| same(s)) {
+            Some(s) => s.members.push(i),
+            None => stories.push(Story {
+                url,
+                sketch,
+                comment: None,
+                members: vec![i],
+            }),
+        }
+    }
+    let captured = |doc: &TantivyDocument| {
+        text_of(doc, f.page_json)
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok())
+            .and_then(|v| v.get("captured")?.as_str().map(String::from))
+    };
+    let mut slots: Vec<Option<(Ranked, TantivyDocument)>> = found.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(stories.len());
+    for s in stories {
+        // The newest capture stands for the story (ISO stamps of one form sort as times);
+        // among captures of one time, or none, the best ranked.
+        let shown = if s.members.len() > 1 && s.comment.is_none() {
+            let times: Vec<Option<String>> = s
+                .members
+                .iter()
+                .map(|&m| slots[m].as_ref().and_then(|(_, d)| captured(d)))
+                .collect();
+            let newest = (0..s.members.len())
+                .max_by(|&a, &b| times[a].cmp(&times[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            s.members[newest]
+        } else {
+            s.members[0]
+        };
+        let best = s.members[0];
+        let score = slots[best].as_ref().map(|(r, _)| r.score);
+        let duplicates: Vec<String> = s
+            .members
+            .iter()
+            .filter(|&&m| m != shown)
+            .filter_map(|&m| {
+                slots[m]
+                    .as_ref()
+                    .map(|(_, d)| text_of(d, f.page).unwrap_or_default())
+            })
+            .collect();
+        if let Some((mut r, doc)) = slots[shown].take() {
+            if let Some(score) = score {
+                r.score = score;
+            }
+            out.push(((r, doc), duplicates));
+        }
+    }
+    out
 }
 
 /// The best `wanted` hits of a plan: each tier's hits after the tiers before it.
@@ -393,6 +526,7 @@ fn make_hit(
         date: text_of(doc, f.date_text),
         snippet: snip.text,
         highlights: snip.highlights,
+        duplicates: Vec::new(),
     }
 }
 
