@@ -36,7 +36,7 @@ for data in "$@"; do
     names+=("$name")
     "$THRESH" index "$data/pages" --index "$work/ix-$name" --quiet
     python3 "$harness" --data "$data" --jobs 2 --json-out "$out/$name.json" \
-        --cmd "$THRESH search --index $work/ix-$name --json -n {k} {query}" >/dev/null
+        --cmd "$THRESH search --index $work/ix-$name --json --all-copies -n {k} {query}" >/dev/null
 done
 python3 - "$out" "${names[@]}" <<'PY'
 import json, sys

@@ -52,7 +52,8 @@ fn main() {
         eprintln!("usage: stories DISTINCT_LIST PAIRS_LIST");
         std::process::exit(2);
     };
-    let distinct: Vec<Keys> = lines(distinct).par_iter().map(|p| keys(p)).collect();
+    let names = lines(distinct);
+    let distinct: Vec<Keys> = names.par_iter().map(|p| keys(p)).collect();
     let all_pairs: Vec<(String, Keys, Keys)> = lines(pairs)
         .par_iter()
         .filter_map(|l| l.split_once('\t'))
@@ -65,12 +66,16 @@ fn main() {
     let mut contained = Vec::new();
     let mut same_url = 0;
     for (i, a) in distinct.iter().enumerate() {
-        for b in &distinct[i + 1..] {
+        for (j, b) in distinct.iter().enumerate().skip(i + 1) {
             if a.0.is_some() && a.0 == b.0 {
                 same_url += 1;
             }
             if let (Some(x), Some(y)) = (&a.1, &b.1) {
-                contained.push(x.containment(y));
+                let c = x.containment(y);
+                if c >= story::SAME_STORY_CONTAINMENT {
+                    println!("collapsed: {} and {} ({c:.2})", names[i], names[j]);
+                }
+                contained.push(c);
             }
         }
     }

@@ -15,7 +15,7 @@ pub const SHINGLE_WORDS: usize = 3;
 /// The estimated share of the smaller body that the larger must hold for two pages to be one
 /// story (measured with `bench/duplicates.sh`: copies of one page saved as HTML, as a text dump
 /// and as MHTML against every pair of distinct pages of the yardsticks).
-pub const SAME_STORY_CONTAINMENT: f64 = 0.7;
+pub const SAME_STORY_CONTAINMENT: f64 = 0.8;
 
 /// Bodies with fewer words than this get no sketch: a few words say too little to call two
 /// pages one story.
@@ -66,6 +66,10 @@ pub fn url_key(url: &str) -> Option<String> {
     Some(key)
 }
 
+/// Words of a body a [`Sketch`] is made from: a story's opening words say which story it is,
+/// and a long page costs no more than a short one.
+pub const SKETCH_WORDS: usize = 1500;
+
 /// Hashes kept in a [`Sketch`].
 pub const SKETCH_HASHES: usize = 128;
 
@@ -82,13 +86,21 @@ pub struct Sketch {
 }
 
 impl Sketch {
-    /// The sketch of a body; `None` under [`MIN_WORDS`] words.
+    /// The sketch of a body, from its first [`SKETCH_WORDS`] words; `None` under
+    /// [`MIN_WORDS`] words.
     pub fn of(body: &str) -> Option<Sketch> {
-        let words = words(body);
+        let words = word_hashes(body);
         if words.len() < MIN_WORDS {
             return None;
         }
-        let mut hashes: Vec<u64> = shingle_hashes(&words).collect();
+        let mut hashes: Vec<u64> = words
+            .windows(SHINGLE_WORDS)
+            .map(|w| {
+                w.iter().fold(0x9e37_79b9_7f4a_7c15_u64, |h, &x| {
+                    (h ^ x).wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(29)
+                })
+            })
+            .collect();
         hashes.sort_unstable();
         hashes.dedup();
         let shingles = hashes.len();
@@ -127,23 +139,32 @@ impl Sketch {
     }
 }
 
-fn words(body: &str) -> Vec<String> {
-    body.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-fn shingle_hashes(words: &[String]) -> impl Iterator<Item = u64> + '_ {
-    let mut shingle = String::new();
-    words.windows(SHINGLE_WORDS).map(move |window| {
-        shingle.clear();
-        for w in window {
-            shingle.push_str(w);
-            shingle.push(' ');
+/// Hashes of a body's first [`SKETCH_WORDS`] words (letters and digits, in lower case).
+fn word_hashes(body: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<u64>| {
+        if !word.is_empty() {
+            out.push(xxhash_rust::xxh3::xxh3_64(word.as_bytes()));
+            word.clear();
         }
-        xxhash_rust::xxh3::xxh3_64(shingle.as_bytes())
-    })
+    };
+    for c in body.chars() {
+        if out.len() >= SKETCH_WORDS {
+            return out;
+        }
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                word.extend(c.to_lowercase());
+            }
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Whether two pages are copies of one story: by their address keys, else by their sketches.

@@ -243,7 +243,7 @@ fn run(
     let window = if config.all_copies {
         wanted
     } else {
-        wanted + config.limit.max(COPY_WINDOW)
+        wanted + COPY_WINDOW
     };
     let ranked = ranked_tiers(searcher, &plan, window, &f)?;
     let mut found: Vec<(Ranked, TantivyDocument)> = Vec::with_capacity(ranked.len());
@@ -292,7 +292,7 @@ fn run(
 }
 
 /// Hits past the page asked for that are looked at for copies of the page's stories.
-const COPY_WINDOW: usize = 10;
+const COPY_WINDOW: usize = 5;
 
 /// One hit per story, in rank order: copies of one article ([`story::same_story`]) become the
 /// hit of the newest capture among them, at the best rank and score any of them had; copies
