@@ -158,25 +158,55 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
-/// Long options of `search` that take a value.
-const SEARCH_VALUE_OPTIONS: &[&str] = &[
-    "--index",
-    "--limit",
-    "--offset",
-    "--kind",
-    "--site",
-    "--author",
-    "--since",
-    "--until",
-    "--color",
-    "--snippets",
-];
-/// Long options of `search` that are flags.
-const SEARCH_FLAGS: &[&str] = &["--all", "--fuzzy", "--json", "--help"];
+/// What a `--name` (or `--name=value`) is to `search`, read from its clap definition so that
+/// the two never drift: `Some(true)` an option taking a value, `Some(false)` a flag, `None` no
+/// option of `search`.
+fn search_long_option(arg: &str) -> Option<bool> {
+    use clap::CommandFactory;
+    let name = arg.strip_prefix("--")?.split('=').next()?;
+    if name == "help" {
+        return Some(false);
+    }
+    let command = Args::command();
+    let search = command.find_subcommand("search")?;
+    search
+        .get_arguments()
+        .find(|a| a.get_long() == Some(name))
+        .map(|a| a.get_action().takes_values())
+}
+
+/// The first `--name` among `search`'s arguments (before a `--`) that names no option of it,
+/// as a clap error with the nearest option's name: a positional query that takes words
+/// starting with `-` would otherwise take a mistyped option for a query word.
+pub fn unknown_search_option(args: &[String]) -> Option<clap::Error> {
+    use clap::CommandFactory;
+    let at = args.iter().position(|a| a == "search")?;
+    let bad = args[at + 1..]
+        .iter()
+        .take_while(|a| a.as_str() != "--")
+        .find(|a| a.starts_with("--") && a.len() > 2 && search_long_option(a).is_none())?;
+    let mut command = Args::command().bin_name("thresh");
+    command.build();
+    let search = command.find_subcommand_mut("search")?;
+    let typed = bad.trim_start_matches('-').split('=').next().unwrap_or("");
+    let nearest = search
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .map(|l| (strsim::jaro(typed, l), l))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, l)| format!("\n\n  tip: a similar argument exists: '--{l}'"))
+        .unwrap_or_default();
+    Some(search.error(
+        clap::error::ErrorKind::UnknownArgument,
+        format!("unexpected argument '{bad}' found{nearest}"),
+    ))
+}
 
 /// `thresh search billboard -japanese --json`: once the query has begun, words starting with a
-/// single `-` are query words, but a known `--option` still counts as an option. Moves those
-/// options (and their values) ahead of the query so clap sees them as options.
+/// single `-` are query words, but a `--option` still counts as an option (an unknown one is
+/// clap's error, with its "did you mean"). Moves those options (and their values) ahead of the
+/// query so clap sees them as options.
 pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
     let Some(at) = args.iter().position(|a| a == "search") else {
         return args;
@@ -193,7 +223,8 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
             query.extend(tail[i..].iter().cloned());
             break;
         }
-        if SEARCH_VALUE_OPTIONS.contains(&name) {
+        let long = a.starts_with("--") && a.len() > 2;
+        if long && search_long_option(name) == Some(true) {
             options.push(a.clone());
             if !a.contains('=') {
                 if let Some(v) = tail.get(i + 1) {
@@ -201,7 +232,8 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
                     i += 1;
                 }
             }
-        } else if SEARCH_FLAGS.contains(&a.as_str()) {
+        } else if long {
+            // A flag, or no option at all: clap says which.
             options.push(a.clone());
         } else if a == "-n"
             && tail
@@ -239,6 +271,24 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mistyped_long_option_is_an_error_and_a_known_one_an_option() {
+        let v = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        let e = unknown_search_option(&v("thresh search nasa --limt 1")).unwrap();
+        assert!(e.to_string().contains("'--limit'"), "{e}");
+        for fine in [
+            "thresh search nasa --limit 1 --all-copies --json",
+            "thresh search nasa -japanese -l",
+            "thresh search nasa -- --limt",
+        ] {
+            assert!(unknown_search_option(&v(fine)).is_none(), "{fine}");
+        }
+        assert_eq!(
+            reorder_search_options(v("thresh search nasa --all-copies")),
+            v("thresh search --all-copies -- nasa")
+        );
+    }
 
     fn v(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()

@@ -56,10 +56,17 @@ pub fn run() -> Result<u8> {
         .map(|a| a.to_str())
         .collect::<Option<Vec<&str>>>()
     {
-        Some(text) => args::reorder_search_options(text.into_iter().map(String::from).collect())
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        Some(text) => {
+            let text: Vec<String> = text.into_iter().map(String::from).collect();
+            if let Some(e) = args::unknown_search_option(&text) {
+                let _ = e.print();
+                return Ok(EXIT_ERROR);
+            }
+            args::reorder_search_options(text)
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        }
         None if os_args.get(1).is_some_and(|a| a == "search") => {
             let bad = os_args
                 .iter()
