@@ -1008,13 +1008,9 @@ fn index_archive(f: &Found, old: Option<&Entry>, entry: Entry, run: &Run<'_>) ->
         }
         match p.page {
             Ok(page) => {
-                for doc in schema::documents(run.fields, &p.key, &page) {
-                    if let Err(e) = run.writer.add_document(doc) {
-                        let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
-                        slot.get_or_insert(e);
-                        refused = true;
-                        return;
-                    }
+                if !add_page(run, &p.key, &page) {
+                    refused = true;
+                    return;
                 }
                 comments = comments.saturating_add(page.comments.len() as u32);
                 records.push(p.key);
@@ -1106,6 +1102,19 @@ fn extract_file(f: &Found, entry: &mut Entry, kept: Option<Vec<u8>>, run: &Run<'
     }
 }
 
+/// Adds a page's documents under `key`; `false` when the writer refused one (its error is kept
+/// for the run, which then commits nothing).
+fn add_page(run: &Run<'_>, key: &str, page: &Page) -> bool {
+    for doc in schema::documents(run.fields, key, page) {
+        if let Err(e) = run.writer.add_document(doc) {
+            let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert(e);
+            return false;
+        }
+    }
+    true
+}
+
 /// Indexes one extracted page with its site's template cut: its documents replace its old
 /// ones. `entry` is its record so far; `retemplated` says its bytes did not change.
 fn index_page(
@@ -1125,14 +1134,9 @@ fn index_page(
     match extracted {
         Extracted::Page(mut page) => {
             template::apply(template, &mut page);
-            let docs = schema::documents(run.fields, &f.rel, &page);
             delete_old();
-            for doc in docs {
-                if let Err(e) = run.writer.add_document(doc) {
-                    let mut slot = run.add_error.lock().unwrap_or_else(|p| p.into_inner());
-                    slot.get_or_insert(e);
-                    return Outcome::Failed("the index refused the page".into());
-                }
+            if !add_page(run, &f.rel, &page) {
+                return Outcome::Failed("the index refused the page".into());
             }
             let e = Entry {
                 status: Status::Indexed,

@@ -79,8 +79,7 @@ pub fn unwrap(bytes: &[u8], cap: usize) -> Result<Unwrapped<'static>, Broken> {
     let captured = message
         .headers
         .get_first_value("Date")
-        .and_then(|d| mailparse::dateparse(&d).ok())
-        .and_then(stamp_of_unix);
+        .and_then(|d| Stamp::parse(&d));
     // A charset the part's own header names; `mailparse` reports `us-ascii` when none is named.
     let charset = root
         .ctype
@@ -120,17 +119,6 @@ fn root_part<'a>(message: &'a ParsedMail<'a>) -> Option<&'a ParsedMail<'a>> {
         let t = p.ctype.mimetype.to_ascii_lowercase();
         t == "text/html" || t == "application/xhtml+xml"
     })
-}
-
-/// A capture time from seconds since 1970, in UTC.
-fn stamp_of_unix(secs: i64) -> Option<Stamp> {
-    let t = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
-    use chrono::Datelike;
-    Some(
-        Stamp::new(t.year(), t.month(), t.day())?
-            .with_time(t.time())
-            .with_offset(0),
-    )
 }
 
 #[cfg(test)]
