@@ -86,6 +86,18 @@ const SPLIT_PART_MIN_CHARS: usize = 200;
 /// A container's name counts fully from this many characters of text, in proportion below.
 const NAME_WEIGHT_FULL_CHARS: f32 = 500.0;
 
+/// An article's opening follows its headline within this many characters of live text (a
+/// byline, a date, a standfirst, a picture's caption between).
+const HEADLINE_GAP_CHARS: u32 = 1_500;
+/// The block by the headline is the article's opening part when it scores at least this share
+/// of the best block and holds this much text …
+const HEADLINE_PART_SHARE: f32 = 0.3;
+const HEADLINE_PART_MIN_CHARS: u32 = 200;
+/// … and the container of both parts holds at most this many times their text.
+const HEADLINE_PARTS_SHARE: f32 = 1.3;
+/// Titles and headings shorter than this (bytes, normalised) anchor nothing.
+const MIN_HEADLINE_BYTES: usize = 8;
+
 /// A sibling of the best container joins the article when its score reaches this share of the
 /// best score (Readability: 0.2) …
 const SIBLING_SHARE: f32 = 0.2;
@@ -205,7 +217,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     for &root in &found.sections {
         outside_comments[root] = true;
     }
-    let mut main = c.choose_main();
+    let mut main = c.choose_main(page.title.as_deref());
     c.add_lead(&mut main);
     c.prune_inside(&main);
     if page.author.is_none() {
@@ -556,7 +568,7 @@ impl<'a> Cleaner<'a> {
     /// length and comma count; containers start from their tag and name; link-heavy containers
     /// lose in proportion. Returns the chosen nodes: the best container and the siblings that
     /// belong with it.
-    fn choose_main(&self) -> Vec<NodeId> {
+    fn choose_main(&self, title: Option<&str>) -> Vec<NodeId> {
         let dom = self.dom;
         let n = dom.nodes.len();
         let mut score: Vec<f32> = vec![0.0; n];
@@ -606,6 +618,11 @@ impl<'a> Cleaner<'a> {
         let Some((mut top, top_score)) = best else {
             return vec![dom.find_tag("body").unwrap_or(DOCUMENT)];
         };
+        // An article cut into a part by its headline and a larger part further down, in
+        // wrappers of their own: both, through the container that holds them and little else.
+        if let Some(whole) = self.headline_part(title, &candidates, &score, top, top_score) {
+            top = whole;
+        }
         // An article split into several blocks, each in its own wrapper: when other candidates
         // score close to the best and are not nested in it, the article is their nearest
         // common ancestor (Readability's "alternative candidates" rule).
@@ -726,6 +743,79 @@ impl<'a> Cleaner<'a> {
             }
         }
         chosen
+    }
+
+    /// The page's headline: the first `h1` (else `h2`) whose text is the title, or at least
+    /// half of it (a title also carries the site's name), or holds it.
+    fn headline(&self, title: &str) -> Option<NodeId> {
+        let dom = self.dom;
+        let title = clean::normalize(title);
+        if title.len() < MIN_HEADLINE_BYTES {
+            return None;
+        }
+        let is_headline = |id: NodeId| {
+            let n = clean::normalize(&dom.text(id));
+            n.len() >= MIN_HEADLINE_BYTES
+                && (n.contains(&title) || title.contains(&n) && n.len() * 2 >= title.len())
+        };
+        ["h1", "h2"].iter().find_map(|&tag| {
+            (0..dom.nodes.len())
+                .find(|&id| dom.is_element(id) && dom.tag(id) == tag && is_headline(id))
+        })
+    }
+
+    /// When the best block starts far below the page's headline, and another candidate that
+    /// scores a fair share of it follows the headline, the article is cut in two: its opening
+    /// by the headline and its larger part further down, each in its own wrapper. Returns their nearest common
+    /// container when that holds little besides them (not a page layout with sidebars and
+    /// feeds between) and is not a link list.
+    fn headline_part(
+        &self,
+        title: Option<&str>,
+        candidates: &[NodeId],
+        score: &[f32],
+        top: NodeId,
+        top_score: f32,
+    ) -> Option<NodeId> {
+        let dom = self.dom;
+        let anchor = self.headline(title?)?;
+        // Live characters of text before each node, in document order (dead subtrees count
+        // nothing: their lengths are zero).
+        let n = dom.nodes.len();
+        let mut before = vec![0u32; n + 1];
+        for id in 0..n {
+            let own = match dom.nodes[id].data {
+                NodeData::Text(_) => self.text_len[id],
+                _ => 0,
+            };
+            before[id + 1] = before[id] + own;
+        }
+        let head_end = before[dom.subtree_end(anchor) + 1];
+        let follows_headline = |c: NodeId| {
+            before[c] <= head_end + HEADLINE_GAP_CHARS
+                && before[dom.subtree_end(c) + 1] > head_end + MIN_PARAGRAPH_CHARS as u32
+        };
+        if follows_headline(top) {
+            return None;
+        }
+        let opening = candidates
+            .iter()
+            .copied()
+            .filter(|&c| {
+                score[c] >= top_score * HEADLINE_PART_SHARE
+                    && self.text_len[c] >= HEADLINE_PART_MIN_CHARS
+                    && follows_headline(c)
+            })
+            .max_by(|&a, &b| score[a].total_cmp(&score[b]))?;
+        let common = std::iter::once(opening)
+            .chain(dom.ancestors(opening))
+            .find(|&a| a == top || dom.ancestors(top).any(|b| b == a))?;
+        let parts = (self.text_len[opening] + self.text_len[top]) as f32;
+        (dom.is_element(common)
+            && !matches!(dom.tag(common), "body" | "html")
+            && self.text_len[common] as f32 <= parts * HEADLINE_PARTS_SHARE
+            && self.link_density(common) < 0.3)
+            .then_some(common)
     }
 
     /// The parts of a split article and what stands between them in their parent: the headings
@@ -1998,6 +2088,42 @@ mod tests {
             page.body
         );
         assert!(page.body.contains("Part 9 of the story"), "{}", page.body);
+    }
+
+    #[test]
+    fn an_article_opening_by_its_headline_and_going_on_in_another_wrapper_keeps_both() {
+        let opening: String = (1..=11)
+            .map(|i| {
+                format!(
+                    "<p>Opening {i}: the ferry that stopped crossing the lake ten years ago sails \
+                     again from Monday, with two crossings a day, the harbour master said.</p>"
+                )
+            })
+            .collect();
+        let rest: String = (1..=16)
+            .map(|i| {
+                format!(
+                    "<p>Rest {i}: the old hull was rebuilt at the yard by the mill, where the \
+                     workers, most of them retired sailors, spent three winters on it, and the \
+                     engine, a diesel from a scrapped trawler, was tuned for the shallow bay.</p>"
+                )
+            })
+            .collect();
+        let feed: String = (1..=12)
+            .map(|i| format!("<li><a href=\"/n/{i}\">Other news number {i}</a></li>"))
+            .collect();
+        let html = format!(
+            r#"<html><head><title>The ferry sails the lake again | The Lake Post</title></head>
+            <body><div class="s"><div class="s-top"><h1>The ferry sails the lake again</h1>
+            <div class="s-x"><div class="s-y">{opening}</div></div></div>
+            <div class="s-pic"><figure><img src="f.jpg"><figcaption>The ferry</figcaption></figure></div>
+            <div class="s-main"><div class="s-cols"><div class="s-col">{rest}</div></div></div></div>
+            <div class="s-feed"><ul>{feed}</ul></div></body></html>"#
+        );
+        let page = run(&html);
+        assert!(page.body.contains("Opening 1: the ferry"), "{}", page.body);
+        assert!(page.body.contains("Rest 8: the old hull"), "{}", page.body);
+        assert!(!page.body.contains("Other news"), "{}", page.body);
     }
 
     #[test]
