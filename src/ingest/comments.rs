@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::clean::{self, COMMENT_STUBS};
 use super::dates::{Stamp, When, parse_when};
-use super::dom::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
+use super::markup::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
 use super::names::{self, has};
 use super::page::Comment;
 use super::text::edit_marker;
@@ -938,10 +938,10 @@ mod tests {
         assert_eq!(strip_says("Claude a dit :"), "Claude");
         assert_eq!(strip_says("Dijon"), "Dijon");
     }
-    use crate::ingest::dom::Dom;
+    use crate::ingest::markup::Dom;
 
     fn comments_of(html: &str) -> Vec<Comment> {
-        let dom = Dom::parse(html);
+        let dom = Dom::parse_labelled(html, names::label);
         let dead = vec![false; dom.nodes.len()];
         extract(&dom, &dead, None).comments
     }
@@ -994,7 +994,7 @@ mod tests {
           <li class="siteCommentContainer"><p class="siteCommentAuthorName"><a href="/u/2">Bob</a></p>
             <div class="siteCommentMessage">Eine Antwort.</div><time datetime="2022-01-26T13:11:00">13:11</time></li>
         </ol>"##;
-        let dom = Dom::parse(html);
+        let dom = Dom::parse_labelled(html, names::label);
         let dead = vec![false; dom.nodes.len()];
         let found = extract(&dom, &dead, None);
         let texts: Vec<&str> = found.comments.iter().map(|c| c.text.as_str()).collect();

@@ -10,8 +10,8 @@ use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, TreeSink};
 use super::IngestConfig;
 use super::clean;
 use super::comments;
-use super::dom::{self, DOCUMENT, Dom, NodeData, NodeId};
 use super::error::IngestError;
+use super::markup::{self, DOCUMENT, Dom, NodeData, NodeId};
 use super::meta;
 use super::names::{self, has};
 use super::page::Page;
@@ -170,8 +170,7 @@ fn text_metrics(t: &str) -> (u32, u32) {
 /// # Errors
 /// [`IngestError::Redirect`] for a page that only forwards the reader elsewhere.
 pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(), IngestError> {
-    let (guarded, stripped) = dom::guard(text, config.max_depth);
-    let dom = Dom::parse(&guarded);
+    let (dom, stripped) = parse(text, config.max_depth);
     let mut html_meta = meta::read_html_meta(&dom, &stripped.json_ld);
     let ld_body = html_meta.article_body();
     let descriptions = std::mem::take(&mut html_meta.descriptions);
@@ -247,6 +246,14 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     Ok(())
 }
 
+/// Guards and parses a page's markup, each element labelled with the word lists its class and
+/// id fall in.
+pub(crate) fn parse(text: &str, max_depth: usize) -> (Dom, markup::Stripped) {
+    let (guarded, stripped) = markup::guard(text, max_depth);
+    let dom = Dom::parse_labelled(&guarded, names::label);
+    (dom, stripped)
+}
+
 /// Fewest words a JSON-LD `articleBody` needs to stand in for the article the markup shows.
 const LD_BODY_MIN_WORDS: usize = 100;
 
@@ -269,8 +276,7 @@ fn ld_body_text(raw: &str, max_depth: usize) -> String {
     } else {
         lines.map(|l| format!("<p>{l}</p>")).collect()
     };
-    let (guarded, _) = dom::guard(&html, max_depth);
-    let dom = Dom::parse(&guarded);
+    let (dom, _) = parse(&html, max_depth);
     let dead = vec![false; dom.nodes.len()];
     comments::block_text(&dom, &dead, DOCUMENT, &[])
 }

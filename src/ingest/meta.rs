@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::dates::Stamp;
-use super::dom::{DOCUMENT, Dom, NodeData, NodeId};
+use super::markup::{DOCUMENT, Dom, NodeData, NodeId};
 use super::page::{Comment, Page};
 
 /// Separators between a title and the site's name in `<title>`.

@@ -8,15 +8,14 @@ pub mod clean;
 pub mod comments;
 pub mod dates;
 pub mod decode;
-pub mod dom;
 pub mod error;
 pub mod html;
 pub mod input;
+pub mod markup;
 pub mod meta;
 pub mod names;
 pub mod page;
 pub mod people;
-mod quick;
 pub mod template;
 pub mod text;
 
@@ -30,13 +29,13 @@ pub mod fuzzing {
     /// Whether the quick parser builds the tree html5ever builds for `html`: `None` when it
     /// gives up (html5ever then parses alone), else the first difference, if any.
     pub fn quick_parser_agrees(html: &str) -> Option<Result<(), String>> {
-        super::quick::compare(html)
+        super::markup::quick::compare(html)
     }
 
     /// Whether the pre-parse guard keeps the text html5ever shows for the raw markup (outside
     /// the elements the guard drops on purpose); `Err` holds the first difference.
     pub fn guard_agrees(html: &str) -> Result<(), String> {
-        super::dom::guard_agrees(html)
+        super::markup::guard_agrees(html)
     }
 }
 

@@ -606,6 +606,12 @@ fn class_names(value: &str) -> Names {
     })
 }
 
+/// The lists an element's class and id fall in, from its attributes as the parsers store them:
+/// the label [`Dom::parse_labelled`](super::markup::Dom::parse_labelled) gives it.
+pub fn label(attrs: &[html5ever::Attribute]) -> Names {
+    of_attributes(attrs.iter().map(|a| (&*a.name.local, &*a.value)))
+}
+
 /// What an element's attributes say, in one pass over them: the lists its class and id words
 /// fall in, and whether it is hidden or labelled as chrome.
 pub fn of_attributes<'a>(attrs: impl Iterator<Item = (&'a str, &'a str)>) -> Names {

@@ -16,8 +16,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::markup::{self as dom, quick};
 use super::page::Page;
-use super::{dom, input, meta, quick};
+use super::{input, meta};
 
 /// Pages of a site a template is learned from: enough that a line on a quarter of them is
 /// not chance, few enough that learning costs little beside indexing the site.

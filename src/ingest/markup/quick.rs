@@ -18,7 +18,7 @@ use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, ns};
 
-use super::dom::{self, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
+use super::{self as dom, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
 
 /// Parses markup into the arena html5ever's tree builder would build, or `None` when the page
 /// needs a rule this parser does not implement.
@@ -1866,7 +1866,7 @@ enum Step {
 /// differential fuzz target.
 pub fn compare(html: &str) -> Option<Result<(), String>> {
     let quick = parse(html)?;
-    let full = crate::ingest::dom::Dom::parse_full(html);
+    let full = super::sink::parse_full(html);
     if quick.len() != full.len() {
         let k = quick
             .iter()
