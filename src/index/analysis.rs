@@ -17,8 +17,8 @@ use tantivy::tokenizer::{AsciiFoldingFilter, TextAnalyzer, Token, TokenStream, T
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::ingest::clean::is_alphanumeric;
-pub use crate::ingest::clean::is_cjk;
+use crate::ingest::lexicon::chars::is_alphanumeric;
+pub use crate::ingest::lexicon::chars::is_cjk;
 
 /// Words longer than this many bytes are not indexed (base64 blobs, long URLs, hashes).
 pub const MAX_TOKEN_BYTES: usize = 60;

@@ -12,12 +12,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::clean::{self, COMMENT_STUBS};
 use super::dates::{Stamp, When, parse_when};
+use super::lexicon::names::{self, has};
+use super::lexicon::phrases::COMMENT_STUBS;
+use super::lines;
+use super::lines::edit_marker;
 use super::markup::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
-use super::names::{self, has};
 use super::page::Comment;
-use super::text::edit_marker;
 
 /// What was found: the comments and the section roots to keep out of the article.
 #[derive(Debug, Default)]
@@ -741,8 +742,8 @@ fn read_comment(
     }
     // A stub line or a comment count (`120 Kommentare`) alone is not a comment.
     if author.is_none() && posted.is_none() && {
-        let n = clean::normalize(&text);
-        COMMENT_STUBS.contains(&n.as_str()) || clean::is_comment_count(&n)
+        let n = lines::normalize(&text);
+        COMMENT_STUBS.contains(&n.as_str()) || lines::is_comment_count(&n)
     } {
         return None;
     }
@@ -885,7 +886,7 @@ fn is_line_block(tag: &str) -> bool {
 /// `Edited at …` line becomes the edit time.
 fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
     let mut edited = None;
-    let author_norm = author.map(clean::normalize).unwrap_or_default();
+    let author_norm = author.map(lines::normalize).unwrap_or_default();
     let mut lines: Vec<&str> = Vec::new();
     for raw in text.lines() {
         let l = raw.trim();
@@ -899,8 +900,8 @@ fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
             edited = edited.or(e);
             continue;
         }
-        let n = clean::normalize(l);
-        if clean::is_boilerplate_line(l)
+        let n = lines::normalize(l);
+        if lines::is_boilerplate_line(l)
             || (!author_norm.is_empty() && n == author_norm)
             || matches!(
                 n.as_str(),

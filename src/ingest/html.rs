@@ -8,14 +8,15 @@
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, TreeSink};
 
 use super::IngestConfig;
-use super::clean;
 use super::comments;
 use super::error::IngestError;
+use super::lexicon::chars;
+use super::lexicon::names::{self, has};
+use super::lines;
 use super::markup::{self, DOCUMENT, Dom, NodeData, NodeId};
 use super::meta;
-use super::names::{self, has};
 use super::page::Page;
-use super::text::byline;
+use super::people::byline;
 
 /// Elements that are never article text, whatever they contain.
 const DROP_TAGS: &[&str] = &[
@@ -147,7 +148,7 @@ fn text_metrics(t: &str) -> (u32, u32) {
         let (white, weight) = if ch.is_ascii() {
             (matches!(ch, '\t'..='\r' | ' '), 1)
         } else {
-            (ch.is_whitespace(), if clean::is_cjk(ch) { 2 } else { 1 })
+            (ch.is_whitespace(), if chars::is_cjk(ch) { 2 } else { 1 })
         };
         if white {
             if !space {
@@ -755,12 +756,12 @@ impl<'a> Cleaner<'a> {
     /// half of it (a title also carries the site's name), or holds it.
     fn headline(&self, title: &str) -> Option<NodeId> {
         let dom = self.dom;
-        let title = clean::normalize(title);
+        let title = lines::normalize(title);
         if title.len() < MIN_HEADLINE_BYTES {
             return None;
         }
         let is_headline = |id: NodeId| {
-            let n = clean::normalize(&dom.text(id));
+            let n = lines::normalize(&dom.text(id));
             n.len() >= MIN_HEADLINE_BYTES
                 && (n.contains(&title) || title.contains(&n) && n.len() * 2 >= title.len())
         };
@@ -957,7 +958,7 @@ impl<'a> Cleaner<'a> {
             return;
         };
         for description in descriptions {
-            let summary = clean::normalize(description);
+            let summary = lines::normalize(description);
             if summary.split(' ').count() < STANDFIRST_MIN_WORDS {
                 continue;
             }
@@ -968,7 +969,7 @@ impl<'a> Cleaner<'a> {
             // Looked at only now: most pages show no block before the article that holds the
             // summary, and folding the whole article's text for them would be waste.
             let texts: Vec<String> = main.iter().map(|&m| dom.text(m)).collect();
-            if !clean::normalize(&texts.join(" ")).contains(&key)
+            if !lines::normalize(&texts.join(" ")).contains(&key)
                 && !dom.ancestors(first).any(|a| a == found)
             {
                 main.insert(0, found);
@@ -1008,7 +1009,7 @@ impl<'a> Cleaner<'a> {
             if len <= high
                 && dom.tag(id) != "h1"
                 && self.link_density(id) < 0.5
-                && clean::normalize(&dom.text(id)).contains(key)
+                && lines::normalize(&dom.text(id)).contains(key)
             {
                 found = Some(id);
             }
@@ -1290,7 +1291,7 @@ fn is_block(tag: &str) -> bool {
 /// The article's own heading, when `<title>` wraps it in more words (`Blog name: Post title`):
 /// the first `h1`–`h3` near the article whose text is a part of the title tag's.
 fn heading_title(dom: &Dom, dead: &[bool], main: &[NodeId], title: Option<&str>) -> Option<String> {
-    let title = clean::normalize(title?);
+    let title = lines::normalize(title?);
     let mut roots: Vec<NodeId> = main.to_vec();
     // Headings usually sit just above the chosen block.
     if let Some(&first) = main.first() {
@@ -1302,7 +1303,7 @@ fn heading_title(dom: &Dom, dead: &[bool], main: &[NodeId], title: Option<&str>)
             return None;
         }
         let t = dom.text(id);
-        let n = clean::normalize(&t);
+        let n = lines::normalize(&t);
         (n.len() >= 8 && n.len() < title.len() && title.contains(&n)).then_some(t)
     })
 }
@@ -1405,7 +1406,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                 if !matches!(lead.as_bytes().first(), Some(b'p' | b'P' | b'v' | b'V'))
                     || !PUBLISHED_LABELS
                         .iter()
-                        .any(|l| super::caseless::starts_with(lead, l))
+                        .any(|l| super::lexicon::caseless::starts_with(lead, l))
                 {
                     return None;
                 }
@@ -1415,7 +1416,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                 }
                 let rest = PUBLISHED_LABELS
                     .iter()
-                    .find_map(|l| super::caseless::strip_prefix(&t, l))?;
+                    .find_map(|l| super::lexicon::caseless::strip_prefix(&t, l))?;
                 super::Stamp::parse(rest.trim_start_matches([':', ' ']))
             })
         })
@@ -1609,7 +1610,7 @@ const HTML2TEXT_HANDLED: &[&str] = &[
 fn weighted_non_space(text: &str) -> usize {
     text.chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| if clean::is_cjk(c) { 2 } else { 1 })
+        .map(|c| if chars::is_cjk(c) { 2 } else { 1 })
         .sum()
 }
 
@@ -1624,7 +1625,7 @@ fn qual(local: &str) -> html5ever::QualName {
 /// Cleans rendered text: trims lines, drops boilerplate lines, the title and a leading byline,
 /// repeated adjacent lines, and keeps single blank lines between paragraphs.
 fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -> String {
-    let title_norm = title.map(clean::normalize).unwrap_or_default();
+    let title_norm = title.map(lines::normalize).unwrap_or_default();
     let mut out: Vec<&str> = Vec::new();
     let mut prev_norm = String::new();
     let mut seen_text = false;
@@ -1642,9 +1643,9 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
             }
             continue;
         }
-        let line = clean::without_trailing_credit(line);
-        let norm = clean::normalize(line);
-        if norm == prev_norm || clean::is_boilerplate_norm(line, &norm) {
+        let line = lines::without_trailing_credit(line);
+        let norm = lines::normalize(line);
+        if norm == prev_norm || lines::is_boilerplate_norm(line, &norm) {
             continue;
         }
         // A caption or pull quote printed again further down is kept once.
@@ -1655,7 +1656,9 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
             continue;
         }
         if !seen_text && line.len() < 80 {
-            if let Some(name) = byline(line).filter(|_| super::caseless::starts_with(line, "by ")) {
+            if let Some(name) =
+                byline(line).filter(|_| super::lexicon::caseless::starts_with(line, "by "))
+            {
                 author.get_or_insert(name);
                 continue;
             }

@@ -3,17 +3,16 @@
 //! Owns decoding, cleaning and splitting. It never touches the index or the file system: the
 //! caller reads the bytes, so `extract` is a pure function that any number of threads can call.
 
-pub(crate) mod caseless;
-pub mod clean;
 pub mod comments;
 pub mod dates;
 pub mod decode;
 pub mod error;
 pub mod html;
 pub mod input;
+pub mod lexicon;
+pub mod lines;
 pub mod markup;
 pub mod meta;
-pub mod names;
 pub mod page;
 pub mod people;
 pub mod template;

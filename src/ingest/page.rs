@@ -182,7 +182,7 @@ fn is_furniture_line(line: &str) -> bool {
     }
     let path = !t.contains(char::is_whitespace)
         && (t.starts_with('/') || t.contains("%2F") || t.contains("%2f"));
-    path || super::clean::is_boilerplate_line(t)
+    path || super::lines::is_boilerplate_line(t)
 }
 
 /// Invisible line-break hints: soft hyphen, word joiner, zero-width no-break space.

@@ -5,8 +5,8 @@
 //! service after it, a timestamp run into it, and shouting capitals. Finding the value is left
 //! to `meta`, `html`, `comments` and `text`.
 
-use super::caseless;
 use super::dates::{When, parse_when};
+use super::lexicon::caseless;
 
 /// Words that introduce a byline rather than belong to the name (lower case, with the space or
 /// colon that follows them).
@@ -273,6 +273,34 @@ fn capitalised(name: &str) -> String {
         start = !c.is_alphabetic();
     }
     out
+}
+
+/// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
+pub(crate) fn byline(t: &str) -> Option<String> {
+    let marker = without_marker(t);
+    let marked = marker.is_some();
+    let rest = marker.unwrap_or(t);
+    let name_part = rest.split([',', '|', '·']).next()?.trim();
+    let name_part = name_part.split(" and ").next()?.trim();
+    let words: Vec<&str> = name_part.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 || name_part.chars().count() > 60 {
+        return None;
+    }
+    let capitalized = words.iter().all(|w| {
+        w.chars().next().is_some_and(|c| c.is_uppercase())
+            || matches!(
+                *w,
+                "de" | "van" | "von" | "da" | "del" | "la" | "le" | "bin" | "al"
+            )
+    });
+    // Without a "By" the line must look like nothing but a name: two or more capitalised words
+    // followed by a comma (an outlet or role follows on the same or the next line).
+    let bare_ok = words.len() >= 2 && t.contains(',') && t.len() < 80;
+    if capitalized && (marked || bare_ok) && !name_part.chars().any(|c| c.is_ascii_digit()) {
+        Some(name_part.to_string())
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

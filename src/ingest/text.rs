@@ -9,10 +9,13 @@
 //! lines survive only between or just before lines of real prose. Written here because no crate
 //! does this for text that has already lost its markup.
 
-use super::caseless;
-use super::clean::{self, COMMENT_SECTION_TITLES, COMMENT_STUBS};
 use super::dates::{Stamp, When, parse_when};
+use super::lexicon::caseless;
+use super::lexicon::chars;
+use super::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use super::lines::{self, edit_marker};
 use super::page::{Comment, Page};
+use super::people::byline;
 
 /// A line of at least this many (CJK-weighted) characters with prose-like function-word density
 /// is prose. jusText's "length_high" is 200 for whole paragraphs; dumps give single lines, so less.
@@ -155,8 +158,8 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
         .first()
         .is_some_and(|(_, first)| headers.iter().any(|(_, h)| h != first));
     let title = (first_prose + 1..lines.len()).find(|&i| {
-        let n = clean::normalize(lines[i]);
-        COMMENT_SECTION_TITLES.contains(&n.as_str()) || clean::is_comment_count(&n)
+        let n = lines::normalize(lines[i]);
+        COMMENT_SECTION_TITLES.contains(&n.as_str()) || lines::is_comment_count(&n)
     });
     match (title, headers.first()) {
         // A section title followed by at least one header: the section starts at the title.
@@ -282,32 +285,9 @@ fn is_author_name(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
-/// `Edited at 2018-03-08 03:38 pm (UTC)`, `Last edited: …`, `(edited)`.
-pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
-    let t = line.trim();
-    for p in [
-        "edited at",
-        "edited on",
-        "last edited",
-        "edited",
-        "bearbeitet am",
-        "modifié le",
-    ] {
-        if let Some(rest) = caseless::strip_prefix(t, p) {
-            let rest = rest.trim_start_matches([':', ' ']);
-            if rest.is_empty() {
-                return Some(None);
-            }
-            let stamp = Stamp::parse(rest)?;
-            return Some(Some(stamp));
-        }
-    }
-    t.eq_ignore_ascii_case("(edited)").then_some(None)
-}
-
 /// Action links that LiveJournal-style threads print under each comment.
 fn is_thread_action(line: &str) -> bool {
-    let n = clean::normalize(line);
+    let n = lines::normalize(line);
     matches!(
         n.as_str(),
         "reply"
@@ -373,11 +353,11 @@ fn read_comments(lines: &[&str], captured: Option<Stamp>) -> Vec<Comment> {
             }
             continue;
         }
-        let n = clean::normalize(line);
+        let n = lines::normalize(line);
         if is_thread_action(line)
             || COMMENT_STUBS.contains(&n.as_str())
-            || clean::is_ad_marker(line)
-            || clean::is_notice_line(line)
+            || lines::is_ad_marker(line)
+            || lines::is_notice_line(line)
         {
             continue;
         }
@@ -439,19 +419,19 @@ fn bullet(line: &str) -> Option<&str> {
 
 fn classify(line: &str) -> Class {
     let t = line.trim();
-    if clean::is_boilerplate_line(t) || looks_like_url(t) || is_media_credit(t) {
+    if lines::is_boilerplate_line(t) || looks_like_url(t) || is_media_credit(t) {
         return Class::Bad;
     }
     let (content, is_item) = match bullet(t) {
         Some(rest) => (rest.trim(), true),
         None => (t, false),
     };
-    if content.is_empty() || clean::is_boilerplate_line(content) {
+    if content.is_empty() || lines::is_boilerplate_line(content) {
         return Class::Bad;
     }
-    let len = clean::weighted_len(content);
-    let (density, words) = clean::stopword_density(content);
-    let cjk = content.chars().any(clean::is_cjk);
+    let len = chars::weighted_len(content);
+    let (density, words) = lines::stopword_density(content);
+    let cjk = content.chars().any(chars::is_cjk);
     let sentence_end = content.ends_with([
         '.', '!', '?', '"', '”', '’', ')', '。', '！', '？', ':', '…',
     ]);
@@ -497,7 +477,7 @@ fn is_media_credit(t: &str) -> bool {
     .any(|p| lower.starts_with(p))
         && t.len() < 120;
     let counter = {
-        let n = clean::normalize(t);
+        let n = lines::normalize(t);
         let w: Vec<&str> = n.split(' ').collect();
         matches!(w.as_slice(), [a, b] if a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
             || matches!(w.as_slice(), [k, a, "of", b] if matches!(*k, "image" | "photo" | "slide" | "picture") && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()))
@@ -533,8 +513,8 @@ fn read_article(lines: &[&str], page: &mut Page) {
     if let Some(i) = title_line {
         let full = lines[i].trim();
         let (title, site) = super::meta::split_title_site(full);
-        title_forms.push(clean::normalize(full));
-        title_forms.push(clean::normalize(&title));
+        title_forms.push(lines::normalize(full));
+        title_forms.push(lines::normalize(&title));
         page.title = Some(title);
         if page.site.is_none() {
             page.site = site;
@@ -544,7 +524,7 @@ fn read_article(lines: &[&str], page: &mut Page) {
     // Classify every line; titles repeated later and date lines are not body.
     let mut class: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
     for (i, l) in lines.iter().enumerate() {
-        let n = clean::normalize(l);
+        let n = lines::normalize(l);
         if used[i] || (!n.is_empty() && title_forms.contains(&n)) {
             used[i] = true;
             class[i] = Class::Bad;
@@ -599,7 +579,7 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
     // Blocks of prose lines separated by at most MAX_GAP_LINES non-blank, non-prose lines.
     let mut blocks: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
     for &g in &good {
-        let len = clean::weighted_len(lines[g].trim());
+        let len = chars::weighted_len(lines[g].trim());
         if let Some(b) = blocks.last_mut() {
             let gap = (b.1 + 1..g)
                 .filter(|&j| !lines[j].trim().is_empty())
@@ -650,7 +630,7 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
         if !keep[i] {
             continue;
         }
-        let norm = clean::normalize(lines[i]);
+        let norm = lines::normalize(lines[i]);
         let long = norm.split(' ').count() >= REPEAT_MIN_WORDS;
         if prev.as_deref() == Some(norm.as_str()) || long && seen.contains(&norm) {
             keep[i] = false;
@@ -680,7 +660,7 @@ fn keep_closing_note(lines: &[&str], class: &[Class], keep: &mut [bool]) {
     }
     let kept: std::collections::HashSet<String> = (0..=last_kept)
         .filter(|&i| keep[i])
-        .map(|i| clean::normalize(lines[i]))
+        .map(|i| lines::normalize(lines[i]))
         .collect();
     // From the end up: the run of sentences no kept line already says.
     let mut note = Vec::new();
@@ -698,7 +678,7 @@ fn keep_closing_note(lines: &[&str], class: &[Class], keep: &mut [bool]) {
             && distinct.len() * 2 > words.len()
             && !t.contains(['©', '|'])
             && caseless::rfind(t, "copyright").is_none()
-            && !kept.contains(&clean::normalize(t));
+            && !kept.contains(&lines::normalize(t));
         if !sentence {
             break;
         }
@@ -742,41 +722,13 @@ fn render_kept(lines: &[&str], keep: &[bool]) -> String {
 /// A line that could be the page's title: a few words, not a sentence of prose, not chrome.
 fn reads_as_title(t: &str) -> bool {
     let words = t.split_whitespace().count();
-    let cjk = t.chars().filter(|c| clean::is_cjk(*c)).count();
+    let cjk = t.chars().filter(|c| chars::is_cjk(*c)).count();
     !t.is_empty()
         && t.chars().count() <= 250
         && (words >= 3 || cjk >= 4)
         && bullet(t).is_none()
-        && !clean::is_boilerplate_line(t)
+        && !lines::is_boilerplate_line(t)
         && !looks_like_url(t)
-}
-
-/// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
-pub(crate) fn byline(t: &str) -> Option<String> {
-    let marker = super::people::without_marker(t);
-    let marked = marker.is_some();
-    let rest = marker.unwrap_or(t);
-    let name_part = rest.split([',', '|', '·']).next()?.trim();
-    let name_part = name_part.split(" and ").next()?.trim();
-    let words: Vec<&str> = name_part.split_whitespace().collect();
-    if words.is_empty() || words.len() > 5 || name_part.chars().count() > 60 {
-        return None;
-    }
-    let capitalized = words.iter().all(|w| {
-        w.chars().next().is_some_and(|c| c.is_uppercase())
-            || matches!(
-                *w,
-                "de" | "van" | "von" | "da" | "del" | "la" | "le" | "bin" | "al"
-            )
-    });
-    // Without a "By" the line must look like nothing but a name: two or more capitalised words
-    // followed by a comma (an outlet or role follows on the same or the next line).
-    let bare_ok = words.len() >= 2 && t.contains(',') && t.len() < 80;
-    if capitalized && (marked || bare_ok) && !name_part.chars().any(|c| c.is_ascii_digit()) {
-        Some(name_part.to_string())
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]

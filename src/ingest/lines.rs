@@ -1,503 +1,21 @@
-//! Boilerplate recognised by its words: the phrase and name lists that both the HTML and the
-//! text-dump cleaners consult, and the line-level tests built on them.
+//! Lines recognised as boilerplate by their words: the tests both the HTML and the text-dump
+//! readers apply to a line, built on the phrase lists of `lexicon`.
 //!
-//! Owns *what* counts as boilerplate; *where* it is looked for (DOM nodes, dump lines) is left
-//! to `html` and `text`. Every list is a named constant with the reason it exists; none of them
-//! names a site.
+//! Owns *whether* a line is boilerplate; *where* lines are looked for (DOM nodes, dump lines)
+//! is left to `html` and `text`.
 
 use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
-/// Whole lines that mark an ad slot, in the languages pages come in. A line that is exactly one
-/// of these (ignoring case and punctuation) is never content.
-const AD_MARKERS: &[&str] = &[
-    "advertisement",
-    "advertisements",
-    "advertising",
-    "ad",
-    "ads",
-    "sponsored",
-    "sponsored content",
-    "paid content",
-    "promoted",
-    "promoted content",
-    "partner content",
-    "advertiser content",
-    "advertisement scroll to continue",
-    "story continues below advertisement",
-    "article continues below advertisement",
-    "continue reading below",
-    "article continues below",
-    "story continues below",
-    "continue reading the main story",
-    "skip advertisement",
-    "ad feedback",
-    "report this ad",
-    "advert",
-    "adverts",
-    "advertorial",
-    "anzeige",
-    "werbung",
-    "publicité",
-    "publicite",
-    "publicidad",
-    "publicidade",
-    "pubblicità",
-    "pubblicita",
-    "advertentie",
-    "reklama",
-    "reklam",
-    "annons",
-    "mainos",
-    "iklan",
-    "реклама",
-    "광고",
-    "広告",
-    "广告",
-    "廣告",
-];
-
-/// Whole lines left behind by share bars, toolbars and widgets: buttons whose label survived the
-/// save. Matched as the entire line, so prose that mentions them is untouched.
-const WIDGET_LABELS: &[&str] = &[
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share this post",
-    "share on facebook",
-    "share on twitter",
-    "share via email",
-    "share article",
-    "shares",
-    "tweet",
-    "print",
-    "print this",
-    "print this page",
-    "print article",
-    "email",
-    "e-mail",
-    "email this",
-    "copy link",
-    "copy url",
-    "link copied",
-    "copied",
-    "clipboard",
-    "copy to clipboard",
-    "facebook",
-    "twitter",
-    "whatsapp",
-    "pinterest",
-    "linkedin",
-    "reddit",
-    "tumblr",
-    "telegram",
-    "messenger",
-    "flipboard",
-    "pocket",
-    "x",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "instagram",
-    "youtube",
-    "rss",
-    "save",
-    "save article",
-    "saved",
-    "bookmark",
-    "listen",
-    "listen to this article",
-    "font size",
-    "text size",
-    "a a",
-    "a a a",
-    "zoom",
-    "close",
-    "menu",
-    "search",
-    "toggle navigation",
-    "skip to content",
-    "skip to main content",
-    "skip navigation",
-    "jump to",
-    "back to top",
-    "return to top",
-    "scroll to top",
-    "top",
-    "loading",
-    "loading...",
-    "load more",
-    "show more",
-    "read more",
-    "see more",
-    "more",
-    "view comments",
-    "show comments",
-    "hide comments",
-    "comments",
-    "comment",
-    "reply",
-    "report",
-    "like",
-    "follow",
-    "unfollow",
-    "subscribe",
-    "sign in",
-    "sign up",
-    "log in",
-    "login",
-    "register",
-    "logout",
-    "log out",
-    "my account",
-    "my profile",
-    "community guidelines",
-    "join discussion",
-    "join the discussion",
-    "newest first",
-    "oldest first",
-    "most liked",
-    "sort by",
-    "registrieren",
-    "anmelden",
-    "abmelden",
-    "kommentar",
-    "antworten",
-    "commenter",
-    "répondre",
-    "comentar",
-    "responder",
-    "next",
-    "previous",
-    "prev",
-    "next article",
-    "previous article",
-    "back",
-    "home",
-    "teilen",
-    "drucken",
-    "kommentare",
-    "partager",
-    "imprimer",
-    "commentaires",
-    "compartir",
-    "imprimir",
-    "comentarios",
-    "condividi",
-    "stampa",
-    "commenti",
-    "delen",
-    "afdrukken",
-    "공유",
-    "공유하기",
-    "인쇄",
-    "共有",
-    "印刷",
-    "分享",
-    "打印",
-    "caption",
-    "hide caption",
-    "toggle caption",
-    "enlarge this image",
-    "expand",
-    "collapse",
-    "back to gallery",
-    "view gallery",
-    "open gallery",
-    "play video",
-    "watch video",
-    "video",
-    "photo",
-    "photos",
-    "gallery",
-    "image",
-    "advertisement feature",
-    "thread",
-    "link",
-    "parent",
-    "flag",
-    "permalink",
-    "edit",
-    "delete",
-    "quote",
-    "reply to this",
-    "expand all",
-    "collapse all",
-    "ähnliche beiträge",
-    "verwandte beiträge",
-    "related posts",
-    "related articles",
-    "related stories",
-    "you may also like",
-    "you might also like",
-    "related",
-    "trending",
-    "trending now",
-    "trending news",
-    "sharing is caring",
-    "like this",
-    "this slideshow requires javascript",
-    "tell us what you think",
-    "terkait",
-    "suka memuat",
-    "gefällt mir",
-    "wird geladen",
-    "lade",
-    "auf einer seite lesen",
-    "inhalt",
-    "chargement",
-    "cargando",
-    "caricamento",
-    "zurück",
-    "zurück zur listenansicht",
-    "zurück zur übersicht",
-    "weiterlesen",
-    "mehr lesen",
-    "mehr themen",
-    "permalien",
-    "quellen ausblenden",
-    "quellen anzeigen",
-    "abonnieren",
-    "jetzt abonnieren",
-    "newsletter",
-    "kontakt",
-    "contact",
-    "impressum",
-    "datenschutz",
-    "ansprechpartner",
-    "ansprechpartnerin",
-    "telefon",
-    "e-mail adresse",
-    "drucken",
-    "teilen",
-    "tags",
-    "schlagworte",
-    "themen",
-    "mots-clés",
-    "etiquetas",
-];
-
-/// Sentences of cookie and consent notices. A line needs a cookie word *and* one of these cues,
-/// so an article about baking keeps its cookies.
-const COOKIE_WORDS: &[&str] = &["cookie", "cookies", "témoins", "galletas"];
-const CONSENT_CUES: &[&str] = &[
-    "we use",
-    "this site uses",
-    "this website uses",
-    "our site uses",
-    "use of cookies",
-    "uses cookies",
-    "accept",
-    "agree",
-    "consent",
-    "browsing experience",
-    "privacy",
-    "policy",
-    "continuing to use",
-    "continue to use",
-    "by using",
-    "settings",
-    "preferences",
-    "wir verwenden",
-    "verwendet cookies",
-    "akzeptieren",
-    "zustimmen",
-    "einverstanden",
-    "datenschutz",
-    "nous utilisons",
-    "utilise des cookies",
-    "accepter",
-    "acceptez",
-    "utilizamos",
-    "aceptar",
-    "acepta",
-    "usamos",
-    "utilizziamo",
-    "accetta",
-    "accetto",
-    "gebruikt cookies",
-    "wij gebruiken",
-    "akkoord",
-    "personalise",
-    "personalize",
-    "analytics",
-    "third-party",
-    "third party",
-    "partners",
-];
-
-/// Whole-line prompts to subscribe, sign up or turn off an ad blocker. Matched as substrings of
-/// a short line, because these notices are sentences rather than labels.
-const NOTICE_PHRASES: &[&str] = &[
-    "ad blocker",
-    "ad-blocker",
-    "adblocker",
-    "adblock",
-    "ad block",
-    "disable your ad",
-    "whitelist our",
-    "whitelisting",
-    "allowlist",
-    "supporting us by disabling",
-    "made possible by displaying online advertisements",
-    "werbeblocker",
-    "adblocker deaktivieren",
-    "bloqueur de publicité",
-    "bloqueador de anuncios",
-    "blocco degli annunci",
-    "sign up for our newsletter",
-    "subscribe to our newsletter",
-    "sign up for the newsletter",
-    "subscribe to the newsletter",
-    "get our newsletter",
-    "newsletter sign-up",
-    "newsletter signup",
-    "delivered to your inbox",
-    "straight to your inbox",
-    "in your inbox",
-    "enter your email",
-    "enter your e-mail",
-    "your email address",
-    "newsletter abonnieren",
-    "abonnez-vous",
-    "suscríbete",
-    "iscriviti alla newsletter",
-    "you have reached your limit",
-    "you've reached your limit",
-    "already a subscriber",
-    "already have an account",
-    "subscribe now",
-    "subscribe for full access",
-    "javascript is disabled",
-    "enable javascript",
-    "please enable javascript",
-    "your browser does not support",
-    "update your browser",
-    "all rights reserved",
-    "alle rechte vorbehalten",
-    "tous droits réservés",
-    "todos los derechos reservados",
-    "tutti i diritti riservati",
-    "follow us on",
-    "like us on facebook",
-    "find us on facebook",
-    "share this article",
-    "click here to",
-    "please click here",
-    "click to share",
-    "opens in a new window",
-    "opens in new window",
-    "no comments yet",
-    "leave a reply",
-    "leave a comment",
-    "be the first to comment",
-    "you must be logged in",
-    "log in to comment",
-    "login to comment",
-    "comments are closed",
-    "post a comment",
-    "add a comment",
-    "write a comment",
-    "join the conversation",
-    "your comment",
-    "cancel reply",
-    "notify me of",
-    "required fields are marked",
-    "nicht eingeloggt",
-    "not logged in",
-    "alle angaben ohne gewähr",
-    "do not necessarily reflect",
-    "nicht notwendigerweise die",
-    "download the app",
-    "download our app",
-    "apps for ios and android",
-    "follow us",
-    "find us on",
-    "join us on",
-    "send us a message",
-    "síguenos",
-    "únete",
-    "hazte miembro",
-    "nuestro canal de",
-    "folgen sie uns",
-    "suivez-nous",
-    "seguici su",
-    "was this article helpful",
-    "was this helpful",
-    "war der artikel nützlich",
-    "war dieser artikel hilfreich",
-    "möchten sie den artikel teilen",
-    "click to enlarge",
-    "zum vergrößern",
-    "this entry was posted in",
-    "dieser eintrag wurde veröffentlicht",
-    "vorschau auf den nächsten artikel",
-    "app herunterladen",
-    "laden sie sich",
-    "wählen sie ihren zugang",
-];
-
-/// Names of a site's legal pages and read-on link labels. A short line holding one is a footer,
-/// a consent line or a link; a longer one is prose about the policy (a privacy policy page's
-/// own sentences) or a lead that ends "read on to learn more".
-const SHORT_NOTICE_PHRASES: &[&str] = &[
-    "terms of use",
-    "terms of service",
-    "privacy policy",
-    "privacy notice",
-    "cookie policy",
-    "lesen sie weiter",
-    "continue reading",
-];
+use super::dates::Stamp;
+use super::lexicon::caseless;
+use super::lexicon::chars::is_alphanumeric;
+use super::lexicon::phrases::*;
 
 /// Longest line that a [`SHORT_NOTICE_PHRASES`] phrase makes a notice.
 const SHORT_NOTICE_MAX_BYTES: usize = 120;
-
-/// Stub lines of an empty comment section: they are not comments.
-pub const COMMENT_STUBS: &[&str] = &[
-    "no comments yet",
-    "no comments",
-    "leave a reply",
-    "leave a comment",
-    "be the first to comment",
-    "comments are closed",
-    "post a comment",
-    "add a comment",
-    "write a comment",
-    "there are no comments yet",
-    "no responses yet",
-    "keine kommentare",
-    "aucun commentaire",
-    "sin comentarios",
-    "nessun commento",
-    "댓글이 없습니다",
-    "コメントはまだありません",
-];
-
-/// Lines that say the comment section begins here.
-pub const COMMENT_SECTION_TITLES: &[&str] = &[
-    "comments",
-    "reader comments",
-    "responses",
-    "replies",
-    "discussion",
-    "comment",
-    "kommentare",
-    "commentaires",
-    "comentarios",
-    "commenti",
-    "reacties",
-    "comentários",
-    "댓글",
-    "コメント",
-    "评论",
-    "評論",
-    "leave a reply",
-    "join the discussion",
-];
 
 /// A comment count, in the normalised form of [`normalize`]: `12 comments`, `1 Response`,
 /// `Comments (3)`, `3 Kommentare`.
@@ -528,25 +46,6 @@ pub fn is_comment_count(n: &str) -> bool {
     match (words.next(), words.next(), words.next()) {
         (Some(a), Some(b), None) => is_num(a) && count_word(b) || count_word(a) && is_num(b),
         _ => false,
-    }
-}
-
-/// `char::is_alphanumeric`, with the blocks most non-ASCII text draws on (Latin-1, Latin
-/// Extended-A and -B, general punctuation, Han, Hangul syllables) decided without the Unicode
-/// tables, whose lookup costs hundreds of instructions a character.
-pub fn is_alphanumeric(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphanumeric(),
-        // ª ² ³ µ ¹ º ¼ ½ ¾; the rest of the block is symbols and punctuation.
-        0x80..=0xBF => matches!(
-            c as u32,
-            0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC..=0xBE
-        ),
-        // Letters, apart from × and ÷.
-        0xC0..=0x24F => !matches!(c, '\u{D7}' | '\u{F7}'),
-        0x2000..=0x206F => false,
-        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => true,
-        _ => c.is_alphanumeric(),
     }
 }
 
@@ -821,62 +320,6 @@ fn matchers() -> &'static Matchers {
     })
 }
 
-/// Openings of in-article pointers to other stories ("Read more: …", "Lea también: …"). A short
-/// line that starts with one is a link to elsewhere, not the article's text.
-const RELATED_CUES: &[&str] = &[
-    "read more:",
-    "read also:",
-    "also read:",
-    "see also:",
-    "related:",
-    "more:",
-    "watch:",
-    "recommended:",
-    "read next:",
-    "related article:",
-    "related story:",
-    "related stories:",
-    "lea:",
-    "lee:",
-    "read:",
-    "lea también:",
-    "lea también",
-    "lee también:",
-    "lea más:",
-    "le puede interesar:",
-    "te puede interesar:",
-    "vea también:",
-    "ver también:",
-    "leia também:",
-    "leia mais:",
-    "lesen sie auch:",
-    "lesen sie auch",
-    "mehr zum thema:",
-    "auch interessant:",
-    "siehe auch:",
-    "lire aussi:",
-    "à lire aussi:",
-    "a lire aussi:",
-    "voir aussi:",
-    "leggi anche:",
-    "leggi anche",
-    "lees ook:",
-    "zie ook:",
-    "czytaj także:",
-    "czytaj też:",
-    "czytaj również:",
-    "zum weiterlesen:",
-    "mehr zum thema",
-    "mehr themen:",
-    "weitere beiträge",
-    "weitere tourentipps",
-    "weitere infos",
-    "ver más:",
-    "más información:",
-    "plus d'infos",
-    "en savoir plus",
-];
-
 /// Lines of in-article links to other stories are at most this long.
 const RELATED_LINE_MAX_CHARS: usize = 200;
 
@@ -896,49 +339,6 @@ fn related_with(lower: &str) -> bool {
 fn starts_with_any(prefixes: &AhoCorasick, hay: &str) -> bool {
     prefixes.is_match(aho_corasick::Input::new(hay).anchored(aho_corasick::Anchored::Yes))
 }
-
-/// Openings of picture credits (`Foto: Jane Doe/dpa`, `Credit: Getty Images`).
-const CREDIT_PREFIXES: &[&str] = &[
-    "foto:",
-    "fotos:",
-    "photo:",
-    "photos:",
-    "bild:",
-    "bilder:",
-    "credit:",
-    "credits:",
-    "crédits photos",
-    "crédit photo",
-    "image:",
-    "images:",
-    "abbildung:",
-    "quelle:",
-    "(quelle:",
-    "(foto:",
-    "(bild:",
-    "(photo:",
-    "photo credit",
-    "fotografía:",
-    "foto de",
-    "imagen:",
-];
-
-/// Picture agencies and stock libraries: a short line naming one is a credit.
-const PICTURE_AGENCIES: &[&str] = &[
-    "getty images",
-    "istock",
-    "shutterstock",
-    "thinkstock",
-    "unsplash",
-    "pixabay",
-    "pexels",
-    "imago images",
-    "picture alliance",
-    "picture-alliance",
-    "bestimage",
-    "alamy",
-    "adobe stock",
-];
 
 /// Credits are short; a longer line is a sentence that mentions a photo.
 const CREDIT_MAX_CHARS: usize = 100;
@@ -990,36 +390,6 @@ pub fn is_boilerplate_norm(line: &str, norm: &str) -> bool {
         || (chars <= META_LINE_MAX_CHARS && (is_meta_label(lower_t) || is_reading_time(lower_t)))
 }
 
-/// Labels of a page's own metadata: a line holding one and then only a date or a link (or
-/// nothing) is the page's furniture (`Last Modified: 03-10-2004`, `Permalink https://…`).
-const META_LABELS: &[&str] = &[
-    "permalink",
-    "permalien",
-    "permanentlink",
-    "release date",
-    "last modified",
-    "last updated",
-    "updated on",
-    "updated",
-    "published on",
-    "published",
-    "posted on",
-    "zuletzt aktualisiert",
-    "aktualisiert am",
-    "aktualisiert",
-    "veröffentlicht am",
-    "veröffentlicht",
-    "stand",
-    "mis à jour le",
-    "publié le",
-    "actualizado el",
-    "actualizado",
-    "publicado el",
-    "publicado",
-    "aggiornato il",
-    "pubblicato il",
-];
-
 /// A metadata line is short.
 const META_LINE_MAX_CHARS: usize = 80;
 
@@ -1032,41 +402,6 @@ fn after_label<'a>(lower: &'a str, labels: &[&str]) -> Option<&'a str> {
             .then(|| rest.trim_start_matches([':', ' ', '\u{a0}']))
     })
 }
-
-/// Labels of an article's estimated reading time.
-const READING_TIME_LABELS: &[&str] = &[
-    "estimated reading time",
-    "reading time",
-    "read time",
-    "lesezeit",
-    "lesedauer",
-    "tempo de leitura",
-    "tiempo de lectura",
-    "temps de lecture",
-    "tempo di lettura",
-    "leestijd",
-    "czas czytania",
-];
-
-/// Words after a number that make a line a reading time (`4 min read`, `3 Minuten Lesezeit`).
-const READING_TIME_UNITS: &[&str] = &[
-    "min read",
-    "mins read",
-    "minute read",
-    "minutes read",
-    "min. read",
-    "min lesezeit",
-    "min. lesezeit",
-    "minuten lesezeit",
-    "min de lectura",
-    "minutos de lectura",
-    "min de leitura",
-    "minutos de leitura",
-    "min de lecture",
-    "minutes de lecture",
-    "min di lettura",
-    "minuti di lettura",
-];
 
 /// True for a lower-cased, trimmed line that states the article's reading time and nothing
 /// else (`Reading time: 4 minutes`, `Lesezeit: 2 Min.`, `5 min read`).
@@ -1093,25 +428,6 @@ fn is_meta_label(lower: &str) -> bool {
         || (rest.starts_with("http") && !rest.contains(' '))
         || super::dates::Stamp::parse(rest).is_some()
 }
-
-/// Openings of a picture credit at the end of a caption line (`… (Foto: dpa)`, `… © Getty`).
-const TRAILING_CREDIT_CUES: &[&str] = &[
-    "foto:",
-    "fotos:",
-    "photo:",
-    "photos:",
-    "bild:",
-    "credit:",
-    "credits:",
-    "crédit:",
-    "quelle:",
-    "source:",
-    "fuente:",
-    "image:",
-    "images:",
-    "©",
-    "copyright ©",
-];
 
 /// Longest trailing credit, in characters, that is cut from a line.
 const TRAILING_CREDIT_MAX_CHARS: usize = 80;
@@ -1187,39 +503,6 @@ pub fn contains_word(hay: &str, word: &str) -> bool {
     false
 }
 
-/// Function words of the languages most pages come in. Their share of a block's words tells
-/// running prose (a third or more) from menus and link lists (almost none), the signal jusText
-/// showed works across languages; the lists are merged because a page's language is not known
-/// when it is cleaned, and collisions between languages only blur the signal slightly.
-const STOPWORDS: &[&str] = &[
-    // English
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because",
-    "been", "before", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had",
-    "has", "have", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its",
-    "just", "more", "most", "my", "no", "not", "now", "of", "on", "one", "only", "or", "other",
-    "our", "out", "over", "said", "she", "so", "some", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "those", "to", "up", "us", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "will", "with", "would", "you", "your",
-    "been", "being", "very", "such", "through", "between", "against", "during", "without", "under",
-    // German
-    "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "einen", "dem", "den", "des", "zu",
-    "mit", "sich", "auf", "für", "von", "auch", "es", "sie", "wir", "ich", "er", "im", "sind",
-    "wird", "werden", "wurde", "hat", "haben", "bei", "nach", "aus", "wie", "oder", "aber", "noch",
-    "nur", "so", "dass", "zum", "zur", "vom", "über", "einer", "eines", "kann", "sein", "man",
-    // French
-    "le", "la", "les", "et", "est", "un", "une", "des", "du", "de", "en", "que", "qui", "dans",
-    "pour", "pas", "sur", "au", "aux", "avec", "ce", "ces", "il", "elle", "ils", "nous", "vous",
-    "sont", "par", "plus", "ou", "mais", "son", "sa", "ses", "leur", "été", "être", "a", "ont",
-    // Spanish / Portuguese / Italian
-    "el", "los", "las", "y", "es", "del", "por", "con", "para", "una", "lo", "se", "su", "sus",
-    "como", "más", "pero", "fue", "ha", "han", "al", "o", "este", "esta", "entre", "sin", "sobre",
-    "também", "não", "uma", "os", "as", "em", "no", "na", "dos", "das", "que", "ao", "foi", "il",
-    "di", "che", "è", "per", "gli", "della", "delle", "nel", "nella", "non", "sono", "alla",
-    "anche", "come", "ma", "dei", "questo", "essere", "stato", // Dutch
-    "het", "een", "van", "en", "niet", "op", "te", "dat", "zijn", "voor", "met", "ook", "maar",
-    "om", "aan", "er", "bij", "nog", "wordt", "naar", "uit", "dan", "wel", "geen",
-];
-
 /// The share of `text`'s words that are function words, and how many words it has.
 pub fn stopword_density(text: &str) -> (f32, usize) {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -1248,34 +531,27 @@ pub fn stopword_density(text: &str) -> (f32, usize) {
     }
 }
 
-/// Number of characters from scripts written without spaces (Han, kana, Hangul counts too,
-/// since Korean words are long): such text carries more per character, so length thresholds
-/// count these characters several times over.
-pub fn weighted_len(text: &str) -> usize {
-    text.chars().map(|c| if is_cjk(c) { 3 } else { 1 }).sum()
-}
-
-/// Han, kana, bopomofo and Hangul: scripts written without spaces between words (Korean has
-/// spaces, but a word carries its particles). Extraction weighs their characters as more text
-/// per character; the index splits their runs into bigrams.
-pub fn is_cjk(c: char) -> bool {
-    // Most text is below the first of these blocks: one comparison decides it.
-    if (c as u32) < 0x1100 {
-        return false;
+/// `Edited at 2018-03-08 03:38 pm (UTC)`, `Last edited: …`, `(edited)`.
+pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
+    let t = line.trim();
+    for p in [
+        "edited at",
+        "edited on",
+        "last edited",
+        "edited",
+        "bearbeitet am",
+        "modifié le",
+    ] {
+        if let Some(rest) = caseless::strip_prefix(t, p) {
+            let rest = rest.trim_start_matches([':', ' ']);
+            if rest.is_empty() {
+                return Some(None);
+            }
+            let stamp = Stamp::parse(rest)?;
+            return Some(Some(stamp));
+        }
     }
-    matches!(c as u32,
-        0x1100..=0x11FF        // Hangul jamo
-        | 0x3040..=0x30FF      // hiragana, katakana
-        | 0x3100..=0x312F      // bopomofo
-        | 0x3130..=0x318F      // Hangul compatibility jamo
-        | 0x31F0..=0x31FF      // katakana extensions
-        | 0x3400..=0x4DBF      // Han extension A
-        | 0x4E00..=0x9FFF      // Han
-        | 0xA960..=0xA97F      // Hangul jamo extended A
-        | 0xAC00..=0xD7AF      // Hangul syllables
-        | 0xF900..=0xFAFF      // Han compatibility
-        | 0xFF66..=0xFF9F      // half-width katakana
-        | 0x20000..=0x2FA1F) // Han extensions B and on
+    t.eq_ignore_ascii_case("(edited)").then_some(None)
 }
 
 #[cfg(test)]
