@@ -188,7 +188,7 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
         }
         if let Some(u) = &page.url {
             doc.add_text(f.url, u);
-            if let Some(h) = crate::ingest::meta::host_of(u) {
+            if let Some(h) = crate::ingest::input::host_of(u) {
                 doc.add_text(f.site_key, h.trim_start_matches("www."));
                 doc.add_text(f.site_key, h);
             }

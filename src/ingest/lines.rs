@@ -554,6 +554,46 @@ pub(crate) fn edit_marker(line: &str) -> Option<Option<Stamp>> {
     t.eq_ignore_ascii_case("(edited)").then_some(None)
 }
 
+/// Separators between a title and the site's name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / ", " ~ ",
+];
+
+/// A site suffix has at most this many words; a longer tail is part of the title.
+const MAX_SITE_WORDS: usize = 5;
+
+/// Splits `Title | Site` (or `Site | Title`) into the title and the site's name.
+pub fn split_title_site(full: &str) -> (String, Option<String>) {
+    let full = full.trim();
+    let mut best: Option<(usize, &str)> = None;
+    for sep in TITLE_SEPARATORS {
+        if let Some(p) = full.rfind(sep) {
+            if best.is_none_or(|(b, _)| p > b) {
+                best = Some((p, sep));
+            }
+        }
+    }
+    let Some((p, sep)) = best else {
+        return (full.to_string(), None);
+    };
+    let (head, tail) = (full[..p].trim(), full[p + sep.len()..].trim());
+    let words = |s: &str| s.split_whitespace().count();
+    // A plain hyphen also joins parts of titles ("Live - Review"), so it needs the tail to be
+    // the shorter side; the other separators are conventionally the site's.
+    let tail_is_site = sep != " - " || words(head) >= words(tail);
+    if !tail.is_empty() && words(tail) <= MAX_SITE_WORDS && tail_is_site && !head.is_empty() {
+        return (head.to_string(), Some(tail.to_string()));
+    }
+    // `Site | A long title`: the site comes first.
+    if let Some(q) = full.find(sep) {
+        let (first, rest) = (full[..q].trim(), full[q + sep.len()..].trim());
+        if !first.is_empty() && words(first) <= 3 && words(rest) >= 3 * words(first) {
+            return (rest.to_string(), Some(first.to_string()));
+        }
+    }
+    (full.to_string(), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

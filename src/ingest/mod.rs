@@ -3,16 +3,15 @@
 //! Owns decoding, cleaning and splitting. It never touches the index or the file system: the
 //! caller reads the bytes, so `extract` is a pure function that any number of threads can call.
 
-pub mod comments;
 pub mod dates;
 pub mod decode;
 pub mod error;
 pub mod html;
 pub mod input;
+pub mod language;
 pub mod lexicon;
 pub mod lines;
 pub mod markup;
-pub mod meta;
 pub mod page;
 pub mod people;
 pub mod template;
@@ -221,7 +220,7 @@ fn extract_document(
         page.url = unwrapped.url;
     }
     if page.lang.is_none() {
-        page.lang = meta::detect_lang(&page.body, &page.comments);
+        page.lang = language::detect_lang(&page.body, &page.comments);
     }
     page.tidy_people();
     page.drop_implausible_dates();

@@ -16,9 +16,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::input;
 use super::markup::{self as dom, quick};
 use super::page::Page;
-use super::{input, meta};
 
 /// Pages of a site a template is learned from: enough that a line on a quarter of them is
 /// not chance, few enough that learning costs little beside indexing the site.
@@ -266,12 +266,12 @@ pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
     let head = &bytes[..bytes.len().min(ADDRESS_SCAN_BYTES)];
     let top = &head[..head.len().min(SAVED_FROM_SCAN_BYTES)];
     if memchr::memmem::find(top, b"saved from url=").is_some() {
-        if let Some(url) = meta::saved_from_note(&String::from_utf8_lossy(top)) {
+        if let Some(url) = input::notes::saved_from_note(&String::from_utf8_lossy(top)) {
             return (site_host(&url), true);
         }
     }
     if memchr::memmem::find(top, b"saved with SingleFile").is_some() {
-        let note = meta::singlefile_note(&String::from_utf8_lossy(top));
+        let note = input::notes::singlefile_note(&String::from_utf8_lossy(top));
         if let Some(url) = note.and_then(|n| n.url) {
             return (site_host(&url), true);
         }
@@ -322,7 +322,7 @@ pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
 
 /// The host of an address as a site: lower case, no `www.`, a dotted DNS name.
 fn site_host(url: &str) -> Option<String> {
-    let host = meta::host_of(url.trim())?;
+    let host = input::host_of(url.trim())?;
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let valid = host.contains('.')
         && host

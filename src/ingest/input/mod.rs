@@ -7,6 +7,7 @@
 //! imports nothing of ingest but the date stamp.
 
 pub mod mhtml;
+pub mod notes;
 pub mod singlefile;
 pub mod warc;
 
@@ -75,4 +76,27 @@ pub fn unwrap<'a>(path: &str, bytes: &'a [u8], cap: usize) -> Result<Unwrapped<'
 /// `Snapshot-Content-Location` header), before anything is decoded.
 pub fn declared_address(top: &[u8]) -> Option<String> {
     mhtml::snapshot_location(top)
+}
+
+/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            host_of("https://www.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(host_of("not a url"), None);
+    }
 }

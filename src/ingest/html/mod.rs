@@ -7,16 +7,17 @@
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, TreeSink};
 
-use super::IngestConfig;
-use super::comments;
-use super::error::IngestError;
-use super::lexicon::chars;
-use super::lexicon::names::{self, has};
-use super::lines;
-use super::markup::{self, DOCUMENT, Dom, NodeData, NodeId};
-use super::meta;
-use super::page::Page;
-use super::people::byline;
+pub mod comments;
+pub mod meta;
+
+use crate::ingest::IngestConfig;
+use crate::ingest::error::IngestError;
+use crate::ingest::lexicon::chars;
+use crate::ingest::lexicon::names::{self, has};
+use crate::ingest::lines;
+use crate::ingest::markup::{self, DOCUMENT, Dom, NodeData, NodeId};
+use crate::ingest::page::Page;
+use crate::ingest::people::byline;
 
 /// Elements that are never article text, whatever they contain.
 const DROP_TAGS: &[&str] = &[
@@ -1363,11 +1364,13 @@ fn find_author(
 
 /// The publication date from the page (outside the comments): a `<time datetime>`, an
 /// `<abbr class="published" title>`, or an element named as a date whose text is one.
-fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> {
+fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<crate::ingest::Stamp> {
     // Machine-readable attributes first (they carry time and zone), then visible date text.
     let by_attr = first_in(dom, &[DOCUMENT], outside_comments, |id| {
         if dom.tag(id) == "time" {
-            return dom.attr(id, "datetime").and_then(super::Stamp::find);
+            return dom
+                .attr(id, "datetime")
+                .and_then(crate::ingest::Stamp::find);
         }
         if !has(dom.names(id), names::DATE) {
             return None;
@@ -1376,7 +1379,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
             .attr(id, "datetime")
             .or_else(|| dom.attr(id, "title"))
             .or_else(|| dom.attr(id, "content"));
-        attr.and_then(super::Stamp::find)
+        attr.and_then(crate::ingest::Stamp::find)
     });
     by_attr
         .or_else(|| {
@@ -1385,7 +1388,9 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                     return None;
                 }
                 let t = dom.text(id);
-                (t.len() < 100).then(|| super::Stamp::find(&t)).flatten()
+                (t.len() < 100)
+                    .then(|| crate::ingest::Stamp::find(&t))
+                    .flatten()
             })
         })
         .or_else(|| {
@@ -1406,7 +1411,7 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                 if !matches!(lead.as_bytes().first(), Some(b'p' | b'P' | b'v' | b'V'))
                     || !PUBLISHED_LABELS
                         .iter()
-                        .any(|l| super::lexicon::caseless::starts_with(lead, l))
+                        .any(|l| crate::ingest::lexicon::caseless::starts_with(lead, l))
                 {
                     return None;
                 }
@@ -1416,8 +1421,8 @@ fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<super::Stamp> 
                 }
                 let rest = PUBLISHED_LABELS
                     .iter()
-                    .find_map(|l| super::lexicon::caseless::strip_prefix(&t, l))?;
-                super::Stamp::parse(rest.trim_start_matches([':', ' ']))
+                    .find_map(|l| crate::ingest::lexicon::caseless::strip_prefix(&t, l))?;
+                crate::ingest::Stamp::parse(rest.trim_start_matches([':', ' ']))
             })
         })
 }
@@ -1657,7 +1662,7 @@ fn tidy_body(rendered: &str, title: Option<&str>, author: &mut Option<String>) -
         }
         if !seen_text && line.len() < 80 {
             if let Some(name) =
-                byline(line).filter(|_| super::lexicon::caseless::starts_with(line, "by "))
+                byline(line).filter(|_| crate::ingest::lexicon::caseless::starts_with(line, "by "))
             {
                 author.get_or_insert(name);
                 continue;

@@ -12,13 +12,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::dates::{Stamp, When, parse_when};
-use super::lexicon::names::{self, has};
-use super::lexicon::phrases::COMMENT_STUBS;
-use super::lines;
-use super::lines::edit_marker;
-use super::markup::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
-use super::page::Comment;
+use crate::ingest::dates::{Stamp, When, parse_when};
+use crate::ingest::lexicon::names::{self, has};
+use crate::ingest::lexicon::phrases::COMMENT_STUBS;
+use crate::ingest::lines;
+use crate::ingest::lines::edit_marker;
+use crate::ingest::markup::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
+use crate::ingest::page::Comment;
 
 /// What was found: the comments and the section roots to keep out of the article.
 #[derive(Debug, Default)]

@@ -5,143 +5,12 @@
 
 use serde_json::Value;
 
-use super::dates::Stamp;
-use super::markup::{DOCUMENT, Dom, NodeData, NodeId};
-use super::page::{Comment, Page};
-
-/// Separators between a title and the site's name in `<title>`.
-const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / ", " ~ ",
-];
-
-/// A site suffix has at most this many words; a longer tail is part of the title.
-const MAX_SITE_WORDS: usize = 5;
-
-/// Splits `Title | Site` (or `Site | Title`) into the title and the site's name.
-pub fn split_title_site(full: &str) -> (String, Option<String>) {
-    let full = full.trim();
-    let mut best: Option<(usize, &str)> = None;
-    for sep in TITLE_SEPARATORS {
-        if let Some(p) = full.rfind(sep) {
-            if best.is_none_or(|(b, _)| p > b) {
-                best = Some((p, sep));
-            }
-        }
-    }
-    let Some((p, sep)) = best else {
-        return (full.to_string(), None);
-    };
-    let (head, tail) = (full[..p].trim(), full[p + sep.len()..].trim());
-    let words = |s: &str| s.split_whitespace().count();
-    // A plain hyphen also joins parts of titles ("Live - Review"), so it needs the tail to be
-    // the shorter side; the other separators are conventionally the site's.
-    let tail_is_site = sep != " - " || words(head) >= words(tail);
-    if !tail.is_empty() && words(tail) <= MAX_SITE_WORDS && tail_is_site && !head.is_empty() {
-        return (head.to_string(), Some(tail.to_string()));
-    }
-    // `Site | A long title`: the site comes first.
-    if let Some(q) = full.find(sep) {
-        let (first, rest) = (full[..q].trim(), full[q + sep.len()..].trim());
-        if !first.is_empty() && words(first) <= 3 && words(rest) >= 3 * words(first) {
-            return (rest.to_string(), Some(first.to_string()));
-        }
-    }
-    (full.to_string(), None)
-}
-
-/// Guesses the language of the page's text when the markup does not say it.
-pub fn detect_lang(body: &str, comments: &[Comment]) -> Option<String> {
-    const SAMPLE_CHARS: usize = 4000;
-    let mut sample: String = body.chars().take(SAMPLE_CHARS).collect();
-    if sample.len() < 200 {
-        for c in comments {
-            sample.push('\n');
-            sample.push_str(&c.text);
-            if sample.len() >= SAMPLE_CHARS {
-                break;
-            }
-        }
-    }
-    let info = whatlang::detect(&sample)?;
-    if !info.is_reliable() && sample.len() < 200 {
-        return None;
-    }
-    iso639_1(info.lang().code()).map(str::to_string)
-}
-
-/// ISO 639-3 codes (what whatlang reports) to the two-letter codes pages use in `lang`.
-fn iso639_1(code3: &str) -> Option<&'static str> {
-    Some(match code3 {
-        "eng" => "en",
-        "deu" => "de",
-        "fra" => "fr",
-        "spa" => "es",
-        "ita" => "it",
-        "por" => "pt",
-        "nld" => "nl",
-        "rus" => "ru",
-        "ukr" => "uk",
-        "pol" => "pl",
-        "ces" => "cs",
-        "slk" => "sk",
-        "swe" => "sv",
-        "dan" => "da",
-        "nob" => "nb",
-        "fin" => "fi",
-        "hun" => "hu",
-        "ron" => "ro",
-        "bul" => "bg",
-        "hrv" => "hr",
-        "srp" => "sr",
-        "slv" => "sl",
-        "ell" => "el",
-        "tur" => "tr",
-        "ara" => "ar",
-        "heb" => "he",
-        "pes" => "fa",
-        "hin" => "hi",
-        "ben" => "bn",
-        "tha" => "th",
-        "vie" => "vi",
-        "ind" => "id",
-        "zsm" => "ms",
-        "tgl" => "tl",
-        "kor" => "ko",
-        "jpn" => "ja",
-        "cmn" => "zh",
-        "lit" => "lt",
-        "lav" => "lv",
-        "est" => "et",
-        "cat" => "ca",
-        "epo" => "eo",
-        "afr" => "af",
-        "urd" => "ur",
-        "tam" => "ta",
-        "tel" => "te",
-        "mar" => "mr",
-        "guj" => "gu",
-        "kan" => "kn",
-        "mal" => "ml",
-        "pan" => "pa",
-        "aze" => "az",
-        "kat" => "ka",
-        "hye" => "hy",
-        "bel" => "be",
-        "mkd" => "mk",
-        "yid" => "yi",
-        "lat" => "la",
-        "jav" => "jv",
-        "amh" => "am",
-        _ => return None,
-    })
-}
-
-/// Normalises a `lang` attribute (`en-US`, `EN_gb`) to its primary subtag.
-pub fn lang_attr(value: &str) -> Option<String> {
-    let primary = value.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-    (primary.len() >= 2 && primary.len() <= 3 && primary.chars().all(|c| c.is_ascii_alphabetic()))
-        .then_some(primary)
-}
+use crate::ingest::dates::Stamp;
+use crate::ingest::input::notes::{saved_from_note, singlefile_note};
+use crate::ingest::language::lang_attr;
+use crate::ingest::lines::split_title_site;
+use crate::ingest::markup::{DOCUMENT, Dom, NodeData, NodeId};
+use crate::ingest::page::Page;
 
 /// Metadata found in the markup, before the body is chosen.
 #[derive(Debug, Default)]
@@ -367,79 +236,6 @@ fn read_head_element(dom: &Dom, n: NodeId, scan: &mut HeadScan) {
     }
 }
 
-/// `saved from url=(0042)https://example.com/page` in a comment at the top of a saved page.
-pub fn saved_from_note(comment: &str) -> Option<String> {
-    let p = comment.find("saved from url=")?;
-    let rest = &comment[p + "saved from url=".len()..];
-    let rest = rest.trim_start_matches(|c: char| c == '(' || c == ')' || c.is_ascii_digit());
-    let url = rest.split_whitespace().next()?;
-    url.starts_with("http").then(|| url.to_string())
-}
-
-/// What SingleFile's header comment says: where the page was saved from, and when.
-#[derive(Debug, PartialEq)]
-pub struct SavedNote {
-    /// The `url:` line.
-    pub url: Option<String>,
-    /// The `saved date:` line.
-    pub saved: Option<Stamp>,
-}
-
-/// SingleFile's header comment: `Page saved with SingleFile`, then `url: …` and
-/// `saved date: …` lines, the date as a browser prints one
-/// (`Thu Nov 19 2020 10:11:12 GMT+0100 (Central European Standard Time)`).
-pub fn singlefile_note(comment: &str) -> Option<SavedNote> {
-    if !comment.contains("saved with SingleFile") {
-        return None;
-    }
-    let mut note = SavedNote {
-        url: None,
-        saved: None,
-    };
-    for line in comment.lines().map(str::trim) {
-        if let Some(u) = line.strip_prefix("url:") {
-            note.url = Some(u.trim().to_string()).filter(|u| u.starts_with("http"));
-        } else if let Some(d) = line.strip_prefix("saved date:") {
-            note.saved = browser_date(d.trim());
-        }
-    }
-    Some(note)
-}
-
-/// A date as JavaScript's `Date.toString` prints it: `Thu Nov 19 2020 10:11:12 GMT+0100 (…)`.
-fn browser_date(text: &str) -> Option<Stamp> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let [_, month, day, year, time, zone, ..] = words.as_slice() else {
-        return None;
-    };
-    let date =
-        chrono::NaiveDate::parse_from_str(&format!("{month} {day} {year}"), "%b %d %Y").ok()?;
-    let time = chrono::NaiveTime::parse_from_str(time, "%H:%M:%S").ok()?;
-    let zone = zone.strip_prefix("GMT")?;
-    let (sign, digits) = match zone.as_bytes().first() {
-        Some(b'+') => (1, &zone[1..]),
-        Some(b'-') => (-1, &zone[1..]),
-        _ => return None,
-    };
-    let (h, m) = (digits.get(..2)?, digits.get(2..4)?);
-    let offset = sign * (h.parse::<i32>().ok()? * 3600 + m.parse::<i32>().ok()? * 60);
-    use chrono::Datelike;
-    Some(
-        Stamp::new(date.year(), date.month(), date.day())?
-            .with_time(time)
-            .with_offset(offset),
-    )
-}
-
-/// The host of a URL (`https://www.example.com/a` → `www.example.com`).
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next()?;
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
 /// An author value that names a person (not a URL or a profile link).
 fn is_person_name(v: &str) -> bool {
     !v.starts_with("http")
@@ -572,33 +368,6 @@ pub fn apply(meta: HtmlMeta, page: &mut Page) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn singlefile_notes_give_the_address_and_the_save_time() {
-        let note = "\n Page saved with SingleFile \n url: https://blog.example.net/post/7 \n \
-                    saved date: Thu Nov 19 2020 10:11:12 GMT+0100 (Central European Standard Time)\n";
-        let n = singlefile_note(note).unwrap();
-        assert_eq!(n.url.as_deref(), Some("https://blog.example.net/post/7"));
-        assert_eq!(
-            n.saved.map(|s| s.to_string()).as_deref(),
-            Some("2020-11-19T10:11:12+01:00")
-        );
-        assert_eq!(
-            singlefile_note(" saved from url=(0020)https://a.example/ "),
-            None
-        );
-        let bad = singlefile_note("Page saved with SingleFile\nsaved date: someday").unwrap();
-        assert_eq!(bad.saved, None);
-    }
-
-    #[test]
-    fn hosts_of_urls() {
-        assert_eq!(
-            host_of("https://www.Example.com:8080/a?b").as_deref(),
-            Some("www.example.com")
-        );
-        assert_eq!(host_of("not a url"), None);
-    }
 
     #[test]
     fn title_suffix_is_the_site() {

@@ -9,13 +9,13 @@
 //! lines survive only between or just before lines of real prose. Written here because no crate
 //! does this for text that has already lost its markup.
 
-use super::dates::{Stamp, When, parse_when};
-use super::lexicon::caseless;
-use super::lexicon::chars;
-use super::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
-use super::lines::{self, edit_marker};
-use super::page::{Comment, Page};
-use super::people::byline;
+use crate::ingest::dates::{Stamp, When, parse_when};
+use crate::ingest::lexicon::caseless;
+use crate::ingest::lexicon::chars;
+use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use crate::ingest::lines::{self, edit_marker};
+use crate::ingest::page::{Comment, Page};
+use crate::ingest::people::byline;
 
 /// A line of at least this many (CJK-weighted) characters with prose-like function-word density
 /// is prose. jusText's "length_high" is 200 for whole paragraphs; dumps give single lines, so less.
@@ -512,7 +512,7 @@ fn read_article(lines: &[&str], page: &mut Page) {
     let mut title_forms: Vec<String> = Vec::new();
     if let Some(i) = title_line {
         let full = lines[i].trim();
-        let (title, site) = super::meta::split_title_site(full);
+        let (title, site) = lines::split_title_site(full);
         title_forms.push(lines::normalize(full));
         title_forms.push(lines::normalize(&title));
         page.title = Some(title);
