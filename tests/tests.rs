@@ -10,6 +10,7 @@ mod cli_extract;
 mod comment_systems;
 mod crashes;
 mod index_search;
+mod layers;
 mod ranking;
 mod reliability;
 mod robustness;
