@@ -166,6 +166,13 @@ fn fifos_are_skipped_and_names_that_are_not_text_keep_their_own_pages() {
         "{}",
         run.stderr()
     );
+    // --verbose also says how the pages were parsed.
+    assert!(
+        run.stderr()
+            .contains("parsed 3 HTML pages: 3 by the quick parser, 0 by html5ever"),
+        "{}",
+        run.stderr()
+    );
     // A second run sees the same files: nothing updated.
     let v = json_of(&thresh(d, &["index", "--json"]));
     assert_eq!(v["unchanged"].as_u64(), Some(3), "{v}");

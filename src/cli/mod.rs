@@ -192,6 +192,7 @@ fn index_cmd(a: IndexArgs) -> Result<u8> {
                 terminal::line(&f.error)
             );
         }
+        eprintln!("{}", output::parser_line(&thresh::ingest::parser_counts()));
     }
     if a.json {
         let mut out = io::stdout().lock();

@@ -59,6 +59,27 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
     Ok(())
 }
 
+/// How the run's HTML pages were parsed: `parsed 120 HTML pages: 112 by the quick parser, 8 by
+/// html5ever (table content 5, misnested formatting 3)`, reasons with no page left out.
+pub fn parser_line(c: &thresh::ingest::ParserCounts) -> String {
+    let full: u64 = c.gave_up.iter().map(|&(_, n)| n).sum();
+    let mut line = format!(
+        "parsed {} HTML pages: {} by the quick parser, {full} by html5ever",
+        c.quick + full,
+        c.quick
+    );
+    let mut reasons: Vec<_> = c.gave_up.iter().filter(|&&(_, n)| n > 0).collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    if !reasons.is_empty() {
+        let named: Vec<String> = reasons
+            .iter()
+            .map(|(w, n)| format!("{} {n}", w.name()))
+            .collect();
+        line.push_str(&format!(" ({})", named.join(", ")));
+    }
+    line
+}
+
 /// The summary line of an index run.
 pub fn summary_line(s: &thresh::index::Summary) -> String {
     let retemplated = if s.retemplated > 0 {

@@ -19,6 +19,7 @@ pub mod text;
 
 pub use dates::Stamp;
 pub use error::IngestError;
+pub use markup::{GiveUp, ParserCounts, parser_counts};
 pub use page::{Comment, Format, Page};
 
 /// Entry points for the fuzz targets in `fuzz/`; not part of the library's API.

@@ -15,9 +15,38 @@ mod sink;
 
 pub use guard::{Stripped, guard};
 pub(crate) use guard::{ends_tag_name, guard_agrees, tag_end};
+pub use quick::GiveUp;
 
 use html5ever::tendril::StrTendril;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use html5ever::{Attribute, QualName};
+
+/// Pages the quick parser built since the process started.
+static QUICK_BUILT: AtomicU64 = AtomicU64::new(0);
+/// Pages it left to html5ever, by [`GiveUp`] reason.
+static GAVE_UP: [AtomicU64; GiveUp::ALL.len()] = [const { AtomicU64::new(0) }; GiveUp::ALL.len()];
+
+/// How the pages parsed so far in this process were parsed: by the quick parser, or by
+/// html5ever after the quick parser gave up, with the reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParserCounts {
+    /// Pages the quick parser built.
+    pub quick: u64,
+    /// Pages left to html5ever, by reason (every reason, zeros included).
+    pub gave_up: Vec<(GiveUp, u64)>,
+}
+
+/// The parser counts of this process so far.
+pub fn parser_counts() -> ParserCounts {
+    ParserCounts {
+        quick: QUICK_BUILT.load(Ordering::Relaxed),
+        gave_up: GiveUp::ALL
+            .iter()
+            .map(|&w| (w, GAVE_UP[w as usize].load(Ordering::Relaxed)))
+            .collect(),
+    }
+}
 
 /// What a caller reads in an element's attributes, as a set of bits (see
 /// [`Dom::parse_labelled`]).
@@ -282,7 +311,16 @@ impl Dom {
     /// `label` reads in its attributes (the word lists its class and id fall in), answered
     /// later by [`Dom::names`].
     pub fn parse_labelled(html: &str, label: impl Fn(&[Attribute]) -> Labels) -> Dom {
-        let nodes = quick::parse(html).unwrap_or_else(|| sink::parse_full(html));
+        let nodes = match quick::parse_or_why(html) {
+            Ok(nodes) => {
+                QUICK_BUILT.fetch_add(1, Ordering::Relaxed);
+                nodes
+            }
+            Err(why) => {
+                GAVE_UP[why as usize].fetch_add(1, Ordering::Relaxed);
+                sink::parse_full(html)
+            }
+        };
         let nodes = in_document_order(nodes);
         let mut end: Vec<NodeId> = (0..nodes.len()).collect();
         for id in (0..nodes.len()).rev() {

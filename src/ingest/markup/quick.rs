@@ -20,9 +20,71 @@ use html5ever::{Attribute, LocalName, QualName, ns};
 
 use super::{self as dom, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
 
+/// Why the quick parser left a page to html5ever: the rules of the standard it does not
+/// implement, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GiveUp {
+    /// NUL bytes, or a byte-order mark after the start.
+    Bytes,
+    /// Markup the tokenizer reads by rules of its own: `<!-->`, `--!>`, an unclosed comment or
+    /// raw-text element, `=` opening an attribute name, a tag cut by the end of the file, a
+    /// character reference it does not decode.
+    Tokens,
+    /// Scripts and templates.
+    ScriptOrTemplate,
+    /// Frame sets.
+    Frameset,
+    /// Formatting elements closed out of order (the adoption agency).
+    Misnested,
+    /// Content misplaced in a table (foster parenting).
+    Table,
+    /// Elements with rules of their own: `select` and `option`, `applet`, `marquee`,
+    /// `object`, nested buttons and forms, drawings (`svg`, `math`).
+    Element,
+    /// A document whose quirks mode is not known where it changes the tree.
+    Quirks,
+    /// A state the builder does not model (an end tag with nothing open to close, …).
+    Other,
+}
+
+impl GiveUp {
+    /// Every reason, in the order counts are reported.
+    pub const ALL: [GiveUp; 9] = [
+        GiveUp::Bytes,
+        GiveUp::Tokens,
+        GiveUp::ScriptOrTemplate,
+        GiveUp::Frameset,
+        GiveUp::Misnested,
+        GiveUp::Table,
+        GiveUp::Element,
+        GiveUp::Quirks,
+        GiveUp::Other,
+    ];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            GiveUp::Bytes => "bytes",
+            GiveUp::Tokens => "tokens",
+            GiveUp::ScriptOrTemplate => "script or template",
+            GiveUp::Frameset => "frameset",
+            GiveUp::Misnested => "misnested formatting",
+            GiveUp::Table => "table content",
+            GiveUp::Element => "special element",
+            GiveUp::Quirks => "quirks",
+            GiveUp::Other => "other",
+        }
+    }
+}
+
 /// Parses markup into the arena html5ever's tree builder would build, or `None` when the page
 /// needs a rule this parser does not implement.
 pub fn parse(html: &str) -> Option<Vec<Node>> {
+    parse_or_why(html).ok()
+}
+
+/// [`parse`], with the reason it gave up.
+pub fn parse_or_why(html: &str) -> Result<Vec<Node>, GiveUp> {
     // The tokenizer's input preprocessing: CR LF and lone CR become LF.
     let normalized;
     let html = if memchr::memchr(b'\r', html.as_bytes()).is_some() {
@@ -32,14 +94,14 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
         html
     };
     if memchr::memchr(0, html.as_bytes()).is_some() {
-        return None;
+        return Err(GiveUp::Bytes);
     }
     // The tokenizer drops a byte order mark.
     let html = html.strip_prefix('\u{FEFF}').unwrap_or(html);
     // html5ever restarts its input after a `<meta charset>` and drops a byte-order mark that
     // stands right there; a U+FEFF anywhere later is rare enough to leave to html5ever.
     if memchr::memmem::find(html.as_bytes(), "\u{FEFF}".as_bytes()).is_some() {
-        return None;
+        return Err(GiveUp::Bytes);
     }
     // About one element and one text node per tag: sized once instead of grown.
     let tags = memchr::memchr_iter(b'<', html.as_bytes()).count();
@@ -53,6 +115,7 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
             source: StrTendril::from(html),
             i: 0,
             attrs: Vec::new(),
+            why: None,
         },
         nodes,
         kinds,
@@ -63,13 +126,19 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
         form: None,
         quirks: Quirks::Unknown,
         ignore_lf: false,
+        why: None,
     };
+    let why = |b: &Builder| b.why.or(b.lex.why).unwrap_or(GiveUp::Other);
     loop {
-        let tok = b.lex.next()?;
+        let Some(tok) = b.lex.next() else {
+            return Err(b.lex.why.unwrap_or(GiveUp::Tokens));
+        };
         if matches!(tok, Tok::Eof) {
             // The end still implies the html, head and body elements a page lacks.
-            b.process(tok)?;
-            return Some(b.nodes);
+            if b.process(tok).is_none() {
+                return Err(why(&b));
+            }
+            return Ok(b.nodes);
         }
         let ignore_lf = std::mem::take(&mut b.ignore_lf);
         let tok = match tok {
@@ -84,7 +153,9 @@ pub fn parse(html: &str) -> Option<Vec<Node>> {
             }
             t => t,
         };
-        b.process(tok)?;
+        if b.process(tok).is_none() {
+            return Err(why(&b));
+        }
     }
 }
 
@@ -122,6 +193,8 @@ struct Lexer<'a> {
     /// The attributes of the tag being read, reused from tag to tag so that each element's
     /// list is allocated once at its final size.
     attrs: Vec<Attribute>,
+    /// Why it gave up, where it says so.
+    why: Option<GiveUp>,
 }
 
 fn is_space(c: u8) -> bool {
@@ -129,6 +202,12 @@ fn is_space(c: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
+    /// Records why the parser gives up (the first reason stands) and gives up.
+    fn give_up<T>(&mut self, why: GiveUp) -> Option<T> {
+        self.why.get_or_insert(why);
+        None
+    }
+
     /// `text` as a tendril: a slice of [`Lexer::source`] when it lies in the page, else a copy
     /// (text decoded from entities).
     fn tendril(&self, text: &str) -> StrTendril {
@@ -192,11 +271,11 @@ impl<'a> Lexer<'a> {
             // `<!-->` and `<!--->` end at once; `--!>` also ends a comment. Both are left to
             // html5ever.
             if b[body..].starts_with(b">") || b[body..].starts_with(b"->") {
-                return None;
+                return self.give_up(GiveUp::Tokens);
             }
             let end = body + memchr::memmem::find(&b[body..], b"-->")?;
             if memchr::memmem::find(&b[body..end + 3], b"--!>").is_some() {
-                return None;
+                return self.give_up(GiveUp::Tokens);
             }
             self.i = end + 3;
             return Some(Tok::Comment(Cow::Borrowed(&self.s[body..end])));
@@ -239,12 +318,12 @@ impl<'a> Lexer<'a> {
                 i += 1;
             }
             match b.get(i) {
-                None => return None, // end of file inside a tag: the tag is dropped
+                None => return self.give_up(GiveUp::Tokens), // end of file inside a tag: the tag is dropped
                 Some(b'>') => {
                     i += 1;
                     break;
                 }
-                Some(b'=') => return None, // `=` opening an attribute name
+                Some(b'=') => return self.give_up(GiveUp::Tokens), // `=` opening an attribute name
                 Some(_) => {}
             }
             let name_start = i;
@@ -269,7 +348,7 @@ impl<'a> Lexer<'a> {
                     i += 1;
                 }
                 match b.get(i) {
-                    None => return None,
+                    None => return self.give_up(GiveUp::Tokens),
                     Some(&q @ (b'"' | b'\'')) => {
                         let close = i + 1 + memchr::memchr(q, &b[i + 1..])?;
                         if keep {
@@ -347,6 +426,7 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
         source: StrTendril::new(),
         i: 0,
         attrs: Vec::new(),
+        why: None,
     };
     match lexer.next()? {
         Tok::Start { attrs, .. } => attrs
@@ -777,9 +857,17 @@ struct Builder<'a> {
     quirks: Quirks,
     /// A newline right after `<pre>`, `<listing>` or `<textarea>` is dropped.
     ignore_lf: bool,
+    /// Why it gave up, where it says so.
+    why: Option<GiveUp>,
 }
 
 impl<'a> Builder<'a> {
+    /// Records why the parser gives up (the first reason stands) and gives up.
+    fn give_up<T>(&mut self, why: GiveUp) -> Option<T> {
+        self.why.get_or_insert(why);
+        None
+    }
+
     fn name(&self, id: NodeId) -> &str {
         match &self.nodes[id].data {
             NodeData::Element { name, .. } => &name.local,
@@ -854,7 +942,9 @@ impl<'a> Builder<'a> {
 
     /// Inserts an element whose contents are raw text, reads that text, and closes it.
     fn insert_raw(&mut self, name: LocalName, attrs: Vec<Attribute>, rcdata: bool) -> Option<()> {
-        let text = self.lex.raw_text(&name, rcdata)?;
+        let Some(text) = self.lex.raw_text(&name, rcdata) else {
+            return self.give_up(GiveUp::Tokens);
+        };
         // A newline right after `<textarea>` is dropped, as after `<pre>`.
         let text = match text.strip_prefix('\n') {
             Some(rest) if &*name == "textarea" => rest,
@@ -881,7 +971,7 @@ impl<'a> Builder<'a> {
     fn pop(&mut self) -> Option<()> {
         let id = self.stack.pop()?;
         if self.has_kind(id, kind::FORMATTING) {
-            return None;
+            return self.give_up(GiveUp::Misnested);
         }
         Some(())
     }
@@ -1094,7 +1184,7 @@ impl<'a> Builder<'a> {
             "title" => self.insert_raw(name.clone(), attrs, true)?,
             "noframes" | "style" | "noscript" => self.insert_raw(name.clone(), attrs, false)?,
             // Script data and templates have rules of their own.
-            _ => return None,
+            _ => return self.give_up(GiveUp::ScriptOrTemplate),
         }
         Some(true)
     }
@@ -1123,7 +1213,9 @@ impl<'a> Builder<'a> {
                 self.mode = Mode::AfterHead;
                 return Some(Step::Done);
             }
-            Tok::End(name) if &**name == "template" => return None,
+            Tok::End(name) if &**name == "template" => {
+                return self.give_up(GiveUp::ScriptOrTemplate);
+            }
             Tok::End(name) if !matches!(&**name, "body" | "html" | "br") => {
                 return Some(Step::Done);
             }
@@ -1148,7 +1240,9 @@ impl<'a> Builder<'a> {
                 self.mode = Mode::InBody;
                 return Some(Step::Done);
             }
-            Tok::Start { name, .. } if &**name == "frameset" => return None,
+            Tok::Start { name, .. } if &**name == "frameset" => {
+                return self.give_up(GiveUp::Frameset);
+            }
             Tok::Start { name, attrs } if is(name, HEAD_TAGS) => {
                 // Put back into the head it belongs to.
                 let head = self.head?;
@@ -1159,7 +1253,9 @@ impl<'a> Builder<'a> {
                 return Some(Step::Done);
             }
             Tok::Start { name, .. } if &**name == "head" => return Some(Step::Done),
-            Tok::End(name) if &**name == "template" => return None,
+            Tok::End(name) if &**name == "template" => {
+                return self.give_up(GiveUp::ScriptOrTemplate);
+            }
             Tok::End(name) if !matches!(&**name, "body" | "html" | "br") => {
                 return Some(Step::Done);
             }
@@ -1254,18 +1350,18 @@ impl<'a> Builder<'a> {
             }
             "button" => {
                 if self.in_scope("button") {
-                    return None;
+                    return self.give_up(GiveUp::Element);
                 }
                 self.insert(name, attrs);
             }
             "a" => {
                 if self.open_formatting().any(|id| self.name(id) == "a") {
-                    return None;
+                    return self.give_up(GiveUp::Misnested);
                 }
                 self.insert(name, attrs);
             }
             // A `nobr` inside an open `nobr` runs the adoption agency first.
-            "nobr" if self.in_scope("nobr") => return None,
+            "nobr" if self.in_scope("nobr") => return self.give_up(GiveUp::Misnested),
             _ if is(n, FORMATTING) => {
                 // Three identical entries would make the list drop the oldest (the "Noah's
                 // Ark" clause); leave such pages to html5ever.
@@ -1275,7 +1371,7 @@ impl<'a> Builder<'a> {
                     .count()
                     >= 3
                 {
-                    return None;
+                    return self.give_up(GiveUp::Misnested);
                 }
                 self.insert(name, attrs);
             }
@@ -1284,7 +1380,7 @@ impl<'a> Builder<'a> {
                     match self.quirks {
                         Quirks::No => self.close_p()?,
                         Quirks::Yes => {}
-                        Quirks::Unknown => return None,
+                        Quirks::Unknown => return self.give_up(GiveUp::Quirks),
                     }
                 }
                 self.insert(name, attrs);
@@ -1306,7 +1402,7 @@ impl<'a> Builder<'a> {
             "iframe" | "noembed" | "noscript" => {
                 self.insert_raw(name, attrs, false)?;
             }
-            _ if is(n, UNHANDLED) => return None,
+            _ if is(n, UNHANDLED) => return self.give_up(GiveUp::Element),
             _ if is(n, TABLE_ONLY) => {}
             _ => {
                 self.insert(name, attrs);
@@ -1351,7 +1447,7 @@ impl<'a> Builder<'a> {
                 self.implied_end("")?;
                 // Only the simple case: the form is the current node.
                 if self.current() != form {
-                    return None;
+                    return self.give_up(GiveUp::Element);
                 }
                 self.stack.pop();
             }
@@ -1395,7 +1491,9 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            "br" | "option" | "applet" | "marquee" | "object" | "template" => return None,
+            "br" | "option" | "applet" | "marquee" | "object" | "template" => {
+                return self.give_up(GiveUp::Element);
+            }
             _ if is(n, FORMATTING) => self.close_formatting(n)?,
             _ => self.close_other(n)?,
         }
@@ -1419,11 +1517,11 @@ impl<'a> Builder<'a> {
                 in_scope = false;
             }
             if self.has_kind(id, kind::SPECIAL | kind::FORMATTING) {
-                return None;
+                return self.give_up(GiveUp::Misnested);
             }
         }
         if !in_scope {
-            return None;
+            return self.give_up(GiveUp::Misnested);
         }
         self.stack.truncate(at);
         Some(())
@@ -1481,7 +1579,7 @@ impl<'a> Builder<'a> {
             Tok::Text(t) => {
                 // Only whitespace stays in place; other text is moved before the table.
                 if !self.current_is(&["table", "tbody", "tfoot", "thead", "tr"]) || !is_blank(t) {
-                    return None;
+                    return self.give_up(GiveUp::Table);
                 }
                 self.text(t);
             }
@@ -1532,7 +1630,7 @@ impl<'a> Builder<'a> {
                         self.insert_void(name.clone(), attrs);
                     }
                     // Nested tables, forms and misplaced content need foster parenting.
-                    _ => return None,
+                    _ => return self.give_up(GiveUp::Table),
                 }
             }
             Tok::End(name) => match &**name {
@@ -1544,7 +1642,7 @@ impl<'a> Builder<'a> {
                 }
                 "body" | "caption" | "col" | "colgroup" | "html" | "tbody" | "td" | "tfoot"
                 | "th" | "thead" | "tr" => {}
-                _ => return None,
+                _ => return self.give_up(GiveUp::Table),
             },
             Tok::Eof | Tok::Doctype(_) => {}
         }
@@ -1614,7 +1712,9 @@ impl<'a> Builder<'a> {
                 self.insert_void(name.clone(), attrs);
                 return Some(Step::Done);
             }
-            Tok::Start { name, .. } if matches!(&**name, "html" | "template") => return None,
+            Tok::Start { name, .. } if matches!(&**name, "html" | "template") => {
+                return self.give_up(GiveUp::ScriptOrTemplate);
+            }
             Tok::End(name) if &**name == "colgroup" => {
                 if self.current_is(&["colgroup"]) {
                     self.stack.pop();
@@ -1622,7 +1722,9 @@ impl<'a> Builder<'a> {
                 }
                 return Some(Step::Done);
             }
-            Tok::End(name) if matches!(&**name, "col" | "template") => return None,
+            Tok::End(name) if matches!(&**name, "col" | "template") => {
+                return self.give_up(GiveUp::Table);
+            }
             Tok::Eof => return Some(Step::Done),
             _ => {}
         }
@@ -2031,6 +2133,69 @@ mod tests {
             )
                 .prop_map(|(tag, kids)| format!("<{tag} class=\"k\">{}</{tag}>", kids.concat()))
         })
+    }
+
+    /// The quick parser is only worth having while it answers: on well-nested pages of the
+    /// elements it handles, and on the pages of the comment-system fixtures, it must build the
+    /// tree itself (and build html5ever's) at least this often. It answers about 92% of them:
+    /// the generated pages nest cells and text in tables where only foster parenting places
+    /// them. (On the dev yardsticks' 586 real pages it answers 89%.)
+    const MIN_ANSWER_RATE: f64 = 0.9;
+
+    #[test]
+    fn answers_most_pages_and_agrees_when_it_does() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, TestRng, TestRunner};
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &[7; 32]),
+        );
+        let mut pages: Vec<String> = (0..400)
+            .map(|_| {
+                let body = nested().new_tree(&mut runner).unwrap().current();
+                format!(
+                    "<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>"
+                )
+            })
+            .collect();
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/comments");
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            pages.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let mut answered = 0;
+        let mut reasons = Vec::new();
+        for html in &pages {
+            match parse_or_why(html) {
+                Ok(_) => {
+                    answered += 1;
+                    if let Some(Err(e)) = compare(html) {
+                        panic!("{html:?}: {e}");
+                    }
+                }
+                Err(why) => reasons.push(why),
+            }
+        }
+        let rate = answered as f64 / pages.len() as f64;
+        assert!(
+            rate >= MIN_ANSWER_RATE,
+            "answered {answered} of {} pages; gave up for {reasons:?}",
+            pages.len()
+        );
+    }
+
+    #[test]
+    fn says_why_it_gives_up() {
+        for (html, why) in [
+            ("<p>a\0b", GiveUp::Bytes),
+            ("<p><!--> x", GiveUp::Tokens),
+            ("<script>x</script>", GiveUp::ScriptOrTemplate),
+            ("<frameset></frameset>", GiveUp::Frameset),
+            ("<a href=1>one<a href=2>two</a>", GiveUp::Misnested),
+            ("<table><tr><td>a</td></tr>text</table>", GiveUp::Table),
+            ("<select><option>a</select>", GiveUp::Element),
+        ] {
+            assert_eq!(parse_or_why(html).err(), Some(why), "{html}");
+        }
     }
 
     proptest! {
