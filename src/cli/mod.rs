@@ -257,7 +257,10 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     let config = QueryConfig {
         limit: a.limit,
         offset: a.offset,
-        kind: a.kind.map(|k| format!("{k:?}").to_lowercase()),
+        kind: a.kind.map(|k| match k {
+            args::Kind::Article => thresh::index::schema::Kind::Article,
+            args::Kind::Comment => thresh::index::schema::Kind::Comment,
+        }),
         site: a.site.clone(),
         author: a.author.clone(),
         since: a.since.clone(),

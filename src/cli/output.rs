@@ -153,7 +153,7 @@ pub fn hit_json<W: Write>(
     struct Line<'a> {
         rank: usize,
         score: f32,
-        kind: &'a str,
+        kind: thresh::index::schema::Kind,
         page: &'a str,
         path: String,
         comment: Option<u64>,
@@ -169,7 +169,7 @@ pub fn hit_json<W: Write>(
     let line = Line {
         rank: hit.rank,
         score: hit.score,
-        kind: &hit.kind,
+        kind: hit.kind,
         page: &hit.page,
         path: terminal::path(path),
         comment: hit.comment,
@@ -205,7 +205,7 @@ pub fn hit_text<W: Write>(
     let path = terminal::path(path);
     let date = sanitize(hit.date.as_deref().unwrap_or(""));
     let date = date.as_str();
-    if hit.kind == "comment" {
+    if hit.kind == thresh::index::schema::Kind::Comment {
         let mut quoted: String = title.chars().take(QUOTED_TITLE_CHARS).collect();
         if title.chars().count() > QUOTED_TITLE_CHARS {
             quoted.push('…');

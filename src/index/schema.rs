@@ -13,10 +13,40 @@ use crate::ingest::{Page, Stamp};
 /// How many analyses (languages) there are: each has its own title and body field.
 pub const LANG_COUNT: usize = LANGS.len();
 
-/// Document kinds.
-pub const KIND_ARTICLE: &str = "article";
-/// Document kinds.
-pub const KIND_COMMENT: &str = "comment";
+/// What an indexed document is: a page's article, or one of its comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The page's article: title, byline, body.
+    Article,
+    /// One reader comment.
+    Comment,
+}
+
+impl Kind {
+    /// The name the index stores and queries use (`kind:comment`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Comment => "comment",
+        }
+    }
+
+    /// The kind a name stands for (`article`, `comment`, any case).
+    pub fn parse(name: &str) -> Option<Kind> {
+        match name.to_ascii_lowercase().as_str() {
+            "article" => Some(Kind::Article),
+            "comment" => Some(Kind::Comment),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// The fields, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -202,7 +232,7 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
     };
     let mut article = TantivyDocument::default();
     common(&mut article);
-    article.add_text(f.kind, KIND_ARTICLE);
+    article.add_text(f.kind, Kind::Article.as_str());
     if let Some(t) = &page.title {
         article.add_text(f.titles[lang], t);
     }
@@ -229,7 +259,7 @@ pub fn documents(f: &Fields, rel_path: &str, page: &Page) -> Vec<TantivyDocument
     for (i, c) in page.comments.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         common(&mut doc);
-        doc.add_text(f.kind, KIND_COMMENT);
+        doc.add_text(f.kind, Kind::Comment.as_str());
         doc.add_u64(f.pos, i as u64 + 1);
         doc.add_text(f.body, &c.text);
         doc.add_text(f.bodies[lang], &c.text);

@@ -28,7 +28,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Score, Searcher, TantivyDocument};
 use thiserror::Error;
 
-use crate::index::schema::{self, Fields, KIND_ARTICLE, KIND_COMMENT};
+use crate::index::schema::{self, Fields, Kind};
 use crate::index::{IndexError, Opened};
 use crate::index::{analysis, story};
 use query::{Clause, Parsed};
@@ -92,7 +92,7 @@ pub struct QueryConfig {
     /// Hits to skip.
     pub offset: usize,
     /// Only articles or only comments.
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
     /// Only hits from this site (name or URL host, case-insensitive).
     pub site: Option<String>,
     /// Only hits by this author (whole name, case-insensitive).
@@ -118,8 +118,8 @@ pub struct Hit {
     pub rank: usize,
     /// BM25 score.
     pub score: f32,
-    /// `article` or `comment`.
-    pub kind: String,
+    /// An article or a comment.
+    pub kind: Kind,
     /// The page's path relative to the corpus root.
     pub page: String,
     /// The comment's position in its page, for comment hits.
@@ -311,8 +311,7 @@ fn one_per_story(
     }
     let mut stories: Vec<Story> = Vec::new();
     for (i, (_, doc)) in found.iter().enumerate() {
-        let kind = text_of(doc, f.kind).unwrap_or_else(|| KIND_ARTICLE.into());
-        if kind == KIND_COMMENT {
+        if kind_of(doc, f) == Kind::Comment {
             let key = (
                 text_of(doc, f.author),
                 text_of(doc, f.date_text),
@@ -489,6 +488,13 @@ fn top(
     Ok(out)
 }
 
+/// A stored document's kind (an article when the field is missing or unknown).
+fn kind_of(doc: &TantivyDocument, f: &Fields) -> Kind {
+    text_of(doc, f.kind)
+        .and_then(|k| Kind::parse(&k))
+        .unwrap_or(Kind::Article)
+}
+
 fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
     doc.get_first(field)
         .and_then(|v| v.as_str())
@@ -504,10 +510,10 @@ fn make_hit(
     rank: usize,
     score: Score,
 ) -> Hit {
-    let kind = text_of(doc, f.kind).unwrap_or_else(|| KIND_ARTICLE.into());
+    let kind = kind_of(doc, f);
     let pos = doc.get_first(f.pos).and_then(|v| v.as_u64()).unwrap_or(0);
     let body = text_of(doc, f.body).unwrap_or_default();
-    let fragments = config.snippets.unwrap_or(if kind == KIND_COMMENT {
+    let fragments = config.snippets.unwrap_or(if kind == Kind::Comment {
         COMMENT_FRAGMENTS
     } else {
         ARTICLE_FRAGMENTS
@@ -516,9 +522,9 @@ fn make_hit(
     Hit {
         rank,
         score,
-        kind: kind.clone(),
+        kind,
         page: text_of(doc, f.page).unwrap_or_default(),
-        comment: (kind == KIND_COMMENT).then(|| pos.saturating_sub(1)),
+        comment: (kind == Kind::Comment).then(|| pos.saturating_sub(1)),
         title: text_of(doc, f.page_title),
         site: text_of(doc, f.site),
         url: text_of(doc, f.url),
@@ -693,16 +699,17 @@ fn filters(
             IndexRecordOption::Basic,
         ))
     };
-    let mut kinds: Vec<String> = parsed.kinds.clone();
-    kinds.extend(config.kind.clone());
-    for k in &kinds {
-        if k != KIND_ARTICLE && k != KIND_COMMENT {
+    for k in &parsed.kinds {
+        let Some(kind) = Kind::parse(k) else {
             return Err(QueryError::BadOption {
                 option: "kind".into(),
                 reason: format!("`{k}` is not a kind; use article or comment"),
             });
-        }
-        out.push(exact(f.kind, k));
+        };
+        out.push(exact(f.kind, kind.as_str()));
+    }
+    if let Some(kind) = config.kind {
+        out.push(exact(f.kind, kind.as_str()));
     }
     for s in parsed.sites.iter().chain(config.site.iter()) {
         out.push(exact(f.site_key, &schema::key_of(s)));
