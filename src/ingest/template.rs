@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::input;
-use super::markup::{self as dom, quick};
+use super::markup::{self, quick};
 use super::page::Page;
 
 /// Pages of a site a template is learned from: enough that a line on a quarter of them is
@@ -284,9 +284,9 @@ pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
         let open = at + p;
         let name_end = head[open + 1..]
             .iter()
-            .position(|&c| dom::ends_tag_name(c))
+            .position(|&c| markup::ends_tag_name(c))
             .map_or(head.len(), |e| open + 1 + e);
-        let close = dom::tag_end(head, name_end);
+        let close = markup::tag_end(head, name_end);
         if close >= head.len() {
             // A tag the bytes cut: what it says is not known yet.
             return (None, false);

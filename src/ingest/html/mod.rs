@@ -1,9 +1,9 @@
-//! HTML pages: boilerplate removal, main-content choice and rendering of the article body.
+//! The HTML reader: metadata, comments, boilerplate removal, the article block and its text.
 //!
-//! Owns the DOM-level cleaning: which elements are chrome (by tag, attribute and name), which
-//! block holds the article (by text and link density, as Readability scores it), and the text
-//! of that block (rendered with html2text). Comments are left to `comments`, metadata to `meta`,
-//! word lists to `clean`.
+//! `extract` runs the steps in order; each lives in its own module: `meta` (the head),
+//! `comments`, `chrome` (what is removed by tag, attribute and name), `block` (which block holds
+//! the article, as Readability scores it), `prune` (chrome left inside it), `fields` (headline,
+//! byline and date from the body) and `render` (its text). Word lists are the lexicon's.
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, TreeSink};
 

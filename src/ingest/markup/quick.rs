@@ -18,7 +18,7 @@ use html5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, LocalName, QualName, ns};
 
-use super::{self as dom, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
+use super::{self as markup, DOCUMENT, Node, NodeData, NodeId, is_read_attribute};
 
 /// Why the quick parser left a page to html5ever: the rules of the standard it does not
 /// implement, by kind.
@@ -898,7 +898,7 @@ impl<'a> Builder<'a> {
         };
         self.kinds.push(kind);
         self.nodes.push(Node::new(data));
-        dom::attach(&mut self.nodes, parent, id, None);
+        markup::attach(&mut self.nodes, parent, id, None);
         id
     }
 

@@ -1,11 +1,11 @@
 //! Text dumps: pages a browser saved as plain text, cleaned line by line.
 //!
 //! Owns the line classifier, the title/byline/date reading of a dump's head, and the split into
-//! article and comments at comment header lines. Word lists live in `clean`; date forms in
+//! article and comments at comment header lines. Word lists live in `lexicon`, line tests in `lines`; date forms in
 //! `dates`.
 //!
 //! The body is chosen the way jusText chooses paragraphs: each line is classed by its length
-//! and its share of function words, boilerplate lines are dropped by `clean`'s rules, and short
+//! and its share of function words, boilerplate lines are dropped by `lines`' rules, and short
 //! lines survive only between or just before lines of real prose. Written here because no crate
 //! does this for text that has already lost its markup.
 
