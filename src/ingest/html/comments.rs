@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ingest::dates::{Stamp, When, parse_when};
 use crate::ingest::lexicon::names::{self, has};
-use crate::ingest::lexicon::phrases::COMMENT_STUBS;
+use crate::ingest::lexicon::phrases::{COMMENT_STUBS, SAID_VERBS};
 use crate::ingest::lines;
 use crate::ingest::lines::edit_marker;
 use crate::ingest::markup::{DOCUMENT, Dom, NodeData, NodeId, push_collapsed};
@@ -756,38 +756,21 @@ fn read_comment(
     })
 }
 
-/// `Jane says:` → `Jane`, `Ramón dijo:` → `Ramón`, `Max sagt:` → `Max`.
+/// `Jane says:` → `Jane`, `Ramón dijo:` → `Ramón`, `Max sagt:` → `Max`, `Ann:` → `Ann`.
 fn strip_says(t: &str) -> &str {
     let t = t.trim();
-    for s in [
-        " says:",
-        " said:",
-        " said...",
-        " said…",
-        " says",
-        " said",
-        " wrote:",
-        " dijo:",
-        " dijo",
-        " escribió:",
-        " sagt:",
-        " sagt",
-        " schrieb:",
-        " schreibt:",
-        " a dit :",
-        " a dit:",
-        " a dit",
-        " a écrit :",
-        " disse:",
-        " disse",
-        " scrive:",
-        " zegt:",
-        " schreef:",
-        ":",
-    ] {
-        if let Some(x) = t.strip_suffix(s) {
-            return x.trim();
+    let bare = t.trim_end_matches([':', '.', '…']).trim_end();
+    for verb in SAID_VERBS {
+        if let Some(name) = bare
+            .strip_suffix(verb)
+            .and_then(|x| x.strip_suffix(' '))
+            .filter(|x| !x.trim().is_empty())
+        {
+            return name.trim();
         }
+    }
+    if bare.len() < t.len() && t.ends_with(':') {
+        return bare;
     }
     t
 }
@@ -903,19 +886,8 @@ fn tidy_comment(text: &str, author: Option<&str>) -> (String, Option<Stamp>) {
         let n = lines::normalize(l);
         if lines::is_boilerplate_line(l)
             || (!author_norm.is_empty() && n == author_norm)
-            || matches!(
-                n.as_str(),
-                "says"
-                    | "said"
-                    | "dijo"
-                    | "sagt"
-                    | "a dit"
-                    | "disse"
-                    | "reply"
-                    | "antworten"
-                    | "répondre"
-                    | "responder"
-            )
+            || SAID_VERBS.contains(&n.as_str())
+            || matches!(n.as_str(), "reply" | "antworten" | "répondre" | "responder")
         {
             continue;
         }
@@ -937,6 +909,10 @@ mod tests {
         assert_eq!(strip_says("Ramón dijo"), "Ramón");
         assert_eq!(strip_says("Max Muster sagt:"), "Max Muster");
         assert_eq!(strip_says("Claude a dit :"), "Claude");
+        assert_eq!(strip_says("Jan zegt:"), "Jan");
+        assert_eq!(strip_says("Ann:"), "Ann");
+        assert_eq!(strip_says("Bo wrote..."), "Bo");
+        assert_eq!(strip_says("said"), "said");
         assert_eq!(strip_says("Dijon"), "Dijon");
     }
     use crate::ingest::markup::Dom;

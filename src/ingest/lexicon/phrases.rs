@@ -707,3 +707,22 @@ pub const STOPWORDS: &[&str] = &[
     "het", "een", "van", "en", "niet", "op", "te", "dat", "zijn", "voor", "met", "ook", "maar",
     "om", "aan", "er", "bij", "nog", "wordt", "naar", "uit", "dan", "wel", "geen",
 ];
+
+/// The verbs a comment header puts after its author's name (`Jane says:`, `Ramón dijo:`,
+/// `Max schrieb:`), lower case, in the languages pages come in.
+pub const SAID_VERBS: &[&str] = &[
+    "says",
+    "said",
+    "wrote",
+    "dijo",
+    "escribió",
+    "sagt",
+    "schrieb",
+    "schreibt",
+    "a dit",
+    "a écrit",
+    "disse",
+    "scrive",
+    "zegt",
+    "schreef",
+];

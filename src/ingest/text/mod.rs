@@ -12,7 +12,7 @@
 use crate::ingest::dates::{Stamp, When, parse_when};
 use crate::ingest::lexicon::caseless;
 use crate::ingest::lexicon::chars;
-use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS, SAID_VERBS};
 use crate::ingest::lines::{self, edit_marker};
 use crate::ingest::page::{Comment, Page};
 use crate::ingest::people::byline;
@@ -188,23 +188,26 @@ fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
         return None;
     }
     // `name said…`, `name says:`, `name wrote:` (optionally with a date between).
-    for verb in [
-        " said", " says", " wrote", " schrieb", " a dit", " dijo", " disse",
-    ] {
-        if let Some((p, end)) = caseless::rfind(line, verb) {
-            let tail = line[end..].trim();
-            if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
-                let head = line[..p].trim();
-                let (author, when) = match head.find(" on ") {
-                    Some(q) => (&head[..q], parse_when(&head[q + 4..], true)),
-                    None => (head, None),
-                };
-                if is_author_name(author) {
-                    return Some(Header {
-                        author: author.to_string(),
-                        when,
-                    });
-                }
+    for verb in SAID_VERBS {
+        let Some((p, end)) = caseless::rfind(line, verb) else {
+            continue;
+        };
+        // The verb is a word of its own, after the name.
+        if p == 0 || !line[..p].ends_with(' ') {
+            continue;
+        }
+        let tail = line[end..].trim();
+        if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
+            let head = line[..p].trim();
+            let (author, when) = match head.find(" on ") {
+                Some(q) => (&head[..q], parse_when(&head[q + 4..], true)),
+                None => (head, None),
+            };
+            if is_author_name(author) {
+                return Some(Header {
+                    author: author.to_string(),
+                    when,
+                });
             }
         }
     }
