@@ -229,10 +229,82 @@ fn bad_options_and_missing_indexes_exit_2() {
     let run = thresh(d, &["search", "--since", "March", "x"]);
     run.assert_exit_code(2);
     assert!(run.stderr().contains("--since"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .starts_with("thresh: --since: `March` is not a date"),
+        "{}",
+        run.stderr()
+    );
     // A stray quote is read as text, with a note.
     let run = thresh(d, &["search", "\"theme", "song"]);
     run.assert_exit_code(0);
     assert!(run.stderr().contains("quote"));
+    // Periods that cannot meet, no hits to show, an unknown kind in the query: said, exit 2.
+    let run = thresh(
+        d,
+        &["search", "--since", "2019-11", "--until", "2019-10", "x"],
+    );
+    run.assert_exit_code(2);
+    assert!(
+        run.stderr().contains("no date is in both"),
+        "{}",
+        run.stderr()
+    );
+    let run = thresh(d, &["search", "--limit", "0", "billboard"]);
+    run.assert_exit_code(2);
+    assert!(run.stderr().contains("--limit"), "{}", run.stderr());
+    let run = thresh(d, &["search", "kind:video", "billboard"]);
+    run.assert_exit_code(2);
+    assert!(
+        run.stderr().contains("kind:video: not a kind"),
+        "{}",
+        run.stderr()
+    );
+    // A corpus that is not there is not called "not a directory".
+    let run = thresh(d, &["index", "nowhere", "--index", "elsewhere"]);
+    run.assert_exit_code(2);
+    assert!(
+        run.stderr().contains("nowhere: no such folder"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn empty_results_say_why_on_stderr() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    let found = hits(d, &["billboard"]).len();
+    assert!(found > 0);
+    let run = thresh(d, &["search", "billboard", "--offset", "200"]);
+    run.assert_exit_code(1);
+    assert!(run.stdout().is_empty());
+    assert!(
+        run.stderr().contains(&format!(
+            "no hits past --offset 200: the search has {found}"
+        )),
+        "{}",
+        run.stderr()
+    );
+    let run = thresh(
+        d,
+        &[
+            "search",
+            "billboard",
+            "--kind",
+            "comment",
+            "--site",
+            "nowhere",
+        ],
+    );
+    run.assert_exit_code(1);
+    assert!(
+        run.stderr()
+            .contains("no hits for `billboard` with --kind comment --site nowhere"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

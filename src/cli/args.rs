@@ -81,8 +81,9 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub dir: IndexDir,
-    /// Hits to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    /// Hits to show (at least 1).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: usize,
     /// Hits to skip (for paging).
     #[arg(long, default_value_t = 0, value_name = "N")]

@@ -273,7 +273,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {
         Ok(r) => r,
-        Err(e @ QueryError::BadOption { .. }) => return fail(format!("--{e}")),
+        Err(e @ QueryError::BadOption { .. }) => return fail(e),
         Err(e) => return fail(e),
     };
     if !results.ignored.is_empty() {
@@ -286,6 +286,9 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         } else {
             eprintln!("thresh: nothing found; did you mean: {better} (or search with --fuzzy)");
         }
+    }
+    if results.hits.is_empty() && results.suggestion.is_none() {
+        eprintln!("thresh: {}", why_empty(&opened, &text, &config));
     }
     let color = match a.color {
         Color::Always => true,
@@ -311,6 +314,47 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// Why a search printed nothing, in one line: the hits all lie before the offset asked for, or
+/// nothing matches the words with the filters given.
+fn why_empty(opened: &index::Opened, text: &str, config: &QueryConfig) -> String {
+    if config.offset > 0 {
+        let first = QueryConfig {
+            offset: 0,
+            limit: config.offset,
+            ..config.clone()
+        };
+        if let Ok(r) = search::search(opened, text, &first) {
+            if !r.hits.is_empty() {
+                return format!(
+                    "no hits past --offset {}: the search has {}",
+                    config.offset,
+                    r.hits.len()
+                );
+            }
+        }
+    }
+    let mut filters = Vec::new();
+    if let Some(k) = config.kind {
+        filters.push(format!("--kind {k}"));
+    }
+    for (name, value) in [
+        ("--site", &config.site),
+        ("--author", &config.author),
+        ("--since", &config.since),
+        ("--until", &config.until),
+    ] {
+        if let Some(v) = value {
+            filters.push(format!("{name} {}", terminal::line(v)));
+        }
+    }
+    let query = terminal::line(text);
+    if filters.is_empty() {
+        format!("no hits for `{query}`")
+    } else {
+        format!("no hits for `{query}` with {}", filters.join(" "))
+    }
 }
 
 /// The corpus folder as the user can open it from here: relative when it is below the working

@@ -298,9 +298,14 @@ pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, I
     let started = Instant::now();
     let dir = &config.index_dir;
     if !config.corpus.is_dir() {
+        let reason = if config.corpus.exists() {
+            "not a folder"
+        } else {
+            "no such folder"
+        };
         return Err(IndexError::Corpus {
             dir: config.corpus.clone(),
-            reason: "not a directory".into(),
+            reason: reason.into(),
         });
     }
     let tantivy_err = |e: TantivyError| writer_error(dir, e);

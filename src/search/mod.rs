@@ -702,8 +702,8 @@ fn filters(
     for k in &parsed.kinds {
         let Some(kind) = Kind::parse(k) else {
             return Err(QueryError::BadOption {
-                option: "kind".into(),
-                reason: format!("`{k}` is not a kind; use article or comment"),
+                option: format!("kind:{k}"),
+                reason: "not a kind; use kind:article or kind:comment".into(),
             });
         };
         out.push(exact(f.kind, kind.as_str()));
@@ -727,6 +727,18 @@ fn filters(
         .as_deref()
         .map(|s| period("--until", s))
         .transpose()?;
+    if let (Some((start, _)), Some((_, end))) = (since, until) {
+        if start >= end {
+            return Err(QueryError::BadOption {
+                option: "--since".into(),
+                reason: format!(
+                    "{} is after --until {}: no date is in both",
+                    config.since.as_deref().unwrap_or("").trim(),
+                    config.until.as_deref().unwrap_or("").trim()
+                ),
+            });
+        }
+    }
     if since.is_some() || until.is_some() {
         let lower = since.map_or(Bound::Unbounded, |(start, _)| {
             Bound::Included(Term::from_field_date_for_search(f.date, start))
