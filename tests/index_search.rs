@@ -491,3 +491,34 @@ fn a_note_appended_after_the_closing_boilerplate_is_found() {
         );
     }
 }
+
+#[test]
+fn sites_match_by_part_and_authors_by_whole_words() {
+    let dir = setup();
+    let d = dir.path();
+    index_json(d, &[]);
+    let pages = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["theme"];
+        all.extend_from_slice(args);
+        hits(d, &all)
+            .iter()
+            .map(|h| s(h, "page").to_string())
+            .collect()
+    };
+    let abs = pages(&["--site", "abs"]);
+    assert!(!abs.is_empty());
+    assert!(abs.iter().all(|p| p.starts_with("003_")), "{abs:?}");
+    assert_eq!(pages(&["--site", "ABS-cbn"]), abs);
+    assert!(pages(&["--site", "guardian"]).is_empty());
+    let by = pages(&["--kind", "article", "--author", "gabrielle CEREZO"]);
+    assert_eq!(by, ["003_09faf8b8a5b91584.txt"]);
+    assert_eq!(
+        pages(&["--kind", "article", "--author", "Cérezo"]),
+        by,
+        "accents do not count"
+    );
+    assert!(
+        pages(&["--author", "gabri"]).is_empty(),
+        "a part of a word is not a name"
+    );
+}

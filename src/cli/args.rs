@@ -91,10 +91,10 @@ pub struct SearchArgs {
     /// Only articles or only comments.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
-    /// Only hits from this site (name or URL host).
+    /// Only hits from a site whose name or host holds S (`guardian`), any case or accents.
     #[arg(long, value_name = "S")]
     pub site: Option<String>,
-    /// Only hits by this author (whole name).
+    /// Only hits by an author whose name holds A's words, whole and in order (`krisher`).
     #[arg(long, value_name = "A")]
     pub author: Option<String>,
     /// Only hits dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).

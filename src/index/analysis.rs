@@ -546,6 +546,16 @@ fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut Strin
     }
 }
 
+/// A name as filters compare it: lower case, accents folded where the analyzer folds them
+/// (`Ménard` and `menard` meet).
+pub fn fold_name(text: &str) -> String {
+    let lower = text.trim().to_lowercase();
+    if lower.is_ascii() {
+        return lower;
+    }
+    folded(&lower).unwrap_or(lower)
+}
+
 /// A text without its accents, when all of it is in scripts whose accents are folded
 /// ([`is_foldable`]); `None` otherwise.
 fn folded(text: &str) -> Option<String> {

@@ -22,13 +22,13 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, DocAddress, Score, Searcher, TantivyDocument};
 use thiserror::Error;
 
-use crate::index::schema::{self, Fields, Kind};
+use crate::index::schema::{Fields, Kind};
 use crate::index::{IndexError, Opened};
 use crate::index::{analysis, story};
 use query::{Clause, Parsed};
@@ -93,9 +93,9 @@ pub struct QueryConfig {
     pub offset: usize,
     /// Only articles or only comments.
     pub kind: Option<Kind>,
-    /// Only hits from this site (name or URL host, case-insensitive).
+    /// Only hits from a site whose name or host holds this (case and accents aside).
     pub site: Option<String>,
-    /// Only hits by this author (whole name, case-insensitive).
+    /// Only hits by an author whose name holds these words, whole and in order.
     pub author: Option<String>,
     /// Only hits dated on or after this (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     pub since: Option<String>,
@@ -180,7 +180,7 @@ fn search_unguarded(
     let f = opened.fields;
     let reader = opened.reader()?;
     let searcher = reader.searcher();
-    let filters = filters(&f, &parsed, config)?;
+    let filters = filters(opened, &searcher, &f, &parsed, config)?;
     let mut results = run(&searcher, f, &parsed, &filters, config)?;
     results.ignored = parsed.ignored.clone();
     if results.hits.is_empty() {
@@ -686,8 +686,50 @@ fn replace_word(query: &str, word: &str, with: &str) -> String {
     query.to_string()
 }
 
+/// The stored names of a filter field (site or author keys) that a name typed by the user
+/// stands for: for sites, every name or host that holds it (`guardian` finds `The Guardian`
+/// and `www.theguardian.com`); for authors, every name that holds its words as whole words in
+/// order (`krisher` and `Tom Krisher` find `Tom Krisher`). Case and accents do not count.
+fn names_matching(
+    opened: &Opened,
+    searcher: &Searcher,
+    field: Field,
+    typed: &str,
+    whole_words: bool,
+) -> Result<Vec<String>, QueryError> {
+    let want = analysis::fold_name(typed);
+    let want_words: Vec<&str> = analysis::pieces(&want);
+    let mut found = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let damaged = |e: &dyn std::fmt::Display| QueryError::Index(opened.damaged(e.to_string()));
+        let inverted = segment.inverted_index(field).map_err(|e| damaged(&e))?;
+        let mut stream = inverted.terms().stream().map_err(|e| damaged(&e))?;
+        while let Some((key, _)) = stream.next() {
+            let Ok(name) = std::str::from_utf8(key) else {
+                continue;
+            };
+            let folded = analysis::fold_name(name);
+            let hit = if whole_words {
+                let words = analysis::pieces(&folded);
+                !want_words.is_empty()
+                    && words
+                        .windows(want_words.len())
+                        .any(|w| w == want_words.as_slice())
+            } else {
+                !want.is_empty() && folded.contains(&want)
+            };
+            if hit {
+                found.insert(name.to_string());
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
+}
+
 /// Filters from options and from `kind:`/`site:`/`author:` in the query.
 fn filters(
+    opened: &Opened,
+    searcher: &Searcher,
     f: &Fields,
     parsed: &Parsed,
     config: &QueryConfig,
@@ -711,11 +753,28 @@ fn filters(
     if let Some(kind) = config.kind {
         out.push(exact(f.kind, kind.as_str()));
     }
+    // Each typed name is one filter: any stored name it stands for.
+    let any_of = |field: Field, names: Vec<String>| -> Box<dyn Query> {
+        if names.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = names
+            .iter()
+            .map(|n| (Occur::Should, exact(field, n)))
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    };
     for s in parsed.sites.iter().chain(config.site.iter()) {
-        out.push(exact(f.site_key, &schema::key_of(s)));
+        out.push(any_of(
+            f.site_key,
+            names_matching(opened, searcher, f.site_key, s, false)?,
+        ));
     }
     for a in parsed.authors.iter().chain(config.author.iter()) {
-        out.push(exact(f.author_key, &schema::key_of(a)));
+        out.push(any_of(
+            f.author_key,
+            names_matching(opened, searcher, f.author_key, a, true)?,
+        ));
     }
     let since = config
         .since
