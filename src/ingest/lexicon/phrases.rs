@@ -554,6 +554,8 @@ pub const CREDIT_PREFIXES: &[&str] = &[
     "fotos:",
     "photo:",
     "photos:",
+    "photograph:",
+    "picture:",
     "bild:",
     "bilder:",
     "credit:",

@@ -465,20 +465,7 @@ fn is_media_credit(t: &str) -> bool {
     if t.len() > 200 {
         return false;
     }
-    let lower = t.to_lowercase();
-    let credit = [
-        "photo:",
-        "photograph:",
-        "image:",
-        "picture:",
-        "foto:",
-        "credit:",
-        "photo credit:",
-        "source: getty",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
-        && t.len() < 120;
+    let credit = lines::is_credit_line(t);
     let counter = {
         let n = lines::normalize(t);
         let w: Vec<&str> = n.split(' ').collect();
