@@ -17,7 +17,7 @@ use args::{
 };
 use thresh::index::{self, IndexConfig, IndexError, Summary};
 use thresh::ingest::{self, IngestConfig};
-use thresh::search::{self, QueryConfig, QueryError};
+use thresh::search::{self, QueryConfig};
 
 /// The index directory when neither `--index` nor `THRESH_INDEX` names one.
 const DEFAULT_INDEX: &str = "index";
@@ -273,7 +273,6 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {
         Ok(r) => r,
-        Err(e @ QueryError::BadOption { .. }) => return fail(e),
         Err(e) => return fail(e),
     };
     if !results.ignored.is_empty() {

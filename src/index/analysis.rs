@@ -547,13 +547,20 @@ fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut Strin
 }
 
 /// A name as filters compare it: lower case, accents folded where the analyzer folds them
-/// (`Ménard` and `menard` meet).
-pub fn fold_name(text: &str) -> String {
-    let lower = text.trim().to_lowercase();
-    if lower.is_ascii() {
-        return lower;
+/// (`Ménard` and `menard` meet). A name already in that form (lower-case ASCII, as most stored keys are) is borrowed.
+pub fn fold_name(text: &str) -> Cow<'_, str> {
+    let text = text.trim();
+    if !text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(text);
     }
-    folded(&lower).unwrap_or(lower)
+    let lower = text.to_lowercase();
+    if lower.is_ascii() {
+        return Cow::Owned(lower);
+    }
+    Cow::Owned(folded(&lower).unwrap_or(lower))
 }
 
 /// A text without its accents, when all of it is in scripts whose accents are folded

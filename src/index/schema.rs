@@ -34,11 +34,9 @@ impl Kind {
 
     /// The kind a name stands for (`article`, `comment`, any case).
     pub fn parse(name: &str) -> Option<Kind> {
-        match name.to_ascii_lowercase().as_str() {
-            "article" => Some(Kind::Article),
-            "comment" => Some(Kind::Comment),
-            _ => None,
-        }
+        [Kind::Article, Kind::Comment]
+            .into_iter()
+            .find(|k| name.eq_ignore_ascii_case(k.as_str()))
     }
 }
 

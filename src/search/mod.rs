@@ -490,8 +490,9 @@ fn top(
 
 /// A stored document's kind (an article when the field is missing or unknown).
 fn kind_of(doc: &TantivyDocument, f: &Fields) -> Kind {
-    text_of(doc, f.kind)
-        .and_then(|k| Kind::parse(&k))
+    doc.get_first(f.kind)
+        .and_then(|v| v.as_str())
+        .and_then(Kind::parse)
         .unwrap_or(Kind::Article)
 }
 
@@ -708,16 +709,15 @@ fn names_matching(
             let Ok(name) = std::str::from_utf8(key) else {
                 continue;
             };
+            // Whole words in order are also a substring: most names are ruled out before they
+            // are split into words.
             let folded = analysis::fold_name(name);
-            let hit = if whole_words {
-                let words = analysis::pieces(&folded);
-                !want_words.is_empty()
-                    && words
+            let hit = !want.is_empty()
+                && folded.contains(&*want)
+                && (!whole_words
+                    || analysis::pieces(&folded)
                         .windows(want_words.len())
-                        .any(|w| w == want_words.as_slice())
-            } else {
-                !want.is_empty() && folded.contains(&want)
-            };
+                        .any(|w| w == want_words.as_slice()));
             if hit {
                 found.insert(name.to_string());
             }
