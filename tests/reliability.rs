@@ -82,13 +82,13 @@ fn a_killed_first_build_is_finished_by_the_next_run_and_leaves_no_orphans() {
         let live = committed_segments(&d.join("index"));
         for entry in fs::read_dir(d.join("index")).unwrap().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some((id, _)) = name.split_once('.') {
-                if id.len() == 32 {
-                    assert!(
-                        live.contains(&id.to_string()),
-                        "orphan {name} (live: {live:?})"
-                    );
-                }
+            if let Some((id, _)) = name.split_once('.')
+                && id.len() == 32
+            {
+                assert!(
+                    live.contains(&id.to_string()),
+                    "orphan {name} (live: {live:?})"
+                );
             }
         }
     }

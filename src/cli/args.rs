@@ -227,11 +227,11 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
         let long = a.starts_with("--") && a.len() > 2;
         if long && search_long_option(name) == Some(true) {
             options.push(a.clone());
-            if !a.contains('=') {
-                if let Some(v) = tail.get(i + 1) {
-                    options.push(v.clone());
-                    i += 1;
-                }
+            if !a.contains('=')
+                && let Some(v) = tail.get(i + 1)
+            {
+                options.push(v.clone());
+                i += 1;
             }
         } else if long {
             // A flag, or no option at all: clap says which.
@@ -248,11 +248,11 @@ pub fn reorder_search_options(args: Vec<String>) -> Vec<String> {
         } else if !started && a.starts_with('-') && a.len() > 1 {
             // Short options before the query (`-n 5`) stay options.
             options.push(a.clone());
-            if a == "-n" {
-                if let Some(v) = tail.get(i + 1) {
-                    options.push(v.clone());
-                    i += 1;
-                }
+            if a == "-n"
+                && let Some(v) = tail.get(i + 1)
+            {
+                options.push(v.clone());
+                i += 1;
             }
         } else {
             started = true;

@@ -324,14 +324,14 @@ fn why_empty(opened: &index::Opened, text: &str, config: &QueryConfig) -> String
             limit: config.offset,
             ..config.clone()
         };
-        if let Ok(r) = search::search(opened, text, &first) {
-            if !r.hits.is_empty() {
-                return format!(
-                    "no hits past --offset {}: the search has {}",
-                    config.offset,
-                    r.hits.len()
-                );
-            }
+        if let Ok(r) = search::search(opened, text, &first)
+            && !r.hits.is_empty()
+        {
+            return format!(
+                "no hits past --offset {}: the search has {}",
+                config.offset,
+                r.hits.len()
+            );
         }
     }
     let mut filters = Vec::new();

@@ -446,11 +446,12 @@ impl TokenStream for WordStream<'_> {
             if word.len() > MAX_TOKEN_BYTES {
                 continue;
             }
-            if let Some(heads) = &self.heads {
-                if word.is_ascii() && !may_become(word, heads) {
-                    self.position += 1;
-                    continue;
-                }
+            if let Some(heads) = &self.heads
+                && word.is_ascii()
+                && !may_become(word, heads)
+            {
+                self.position += 1;
+                continue;
             }
             normalize(word, self.lang, self.stemmer.as_ref(), &mut self.token.text);
             if self.unigrams && !word.is_ascii() {
@@ -539,10 +540,10 @@ fn normalize(word: &str, lang: usize, stemmer: Option<&Stemmer>, out: &mut Strin
     if let Some(s) = stemmer {
         stem_into(lang, s, out);
     }
-    if !out.is_ascii() {
-        if let Some(folded) = folded(out) {
-            *out = folded;
-        }
+    if !out.is_ascii()
+        && let Some(folded) = folded(out)
+    {
+        *out = folded;
     }
 }
 

@@ -882,10 +882,13 @@ fn survey(f: &Found, old: Option<&Entry>, run: &Run<'_>) -> Survey {
     if !f.is_page {
         return skip("not a page");
     }
-    if let Some(o) = old {
-        if !reextract && !config.verify && o.size == size && o.mtime_ns == mtime_ns {
-            return Survey::Done(unchanged_or_skipped(o.clone()));
-        }
+    if let Some(o) = old
+        && !reextract
+        && !config.verify
+        && o.size == size
+        && o.mtime_ns == mtime_ns
+    {
+        return Survey::Done(unchanged_or_skipped(o.clone()));
     }
     // A file the index may hold unchanged is hashed whole; a new one (or any, when everything
     // is extracted again) only has its head read for its address, and is hashed when it is

@@ -169,10 +169,10 @@ fn word_hashes(body: &str) -> Vec<u64> {
 
 /// Whether two pages are copies of one story: by their address keys, else by their sketches.
 pub fn same_story(a: (Option<&str>, Option<&Sketch>), b: (Option<&str>, Option<&Sketch>)) -> bool {
-    if let (Some(x), Some(y)) = (a.0, b.0) {
-        if x == y {
-            return true;
-        }
+    if let (Some(x), Some(y)) = (a.0, b.0)
+        && x == y
+    {
+        return true;
     }
     match (a.1, b.1) {
         (Some(x), Some(y)) => x.containment(y) >= SAME_STORY_CONTAINMENT,

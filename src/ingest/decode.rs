@@ -45,20 +45,20 @@ pub fn decode_in<'a>(
     if let Some(enc) = utf16_without_bom(bytes) {
         return finish(bytes, enc);
     }
-    if is_html || container.is_some() {
-        if let Some(enc) = container.or_else(|| declared_charset(bytes)) {
-            // A page that declares UTF-16 but has no BOM was re-saved as ASCII-compatible bytes
-            // (the standard says to read it as UTF-8), and a page whose declared single-byte
-            // charset is contradicted by valid multi-byte UTF-8 was re-saved as UTF-8 by the
-            // browser without fixing the declaration.
-            let utf16 = enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE;
-            let enc = if utf16 || enc != encoding_rs::UTF_8 && looks_like_utf8(bytes) {
-                encoding_rs::UTF_8
-            } else {
-                enc
-            };
-            return finish(bytes, enc);
-        }
+    if (is_html || container.is_some())
+        && let Some(enc) = container.or_else(|| declared_charset(bytes))
+    {
+        // A page that declares UTF-16 but has no BOM was re-saved as ASCII-compatible bytes
+        // (the standard says to read it as UTF-8), and a page whose declared single-byte
+        // charset is contradicted by valid multi-byte UTF-8 was re-saved as UTF-8 by the
+        // browser without fixing the declaration.
+        let utf16 = enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE;
+        let enc = if utf16 || enc != encoding_rs::UTF_8 && looks_like_utf8(bytes) {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
+        return finish(bytes, enc);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
@@ -154,22 +154,21 @@ fn looks_like_utf8(bytes: &[u8]) -> bool {
 pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(DECLARATION_SCAN_BYTES)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    if lower.starts_with(b"<?xml") {
-        if let Some(end) = find(&lower, b"?>", 0) {
-            if let Some(label) = attr_value(&lower[..end], b"encoding") {
-                return Encoding::for_label(label);
-            }
-        }
+    if lower.starts_with(b"<?xml")
+        && let Some(end) = find(&lower, b"?>", 0)
+        && let Some(label) = attr_value(&lower[..end], b"encoding")
+    {
+        return Encoding::for_label(label);
     }
     let mut at = 0;
     while let Some(start) = find(&lower, b"<meta", at) {
         let end = find(&lower, b">", start).unwrap_or(lower.len());
         let tag = &lower[start..end];
         at = end;
-        if let Some(label) = attr_value(tag, b"charset") {
-            if let Some(enc) = Encoding::for_label(label) {
-                return Some(enc);
-            }
+        if let Some(label) = attr_value(tag, b"charset")
+            && let Some(enc) = Encoding::for_label(label)
+        {
+            return Some(enc);
         }
     }
     None

@@ -460,21 +460,21 @@ pub fn without_trailing_credit(line: &str) -> &str {
     };
     let mut cut = None;
     // `… (Credit: …)`, `… (mlharing / iStock.com)`
-    if t.ends_with(')') {
-        if let Some(open) = t.rfind('(') {
-            if credit_at(open) {
-                cut = Some(open);
-            }
-        }
+    if t.ends_with(')')
+        && let Some(open) = t.rfind('(')
+        && credit_at(open)
+    {
+        cut = Some(open);
     }
     // `… © Thinkstock`, `… | © Getty Images`, `…, photo: Archives`
     if cut.is_none() {
         for cue in ["©", " | ", ", photo:", ", foto:", " foto:", " photo:"] {
-            if let Some(at) = lower.rfind(cue) {
-                if at > 0 && credit_at(at) {
-                    cut = Some(at);
-                    break;
-                }
+            if let Some(at) = lower.rfind(cue)
+                && at > 0
+                && credit_at(at)
+            {
+                cut = Some(at);
+                break;
             }
         }
     }
@@ -567,10 +567,10 @@ pub fn split_title_site(full: &str) -> (String, Option<String>) {
     let full = full.trim();
     let mut best: Option<(usize, &str)> = None;
     for sep in TITLE_SEPARATORS {
-        if let Some(p) = full.rfind(sep) {
-            if best.is_none_or(|(b, _)| p > b) {
-                best = Some((p, sep));
-            }
+        if let Some(p) = full.rfind(sep)
+            && best.is_none_or(|(b, _)| p > b)
+        {
+            best = Some((p, sep));
         }
     }
     let Some((p, sep)) = best else {

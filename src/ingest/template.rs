@@ -265,10 +265,10 @@ pub fn own_host(bytes: &[u8]) -> Option<String> {
 pub fn scan_own_host(bytes: &[u8]) -> (Option<String>, bool) {
     let head = &bytes[..bytes.len().min(ADDRESS_SCAN_BYTES)];
     let top = &head[..head.len().min(SAVED_FROM_SCAN_BYTES)];
-    if memchr::memmem::find(top, b"saved from url=").is_some() {
-        if let Some(url) = input::notes::saved_from_note(&String::from_utf8_lossy(top)) {
-            return (site_host(&url), true);
-        }
+    if memchr::memmem::find(top, b"saved from url=").is_some()
+        && let Some(url) = input::notes::saved_from_note(&String::from_utf8_lossy(top))
+    {
+        return (site_host(&url), true);
     }
     if memchr::memmem::find(top, b"saved with SingleFile").is_some() {
         let note = input::notes::singlefile_note(&String::from_utf8_lossy(top));

@@ -183,17 +183,17 @@ fn search_unguarded(
     let filters = filters(opened, &searcher, &f, &parsed, config)?;
     let mut results = run(&searcher, f, &parsed, &filters, config)?;
     results.ignored = parsed.ignored.clone();
-    if results.hits.is_empty() {
-        if let Some(better) = suggestion(&searcher, f, &parsed, text, &filters) {
-            if config.fuzzy {
-                let reparsed = query::parse(&better);
-                let mut again = run(&searcher, f, &reparsed, &filters, config)?;
-                again.ignored = results.ignored;
-                again.corrected = !again.hits.is_empty();
-                results = again;
-            }
-            results.suggestion = Some(better);
+    if results.hits.is_empty()
+        && let Some(better) = suggestion(&searcher, f, &parsed, text, &filters)
+    {
+        if config.fuzzy {
+            let reparsed = query::parse(&better);
+            let mut again = run(&searcher, f, &reparsed, &filters, config)?;
+            again.ignored = results.ignored;
+            again.corrected = !again.hits.is_empty();
+            results = again;
         }
+        results.suggestion = Some(better);
     }
     Ok(results)
 }
@@ -472,11 +472,11 @@ fn top(
     for (r, _) in out.iter_mut().zip(&tied).filter(|(_, t)| **t) {
         let fast = searcher.segment_reader(r.addr.segment_ord).fast_fields();
         r.pos = fast.u64(&pos_name)?.first(r.addr.doc_id).unwrap_or(0);
-        if let Some(col) = fast.str(&page_name)? {
-            if let Some(ord) = col.term_ords(r.addr.doc_id).next() {
-                col.ord_to_str(ord, &mut r.page)
-                    .map_err(|e| QueryError::Tantivy(e.into()))?;
-            }
+        if let Some(col) = fast.str(&page_name)?
+            && let Some(ord) = col.term_ords(r.addr.doc_id).next()
+        {
+            col.ord_to_str(ord, &mut r.page)
+                .map_err(|e| QueryError::Tantivy(e.into()))?;
         }
     }
     out.sort_by(|a, b| {
@@ -786,17 +786,17 @@ fn filters(
         .as_deref()
         .map(|s| period("--until", s))
         .transpose()?;
-    if let (Some((start, _)), Some((_, end))) = (since, until) {
-        if start >= end {
-            return Err(QueryError::BadOption {
-                option: "--since".into(),
-                reason: format!(
-                    "{} is after --until {}: no date is in both",
-                    config.since.as_deref().unwrap_or("").trim(),
-                    config.until.as_deref().unwrap_or("").trim()
-                ),
-            });
-        }
+    if let (Some((start, _)), Some((_, end))) = (since, until)
+        && start >= end
+    {
+        return Err(QueryError::BadOption {
+            option: "--since".into(),
+            reason: format!(
+                "{} is after --until {}: no date is in both",
+                config.since.as_deref().unwrap_or("").trim(),
+                config.until.as_deref().unwrap_or("").trim()
+            ),
+        });
     }
     if since.is_some() || until.is_some() {
         let lower = since.map_or(Bound::Unbounded, |(start, _)| {

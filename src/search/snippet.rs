@@ -96,11 +96,11 @@ pub fn snippet(
                 if r.start >= s.span.end {
                     break;
                 }
-                if let Some((r, term)) = hits.next() {
-                    if r.start >= s.span.start {
-                        s.hits.push(r);
-                        distinct.insert(term);
-                    }
+                if let Some((r, term)) = hits.next()
+                    && r.start >= s.span.start
+                {
+                    s.hits.push(r);
+                    distinct.insert(term);
                 }
             }
             s.score = distinct.len() * DISTINCT_TERM_WEIGHT + s.hits.len().min(MAX_REPEATS);
@@ -367,10 +367,10 @@ fn cut(
     let mut end = span.end;
     if let Some((i, _)) = text[start..span.end].char_indices().nth(fragment_chars) {
         end = start + i;
-        if let Some(sp) = text[start..end].rfind(char::is_whitespace) {
-            if sp > 0 {
-                end = start + sp;
-            }
+        if let Some(sp) = text[start..end].rfind(char::is_whitespace)
+            && sp > 0
+        {
+            end = start + sp;
         }
     }
     trim(text, start..end)

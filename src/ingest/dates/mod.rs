@@ -632,44 +632,44 @@ fn parse_tokens(toks: &[Tok], whole: bool) -> Option<Stamp> {
     };
     while i < n {
         // Time of day: H:MM[:SS] [am|pm|a.m.]
-        if time.is_none() {
-            if let (Some((h, _)), Some(':'), Some((m, 2))) = (num(i), sep(i + 1), num(i + 2)) {
-                let mut j = i + 3;
-                let mut s = 0;
-                if let (Some(':'), Some((sv, 2))) = (sep(j), num(j + 1)) {
-                    s = sv;
-                    j += 2;
-                }
-                let mut h = h;
-                match (word(j), sep(j + 1), word(j + 2)) {
-                    (Some("am"), ..) | (Some("a"), Some('.'), Some("m")) => {
-                        if h == 12 {
-                            h = 0;
-                        }
-                        j += if word(j) == Some("am") { 1 } else { 3 };
+        if time.is_none()
+            && let (Some((h, _)), Some(':'), Some((m, 2))) = (num(i), sep(i + 1), num(i + 2))
+        {
+            let mut j = i + 3;
+            let mut s = 0;
+            if let (Some(':'), Some((sv, 2))) = (sep(j), num(j + 1)) {
+                s = sv;
+                j += 2;
+            }
+            let mut h = h;
+            match (word(j), sep(j + 1), word(j + 2)) {
+                (Some("am"), ..) | (Some("a"), Some('.'), Some("m")) => {
+                    if h == 12 {
+                        h = 0;
                     }
-                    (Some("pm"), ..) | (Some("p"), Some('.'), Some("m")) => {
-                        if h < 12 {
-                            h += 12;
-                        }
-                        j += if word(j) == Some("pm") { 1 } else { 3 };
+                    j += if word(j) == Some("am") { 1 } else { 3 };
+                }
+                (Some("pm"), ..) | (Some("p"), Some('.'), Some("m")) => {
+                    if h < 12 {
+                        h += 12;
                     }
-                    _ => {}
+                    j += if word(j) == Some("pm") { 1 } else { 3 };
                 }
-                if sep(j) == Some('.') {
-                    j += 1;
+                _ => {}
+            }
+            if sep(j) == Some('.') {
+                j += 1;
+            }
+            if let Some(t) = NaiveTime::from_hms_opt(h, m, s.min(59)) {
+                time = Some(t);
+                i = j;
+                // A numeric zone right after the time: +0900, -05:00
+                if let (Some(c @ ('+' | '-')), Some((z, 4))) = (sep(i), num(i + 1)) {
+                    let secs = ((z / 100) * 3600 + (z % 100) * 60) as i32;
+                    offset = Some(if c == '-' { -secs } else { secs });
+                    i += 2;
                 }
-                if let Some(t) = NaiveTime::from_hms_opt(h, m, s.min(59)) {
-                    time = Some(t);
-                    i = j;
-                    // A numeric zone right after the time: +0900, -05:00
-                    if let (Some(c @ ('+' | '-')), Some((z, 4))) = (sep(i), num(i + 1)) {
-                        let secs = ((z / 100) * 3600 + (z % 100) * 60) as i32;
-                        offset = Some(if c == '-' { -secs } else { secs });
-                        i += 2;
-                    }
-                    continue;
-                }
+                continue;
             }
         }
         if date.is_none() {
@@ -790,25 +790,26 @@ fn named_month_date(toks: &[Tok], i: usize) -> Option<((i32, u32, u32), usize)> 
         Tok::Num(..) => false,
     };
     // Day before month.
-    if let Some(Tok::Num(d, dd)) = toks.get(i) {
-        if *dd <= 2 && (1..=31).contains(d) {
-            let mut j = i + 1;
+    if let Some(Tok::Num(d, dd)) = toks.get(i)
+        && *dd <= 2
+        && (1..=31).contains(d)
+    {
+        let mut j = i + 1;
+        while toks.get(j).is_some_and(is_skip) {
+            j += 1;
+        }
+        if let Some(Tok::Word(w)) = toks.get(j)
+            && let Some(m) = month_number(w)
+        {
+            j += 1;
             while toks.get(j).is_some_and(is_skip) {
                 j += 1;
             }
-            if let Some(Tok::Word(w)) = toks.get(j) {
-                if let Some(m) = month_number(w) {
-                    j += 1;
-                    while toks.get(j).is_some_and(is_skip) {
-                        j += 1;
-                    }
-                    if let Some(Tok::Num(y, yd)) = toks.get(j) {
-                        if let Some(y) = full_year(*y, *yd).filter(|_| *yd == 4 || j > i + 2) {
-                            NaiveDate::from_ymd_opt(y, m, *d)?;
-                            return Some(((y, m, *d), j + 1 - i));
-                        }
-                    }
-                }
+            if let Some(Tok::Num(y, yd)) = toks.get(j)
+                && let Some(y) = full_year(*y, *yd).filter(|_| *yd == 4 || j > i + 2)
+            {
+                NaiveDate::from_ymd_opt(y, m, *d)?;
+                return Some(((y, m, *d), j + 1 - i));
             }
         }
     }

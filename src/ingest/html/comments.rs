@@ -47,15 +47,15 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
         let mut chosen = read_families(dom, dead, families, &mut seen, captured);
         // A section that yields no comment is a heading: the comments follow it, in a list
         // named for them (`div#comments > h2` and then `ol.commentList`).
-        if chosen.is_empty() {
-            if let Some(next) = dom.next_element(section).filter(|&n| {
+        if chosen.is_empty()
+            && let Some(next) = dom.next_element(section).filter(|&n| {
                 !dead[n] && has(dom.names(n), names::COMMENT_NAME) && !sections.contains(&n)
-            }) {
-                let families = find_items(dom, dead, next);
-                chosen = read_families(dom, dead, families, &mut seen, captured);
-                if !chosen.is_empty() {
-                    sections.push(next);
-                }
+            })
+        {
+            let families = find_items(dom, dead, next);
+            chosen = read_families(dom, dead, families, &mut seen, captured);
+            if !chosen.is_empty() {
+                sections.push(next);
             }
         }
         found.comments.extend(chosen);
@@ -579,10 +579,10 @@ fn has_text(dom: &Dom, dead: &[bool], id: NodeId) -> bool {
             iter.skip_children_of(n);
             continue;
         }
-        if let NodeData::Text(t) = &dom.nodes[n].data {
-            if !t.trim().is_empty() {
-                return true;
-            }
+        if let NodeData::Text(t) = &dom.nodes[n].data
+            && !t.trim().is_empty()
+        {
+            return true;
         }
     }
     false

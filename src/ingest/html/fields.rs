@@ -43,10 +43,10 @@ pub(super) fn first_in<T>(
                 iter.skip_children_of(id);
                 continue;
             }
-            if dom.is_element(id) {
-                if let Some(v) = pick(id) {
-                    return Some(v);
-                }
+            if dom.is_element(id)
+                && let Some(v) = pick(id)
+            {
+                return Some(v);
             }
         }
     }

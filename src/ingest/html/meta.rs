@@ -220,13 +220,12 @@ fn read_head_element(dom: &Dom, n: NodeId, scan: &mut HeadScan) {
                 "content-language" if m.lang.is_none() => m.lang = lang_attr(value),
                 _ => {}
             }
-            if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key) {
-                if rank < scan.date_rank {
-                    if let Some(s) = Stamp::find(value) {
-                        m.published = Some(s);
-                        scan.date_rank = rank;
-                    }
-                }
+            if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key)
+                && rank < scan.date_rank
+                && let Some(s) = Stamp::find(value)
+            {
+                m.published = Some(s);
+                scan.date_rank = rank;
             }
             if m.author.is_none() && AUTHOR_KEYS.contains(&key.as_str()) && is_person_name(value) {
                 m.author = Some(value.trim_start_matches('@').to_string());
@@ -282,19 +281,19 @@ fn read_json_ld(v: &Value, m: &mut HtmlMeta, depth: usize) {
                 return;
             }
             let is_page = types.iter().all(|t| *t == "WebPage" || *t == "ItemPage");
-            if m.og_title.is_none() && !is_page {
-                if let Some(h) = o.get("headline").and_then(Value::as_str) {
-                    m.og_title = Some(h.trim().to_string());
-                }
+            if m.og_title.is_none()
+                && !is_page
+                && let Some(h) = o.get("headline").and_then(Value::as_str)
+            {
+                m.og_title = Some(h.trim().to_string());
             }
             if let Some(d) = o
                 .get("datePublished")
                 .and_then(Value::as_str)
                 .and_then(Stamp::find)
+                && (m.published.is_none() || !is_page)
             {
-                if m.published.is_none() || !is_page {
-                    m.published = Some(d);
-                }
+                m.published = Some(d);
             }
             if m.author.is_none() {
                 m.author = o.get("author").and_then(person_name);

@@ -236,13 +236,13 @@ pub(super) fn tidy_body(
         if !seen_text && !title_norm.is_empty() && norm == title_norm {
             continue;
         }
-        if !seen_text && line.len() < 80 {
-            if let Some(name) =
+        if !seen_text
+            && line.len() < 80
+            && let Some(name) =
                 byline(line).filter(|_| crate::ingest::lexicon::caseless::starts_with(line, "by "))
-            {
-                author.get_or_insert(name);
-                continue;
-            }
+        {
+            author.get_or_insert(name);
+            continue;
         }
         seen_text = true;
         prev_norm = norm;

@@ -147,16 +147,17 @@ pub fn guard(html: &str, max_depth: usize) -> (String, Stripped) {
             i = find_ci(b, format!("</{lower}").as_bytes(), tag_stop).unwrap_or(b.len());
             continue;
         }
-        if !end_tag && !self_closing && is(CUT_WHEN_SMALL) {
-            if let Some(close) = matching_close(b, name, tag_stop) {
-                if ((close - lt) as f32) < b.len() as f32 * CUT_MAX_SHARE {
-                    out.push_str(&html[copied..lt]);
-                    let after = find(b, b">", close).map_or(b.len(), |e| e + 1);
-                    copied = after;
-                    i = after;
-                    continue;
-                }
-            }
+        if !end_tag
+            && !self_closing
+            && is(CUT_WHEN_SMALL)
+            && let Some(close) = matching_close(b, name, tag_stop)
+            && ((close - lt) as f32) < b.len() as f32 * CUT_MAX_SHARE
+        {
+            out.push_str(&html[copied..lt]);
+            let after = find(b, b">", close).map_or(b.len(), |e| e + 1);
+            copied = after;
+            i = after;
+            continue;
         }
         if self_closing || is(VOID) || is(AUTO_CLOSED) {
             i = tag_stop;

@@ -366,10 +366,10 @@ impl Dom {
 
     /// An attribute's value.
     pub fn attr(&self, id: NodeId, attr: &str) -> Option<&str> {
-        if let Some(bit) = key_bit(attr) {
-            if self.keys.get(id).is_some_and(|&k| k & bit == 0) {
-                return None;
-            }
+        if let Some(bit) = key_bit(attr)
+            && self.keys.get(id).is_some_and(|&k| k & bit == 0)
+        {
+            return None;
         }
         match &self.nodes[id].data {
             NodeData::Element { attrs, .. } => attrs

@@ -212,12 +212,12 @@ impl<'a> Lexer<'a> {
     /// (text decoded from entities).
     fn tendril(&self, text: &str) -> StrTendril {
         let offset = (text.as_ptr() as usize).wrapping_sub(self.s.as_ptr() as usize);
-        if offset <= self.s.len() && text.len() <= self.s.len() - offset {
-            if let (Ok(at), Ok(len)) = (u32::try_from(offset), u32::try_from(text.len())) {
-                if let Ok(t) = self.source.try_subtendril(at, len) {
-                    return t;
-                }
-            }
+        if offset <= self.s.len()
+            && text.len() <= self.s.len() - offset
+            && let (Ok(at), Ok(len)) = (u32::try_from(offset), u32::try_from(text.len()))
+            && let Ok(t) = self.source.try_subtendril(at, len)
+        {
+            return t;
         }
         StrTendril::from(text)
     }
@@ -368,13 +368,13 @@ impl<'a> Lexer<'a> {
                     }
                 }
             }
-            if let Some(attr_name) = kept {
-                if !attrs.iter().any(|a| a.name.local == attr_name) {
-                    attrs.push(Attribute {
-                        name: QualName::new(None, ns!(), attr_name),
-                        value: self.tendril(&value),
-                    });
-                }
+            if let Some(attr_name) = kept
+                && !attrs.iter().any(|a| a.name.local == attr_name)
+            {
+                attrs.push(Attribute {
+                    name: QualName::new(None, ns!(), attr_name),
+                    value: self.tendril(&value),
+                });
             }
         }
         self.i = i;
@@ -491,10 +491,11 @@ fn lower_and_read(name: &str) -> (LocalName, bool) {
         }
         let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key);
         let slot = &mut slots[(hash as usize) & (NAME_SLOTS - 1)];
-        if usize::from(slot.len) == key.len() && &slot.name[..key.len()] == key {
-            if let Some(atom) = &slot.atom {
-                return (atom.clone(), slot.read);
-            }
+        if usize::from(slot.len) == key.len()
+            && &slot.name[..key.len()] == key
+            && let Some(atom) = &slot.atom
+        {
+            return (atom.clone(), slot.read);
         }
         let atom = intern();
         slot.len = key.len() as u8;
@@ -907,11 +908,11 @@ impl<'a> Builder<'a> {
             return;
         }
         let parent = self.current();
-        if let Some(last) = self.nodes[parent].last_child() {
-            if let NodeData::Text(t) = &mut self.nodes[last].data {
-                t.push_slice(text);
-                return;
-            }
+        if let Some(last) = self.nodes[parent].last_child()
+            && let NodeData::Text(t) = &mut self.nodes[last].data
+        {
+            t.push_slice(text);
+            return;
         }
         let text = self.lex.tendril(text);
         self.append(parent, NodeData::Text(text));

@@ -52,11 +52,11 @@ impl Sink {
                     Some(b) => link(nodes[b].prev),
                     None => nodes[parent].last_child(),
                 };
-                if let Some(n) = neighbour {
-                    if let NodeData::Text(t) = &mut nodes[n].data {
-                        t.push_tendril(&text);
-                        return;
-                    }
+                if let Some(n) = neighbour
+                    && let NodeData::Text(t) = &mut nodes[n].data
+                {
+                    t.push_tendril(&text);
+                    return;
                 }
                 nodes.push(Node::new(NodeData::Text(text)));
                 let id = nodes.len() - 1;

@@ -52,11 +52,11 @@ pub fn extract(text: &str, page: &mut Page) {
         }
         None => true,
     });
-    if let Some(first) = lines.first() {
-        if let Some(url) = saved_from_url(first) {
-            page.url = Some(url);
-            lines.remove(0);
-        }
+    if let Some(first) = lines.first()
+        && let Some(url) = saved_from_url(first)
+    {
+        page.url = Some(url);
+        lines.remove(0);
     }
 
     let split = find_comment_section(&lines);
@@ -215,13 +215,13 @@ fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
     for sep in [" | ", " · ", " • ", " - ", " – ", ", "] {
         if let Some(p) = line.find(sep) {
             let (author, rest) = (&line[..p], &line[p + sep.len()..]);
-            if is_author_name(author) {
-                if let Some(when) = header_time(rest) {
-                    return Some(Header {
-                        author: author.trim().to_string(),
-                        when: Some(when),
-                    });
-                }
+            if is_author_name(author)
+                && let Some(when) = header_time(rest)
+            {
+                return Some(Header {
+                    author: author.trim().to_string(),
+                    when: Some(when),
+                });
             }
         }
     }
@@ -230,13 +230,13 @@ fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
     for _ in 0..3 {
         let next = line[cut..].find(' ').map(|p| cut + p)?;
         let (author, rest) = (&line[..next], &line[next + 1..]);
-        if is_author_name(author) {
-            if let Some(when) = header_time(rest) {
-                return Some(Header {
-                    author: author.to_string(),
-                    when: Some(when),
-                });
-            }
+        if is_author_name(author)
+            && let Some(when) = header_time(rest)
+        {
+            return Some(Header {
+                author: author.to_string(),
+                when: Some(when),
+            });
         }
         cut = next + 1;
     }
@@ -365,13 +365,12 @@ fn read_comments(lines: &[&str], captured: Option<Stamp>) -> Vec<Comment> {
             continue;
         }
         // A Blogger-style `name said…` header carries no date; the date line follows the text.
-        if let Some(c) = comments.last_mut() {
-            if c.posted.is_none() {
-                if let Some(s) = Stamp::parse(line).filter(|s| s.time().is_some()) {
-                    c.posted = Some(s);
-                    continue;
-                }
-            }
+        if let Some(c) = comments.last_mut()
+            && c.posted.is_none()
+            && let Some(s) = Stamp::parse(line).filter(|s| s.time().is_some())
+        {
+            c.posted = Some(s);
+            continue;
         }
         text.push(line.trim());
     }
@@ -538,12 +537,12 @@ fn read_article(lines: &[&str], page: &mut Page) {
             page.author.get_or_insert(name);
             class[i] = Class::Bad;
             // "Name," followed by the outlet on its own line: the outlet is part of the byline.
-            if lines[i].trim().ends_with(',') {
-                if let Some(next) = (i + 1..byline_end).find(|&j| !lines[j].trim().is_empty()) {
-                    if lines[next].split_whitespace().count() <= 5 && class[next] != Class::Good {
-                        class[next] = Class::Bad;
-                    }
-                }
+            if lines[i].trim().ends_with(',')
+                && let Some(next) = (i + 1..byline_end).find(|&j| !lines[j].trim().is_empty())
+                && lines[next].split_whitespace().count() <= 5
+                && class[next] != Class::Good
+            {
+                class[next] = Class::Bad;
             }
             break;
         }
@@ -606,10 +605,11 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
             taken += 1;
         }
         // A closing short line of prose right below ("Congratulations!").
-        if let Some(k) = (last + 1..n).find(|&k| !lines[k].trim().is_empty()) {
-            if class[k] == Class::NearGood && bullet(lines[k]).is_none() {
-                keep[k] = true;
-            }
+        if let Some(k) = (last + 1..n).find(|&k| !lines[k].trim().is_empty())
+            && class[k] == Class::NearGood
+            && bullet(lines[k]).is_none()
+        {
+            keep[k] = true;
         }
     }
     // A caption printed twice, or any line repeated right after itself, is kept once; so is a
