@@ -5,7 +5,8 @@
 //! dates, body) with the boilerplate stripped, and its reader comments, each with author, time
 //! and text. [`index`] walks a corpus folder and keeps a tantivy index of those pages current,
 //! one document per article and per comment; [`search`] answers queries over it with ranked,
-//! highlighted hits.
+//! highlighted hits. [`watch`] keeps an index current while its corpus changes, and [`serve`]
+//! answers searches over HTTP: a web page to search from and a JSON API.
 //!
 //! ```
 //! use thresh::ingest::{extract, IngestConfig};
@@ -22,3 +23,5 @@ pub mod index;
 pub mod ingest;
 pub mod panics;
 pub mod search;
+pub mod serve;
+pub mod watch;

@@ -15,5 +15,6 @@ mod ranking;
 mod reliability;
 mod robustness;
 mod seeds;
+mod serve;
 mod site_templates;
 mod stories;

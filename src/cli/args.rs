@@ -24,6 +24,14 @@ pub enum Command {
     Show(ShowArgs),
     /// Print what the index holds.
     Stats(StatsArgs),
+    /// Serve a web page to search from, and a JSON API, on a local address.
+    Serve(ServeArgs),
+    /// Keep the index current while the corpus changes (until Ctrl-C).
+    Watch(WatchArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Man,
 }
 
 /// Where the index lives; `THRESH_INDEX` overrides the default.
@@ -119,6 +127,9 @@ pub struct SearchArgs {
     /// Print one JSON object per hit (JSON Lines).
     #[arg(long)]
     pub json: bool,
+    /// With --json, end with one more line: `{"total": N}`, the number of matches.
+    #[arg(long, requires = "json")]
+    pub stats: bool,
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -157,6 +168,45 @@ pub struct StatsArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The corpus folder: indexed first when there is no index yet, and watched with --watch
+    /// [default: the folder the index was built from]
+    pub corpus: Option<PathBuf>,
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Address to listen on; only this machine can connect unless another address is given.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub addr: std::net::SocketAddr,
+    /// Also keep the index current while the corpus changes (as `thresh watch`).
+    #[arg(long)]
+    pub watch: bool,
+    /// Threads for indexing with --watch [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub dir: IndexDir,
+    /// Threads to use [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
 }
 
 /// What a `--name` (or `--name=value`) is to `search`, read from its clap definition so that

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use args::{
-    Args, Color, Command, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ShowArgs, StatsArgs,
+    Args, Color, Command, CompletionsArgs, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ServeArgs,
+    ShowArgs, StatsArgs, WatchArgs,
 };
 use thresh::index::{self, IndexConfig, IndexError, Summary};
 use thresh::ingest::{self, IngestConfig};
@@ -91,6 +92,10 @@ pub fn run() -> Result<u8> {
         Command::Search(a) => search_cmd(a),
         Command::Show(a) => show_cmd(a),
         Command::Stats(a) => stats_cmd(a),
+        Command::Serve(a) => serve_cmd(a),
+        Command::Watch(a) => watch_cmd(a),
+        Command::Completions(a) => completions_cmd(&a),
+        Command::Man => man_cmd(),
     }
 }
 
@@ -307,7 +312,20 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
             output::hit_text(&mut out, hit, &path, &copies, color)?;
         }
     }
+    if a.json && a.stats {
+        serde_json::to_writer(&mut out, &serde_json::json!({ "total": results.total }))?;
+        writeln!(out)?;
+    }
     out.flush()?;
+    if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
+        let hits = if results.total == 1 { "hit" } else { "hits" };
+        eprintln!(
+            "{} {hits} (showing {}–{})",
+            results.total.max(last.rank),
+            first.rank,
+            last.rank
+        );
+    }
     Ok(if results.hits.is_empty() {
         EXIT_SOME
     } else {
@@ -536,4 +554,149 @@ fn extract(a: ExtractArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(if failed { EXIT_SOME } else { 0 })
+}
+
+// ----------------------------------------------------------------------------- serve, watch
+
+/// Prints what one watched run did: nothing for a run that found no change.
+fn report_watch(event: thresh::watch::Event<'_>, corpus: &Path, quiet: bool) {
+    use thresh::watch::Event;
+    match event {
+        Event::Watching if !quiet => {
+            eprintln!("thresh: watching {} (Ctrl-C stops)", terminal::path(corpus))
+        }
+        Event::Ran(s) if !quiet && (s.added + s.updated + s.removed + s.retemplated > 0) => {
+            eprintln!("{}", output::summary_line(s));
+            for f in &s.failed {
+                eprintln!(
+                    "thresh: {}: {}",
+                    terminal::path(Path::new(&f.path)),
+                    terminal::line(&f.error)
+                );
+            }
+        }
+        Event::Failed(e) => eprintln!("thresh: {}", terminal::line(&e.to_string())),
+        _ => {}
+    }
+}
+
+fn watch_cmd(a: WatchArgs) -> Result<u8> {
+    let (dir, _) = index_dir(&a.dir);
+    let config = IndexConfig {
+        corpus: a.corpus.clone(),
+        index_dir: dir,
+        rebuild: false,
+        verify: false,
+        jobs: a.jobs.map_or_else(jobs_default, usize::from),
+        ingest: IngestConfig::default(),
+        stop: Some(stop_on_interrupt()),
+    };
+    let quiet = a.quiet;
+    match thresh::watch::watch(&config, &mut |e| report_watch(e, &a.corpus, quiet)) {
+        Ok(()) => {
+            if !quiet {
+                eprintln!("thresh: stopped; the index holds the last commit");
+            }
+            Ok(0)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn serve_cmd(a: ServeArgs) -> Result<u8> {
+    let (dir, named) = index_dir(&a.dir);
+    let stop = stop_on_interrupt();
+    let jobs = a.jobs.map_or_else(jobs_default, usize::from);
+    let config_for = |corpus: PathBuf| IndexConfig {
+        corpus,
+        index_dir: dir.clone(),
+        rebuild: false,
+        verify: false,
+        jobs,
+        ingest: IngestConfig::default(),
+        stop: Some(stop.clone()),
+    };
+    // No index yet: it is built from the corpus named, or the default one, first.
+    if !index::exists(&dir) || matches!(index::open(&dir), Err(IndexError::Uncommitted { .. })) {
+        let corpus = match &a.corpus {
+            Some(c) => c.clone(),
+            None if !named => PathBuf::from(DEFAULT_CORPUS),
+            None => return fail(IndexError::Missing { dir: dir.clone() }),
+        };
+        eprintln!(
+            "thresh: no index yet; building {} from {} first",
+            dir.display(),
+            terminal::path(&corpus)
+        );
+        match run_index(&config_for(corpus), false) {
+            Ok(s) => eprintln!("{}", output::summary_line(&s)),
+            Err(e @ IndexError::Interrupted) => {
+                eprintln!("thresh: {e}");
+                return Ok(EXIT_INTERRUPTED);
+            }
+            Err(e) => return fail(e),
+        }
+    }
+    let opened = match index::open(&dir) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let corpus = a.corpus.clone().unwrap_or_else(|| opened.corpus.clone());
+    if !a.addr.ip().is_loopback() {
+        eprintln!(
+            "thresh: listening on {}: other machines can reach this server",
+            a.addr
+        );
+    }
+    let mut watcher: Option<std::thread::JoinHandle<Result<(), IndexError>>> = None;
+    let result = thresh::serve::serve(opened, a.addr, stop.clone(), |bound, reloader| {
+        eprintln!("thresh: serving http://{bound}/ (Ctrl-C stops)");
+        if a.watch {
+            let config = config_for(corpus.clone());
+            let shown = corpus.clone();
+            watcher = Some(std::thread::spawn(move || {
+                thresh::watch::watch(&config, &mut |e| {
+                    if matches!(e, thresh::watch::Event::Ran(_)) {
+                        reloader.reload();
+                    }
+                    report_watch(e, &shown, false);
+                })
+            }));
+        }
+    });
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some(w) = watcher
+        && let Ok(Err(e)) = w.join()
+    {
+        return fail(e);
+    }
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => fail(format!("{e:#}")),
+    }
+}
+
+// ----------------------------------------------------------------------------- completions, man
+
+fn completions_cmd(a: &CompletionsArgs) -> Result<u8> {
+    use clap::CommandFactory;
+    let mut command = Args::command();
+    clap_complete::generate(a.shell, &mut command, "thresh", &mut io::stdout());
+    Ok(0)
+}
+
+fn man_cmd() -> Result<u8> {
+    use clap::CommandFactory;
+    let command = Args::command();
+    let mut out = io::stdout().lock();
+    clap_mangen::Man::new(command.clone()).render(&mut out)?;
+    // Each command's own options, as sections of the one page.
+    for sub in command.get_subcommands() {
+        writeln!(out, ".SH \"THRESH {}\"", sub.get_name().to_uppercase())?;
+        if let Some(about) = sub.get_about() {
+            writeln!(out, "{about}")?;
+        }
+        clap_mangen::Man::new(sub.clone()).render_options_section(&mut out)?;
+    }
+    Ok(0)
 }

@@ -295,18 +295,86 @@ fn member_entry<'a>(outcome: &'a Option<Outcome>, changed: &'a Option<Entry>) ->
 /// [`IndexError::Damaged`] for an index that cannot be updated, and I/O or tantivy errors at
 /// commit. On any error nothing is committed and the previous index stays as it was.
 pub fn build(config: &IndexConfig, progress: &dyn Progress) -> Result<Summary, IndexError> {
+    check_corpus(config)?;
+    let lock = RunLock::acquire(&config.index_dir)?;
+    build_locked(config, &lock, progress)
+}
+
+/// The corpus folder is there and is a folder.
+fn check_corpus(config: &IndexConfig) -> Result<(), IndexError> {
+    if config.corpus.is_dir() {
+        return Ok(());
+    }
+    let reason = if config.corpus.exists() {
+        "not a folder"
+    } else {
+        "no such folder"
+    };
+    Err(IndexError::Corpus {
+        dir: config.corpus.clone(),
+        reason: reason.into(),
+    })
+}
+
+/// The name of the file whose lock says a run (or a watcher) is updating the index.
+const RUN_LOCK: &str = ".thresh-run.lock";
+
+/// Held while a process updates an index: one `thresh index` run, or a watcher for as long as
+/// it watches (between its commits too, which the index library's own writer lock does not
+/// cover). An advisory lock of the operating system: it goes with the process, so a crashed
+/// run never leaves the index locked.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: fs::File,
+    dir: PathBuf,
+}
+
+impl RunLock {
+    /// Takes the lock of the index in `dir`, making the folder when there is none.
+    ///
+    /// # Errors
+    /// [`IndexError::Locked`] when another process holds it; [`IndexError::Foreign`] when the
+    /// folder holds files that are not an index; I/O errors of making the folder or the file.
+    pub fn acquire(dir: &Path) -> Result<RunLock, IndexError> {
+        // A folder that holds no index yet is made, or checked to hold nothing of anyone
+        // else's, before a lock file is left in it.
+        if !exists(dir) {
+            create_dir_for_index(dir)?;
+        }
+        let path = dir.join(RUN_LOCK);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| write_error(dir, path.clone(), e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(RunLock {
+                _file: file,
+                dir: dir.to_path_buf(),
+            }),
+            Err(fs::TryLockError::WouldBlock) => Err(IndexError::Locked {
+                dir: dir.to_path_buf(),
+            }),
+            Err(fs::TryLockError::Error(e)) => Err(write_error(dir, path, e)),
+        }
+    }
+}
+
+/// [`build`] under a lock the caller holds (a watcher keeps one across its runs).
+///
+/// # Errors
+/// As [`build`]; [`IndexError::Locked`] when `lock` is another index's.
+pub fn build_locked(
+    config: &IndexConfig,
+    lock: &RunLock,
+    progress: &dyn Progress,
+) -> Result<Summary, IndexError> {
     let started = Instant::now();
     let dir = &config.index_dir;
-    if !config.corpus.is_dir() {
-        let reason = if config.corpus.exists() {
-            "not a folder"
-        } else {
-            "no such folder"
-        };
-        return Err(IndexError::Corpus {
-            dir: config.corpus.clone(),
-            reason: reason.into(),
-        });
+    check_corpus(config)?;
+    if fs::canonicalize(&lock.dir).ok() != fs::canonicalize(dir).ok() {
+        return Err(IndexError::Locked { dir: dir.clone() });
     }
     let tantivy_err = |e: TantivyError| writer_error(dir, e);
     let corpus_abs = fs::canonicalize(&config.corpus).unwrap_or_else(|_| config.corpus.clone());
@@ -690,6 +758,7 @@ fn is_own_name(name: &str) -> bool {
         name,
         "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
     ) || name == super::MARKER
+        || name == RUN_LOCK
         || name.starts_with("manifest-") && name.ends_with(".json")
 }
 

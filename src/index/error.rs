@@ -86,8 +86,10 @@ pub enum IndexError {
         /// What was wrong.
         reason: String,
     },
-    /// Another `thresh index` is writing this index.
-    #[error("index at {dir} is locked: another `thresh index` is running on it")]
+    /// Another `thresh index`, `watch` or `serve --watch` is writing this index.
+    #[error(
+        "index at {dir} is locked: another thresh process is updating it (`thresh index`, `watch` or `serve --watch`)"
+    )]
     Locked {
         /// The index directory.
         dir: PathBuf,

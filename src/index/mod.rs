@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-pub use build::{Failure, IndexConfig, Progress, Summary, build};
+pub use build::{Failure, IndexConfig, Progress, RunLock, Summary, build, build_locked};
 pub use error::IndexError;
 pub use manifest::Manifest;
 pub use schema::Fields;
@@ -164,9 +164,20 @@ impl Opened {
     /// # Errors
     /// [`IndexError::Damaged`] when the documents cannot be read.
     pub fn first_page(&self, keys: &[&str]) -> Result<Option<crate::ingest::Page>, IndexError> {
-        let searcher = self.reader()?.searcher();
+        self.first_page_in(&self.reader()?.searcher(), keys)
+    }
+
+    /// [`Opened::first_page`] with a searcher the caller keeps.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when the documents cannot be read.
+    pub fn first_page_in(
+        &self,
+        searcher: &tantivy::Searcher,
+        keys: &[&str],
+    ) -> Result<Option<crate::ingest::Page>, IndexError> {
         for key in keys {
-            let found = crate::panics::catch(|| self.page_from(&searcher, key))
+            let found = crate::panics::catch(|| self.page_from(searcher, key))
                 .unwrap_or_else(|panic| Err(self.damaged(panic)))?;
             if found.is_some() {
                 return Ok(found);

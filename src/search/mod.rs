@@ -156,6 +156,11 @@ pub struct Results {
     pub suggestion: Option<String>,
     /// True when the hits are for `suggestion` (asked with `fuzzy`), not for the query typed.
     pub corrected: bool,
+    /// Documents (articles and comments) the query matches with its filters, copies of a
+    /// story counted each: the most hits paging can reach with `--all-copies`.
+    pub total: usize,
+    /// Of `total`, how many are articles; the rest are comments.
+    pub articles: usize,
 }
 
 /// Runs a query against an opened index.
@@ -165,30 +170,44 @@ pub struct Results {
 /// when the index cannot be read, [`IndexError::Damaged`] (inside [`QueryError::Index`]) when
 /// the index library panics on its files.
 pub fn search(opened: &Opened, text: &str, config: &QueryConfig) -> Result<Results, QueryError> {
+    let reader = opened.reader()?;
+    search_in(opened, &reader.searcher(), text, config)
+}
+
+/// [`search`] with a searcher the caller keeps (a server holds one reader and reloads it after
+/// each commit, rather than opening the index per query).
+///
+/// # Errors
+/// As [`search`].
+pub fn search_in(
+    opened: &Opened,
+    searcher: &Searcher,
+    text: &str,
+    config: &QueryConfig,
+) -> Result<Results, QueryError> {
     // The index library can panic on damaged segment data while it scores: that is a damaged
     // index, said in one line, not a crash.
-    crate::panics::catch(|| search_unguarded(opened, text, config))
+    crate::panics::catch(|| search_unguarded(opened, searcher, text, config))
         .unwrap_or_else(|panic| Err(QueryError::Index(opened.damaged(panic))))
 }
 
 fn search_unguarded(
     opened: &Opened,
+    searcher: &Searcher,
     text: &str,
     config: &QueryConfig,
 ) -> Result<Results, QueryError> {
     let parsed = query::parse(text);
     let f = opened.fields;
-    let reader = opened.reader()?;
-    let searcher = reader.searcher();
-    let filters = filters(opened, &searcher, &f, &parsed, config)?;
-    let mut results = run(&searcher, f, &parsed, &filters, config)?;
+    let filters = filters(opened, searcher, &f, &parsed, config)?;
+    let mut results = run(searcher, f, &parsed, &filters, config)?;
     results.ignored = parsed.ignored.clone();
     if results.hits.is_empty()
-        && let Some(better) = suggestion(&searcher, f, &parsed, text, &filters)
+        && let Some(better) = suggestion(searcher, f, &parsed, text, &filters)
     {
         if config.fuzzy {
             let reparsed = query::parse(&better);
-            let mut again = run(&searcher, f, &reparsed, &filters, config)?;
+            let mut again = run(searcher, f, &reparsed, &filters, config)?;
             again.ignored = results.ignored;
             again.corrected = !again.hits.is_empty();
             results = again;
@@ -246,6 +265,12 @@ fn run(
         wanted + COPY_WINDOW
     };
     let ranked = ranked_tiers(searcher, &plan, window, &f)?;
+    // Each tier holds the ones before it (every word, then near words, then any word): the
+    // last one's matches are all of the query's. Counted without scores.
+    let (total, articles) = match plan.tiers.last() {
+        Some(loosest) => searcher.search(&**loosest, &KindCount)?,
+        None => (0, 0),
+    };
     let mut found: Vec<(Ranked, TantivyDocument)> = Vec::with_capacity(ranked.len());
     for r in ranked {
         let doc = match docs.remove(&r.addr) {
@@ -287,8 +312,62 @@ fn run(
     }
     Ok(Results {
         hits,
+        total,
+        articles,
         ..Results::default()
     })
+}
+
+/// Counts matches, and the articles among them (position 0 in the `pos` column), without
+/// scoring them.
+struct KindCount;
+
+struct SegmentKindCount {
+    pos: tantivy::columnar::Column<u64>,
+    total: usize,
+    articles: usize,
+}
+
+impl tantivy::collector::Collector for KindCount {
+    type Fruit = (usize, usize);
+    type Child = SegmentKindCount;
+
+    fn for_segment(
+        &self,
+        _: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentKindCount> {
+        Ok(SegmentKindCount {
+            pos: segment.fast_fields().u64("pos")?,
+            total: 0,
+            articles: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(usize, usize)>) -> tantivy::Result<(usize, usize)> {
+        Ok(fruits
+            .into_iter()
+            .fold((0, 0), |(t, a), (ft, fa)| (t + ft, a + fa)))
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentKindCount {
+    type Fruit = (usize, usize);
+
+    fn collect(&mut self, doc: tantivy::DocId, _: Score) {
+        self.total += 1;
+        if self.pos.first(doc) == Some(0) {
+            self.articles += 1;
+        }
+    }
+
+    fn harvest(self) -> (usize, usize) {
+        (self.total, self.articles)
+    }
 }
 
 /// Hits past the page asked for that are looked at for copies of the page's stories.
