@@ -6,6 +6,7 @@
 mod util;
 
 mod archives;
+mod browser;
 mod cli_extract;
 mod comment_systems;
 mod crashes;

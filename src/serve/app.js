@@ -12,8 +12,10 @@
     clearTimeout(timer);
     timer = setTimeout(function () {
       var form = input.form;
-      var params = new URLSearchParams(new FormData(form));
-      params.delete("offset");
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "offset" && String(value).trim() !== "") params.append(name, value);
+      });
       var url = "/?" + params.toString();
       var mine = ++asked;
       fetch(url, { headers: { "Accept": "text/html" } })
