@@ -308,6 +308,44 @@ fn empty_results_say_why_on_stderr() {
 }
 
 #[test]
+fn totals_are_counted_when_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    crate::serve::corpus(d, 12);
+    thresh(d, &["index", "corpus", "-q"]).assert_exit_code(0);
+    // Thirteen articles and one comment mention wombats.
+    let run = thresh(d, &["search", "--count", "wombat"]);
+    run.assert_exit_code(0);
+    assert_eq!(run.stdout(), "14\n");
+    let run = thresh(d, &["search", "--count", "--kind", "comment", "wombat"]);
+    assert_eq!(run.stdout(), "1\n");
+    let run = thresh(d, &["search", "--count", "platypus"]);
+    run.assert_exit_code(1);
+    assert_eq!(run.stdout(), "0\n");
+    // With --stats: the total on stderr, and a last JSON line after one line per hit.
+    let run = thresh(d, &["search", "--json", "--stats", "-n", "3", "wombat"]);
+    run.assert_exit_code(0);
+    let lines = run.json_lines();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[3], serde_json::json!({ "total": 14 }));
+    assert!(
+        run.stderr().contains("14 hits (showing 1–3)"),
+        "{}",
+        run.stderr()
+    );
+    let run = thresh(d, &["search", "--stats", "--offset", "12", "wombat"]);
+    assert!(
+        run.stderr().contains("14 hits (showing 13–14)"),
+        "{}",
+        run.stderr()
+    );
+    // Without it, nothing is counted for a script: stdout holds only hits.
+    let run = thresh(d, &["search", "--json", "-n", "3", "wombat"]);
+    assert_eq!(run.json_lines().len(), 3);
+    assert!(!run.stderr().contains("hits"), "{}", run.stderr());
+}
+
+#[test]
 fn damaged_and_locked_indexes_say_what_to_do() {
     let dir = setup();
     let d = dir.path();

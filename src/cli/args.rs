@@ -127,8 +127,13 @@ pub struct SearchArgs {
     /// Print one JSON object per hit (JSON Lines).
     #[arg(long)]
     pub json: bool,
-    /// With --json, end with one more line: `{"total": N}`, the number of matches.
-    #[arg(long, requires = "json")]
+    /// Print only the number of matching articles and comments (copies of a story counted
+    /// each).
+    #[arg(long, conflicts_with_all = ["json", "stats"])]
+    pub count: bool,
+    /// Count every match and say so on stderr (`12 hits (showing 1–10)`, also done when stderr
+    /// is a terminal); with --json, end with one more line on stdout: `{"total": N}`.
+    #[arg(long)]
     pub stats: bool,
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = Color::Auto)]

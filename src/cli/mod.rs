@@ -274,6 +274,9 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         snippets: a.snippets.map(usize::from),
         fuzzy: a.fuzzy,
         all_copies: a.all_copies,
+        // The total is for a person reading stderr, or asked for: a script piping hits pays
+        // for no count it does not read.
+        count: a.count || a.stats || io::stderr().is_terminal(),
     };
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {
@@ -282,6 +285,11 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     };
     if !results.ignored.is_empty() {
         eprintln!("thresh: read as plain text: {}", results.ignored.join(", "));
+    }
+    if a.count {
+        let total = results.total.unwrap_or(0);
+        writeln!(io::stdout(), "{total}")?;
+        return Ok(if total == 0 { EXIT_SOME } else { 0 });
     }
     if let Some(better) = &results.suggestion {
         let better = terminal::line(better);
@@ -317,14 +325,12 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         writeln!(out)?;
     }
     out.flush()?;
-    if let (Some(first), Some(last)) = (results.hits.first(), results.hits.last()) {
-        let hits = if results.total == 1 { "hit" } else { "hits" };
-        eprintln!(
-            "{} {hits} (showing {}–{})",
-            results.total.max(last.rank),
-            first.rank,
-            last.rank
-        );
+    if let (Some(first), Some(last), Some(total)) =
+        (results.hits.first(), results.hits.last(), results.total)
+    {
+        let total = total.max(last.rank);
+        let hits = if total == 1 { "hit" } else { "hits" };
+        eprintln!("{total} {hits} (showing {}–{})", first.rank, last.rank);
     }
     Ok(if results.hits.is_empty() {
         EXIT_SOME

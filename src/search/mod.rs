@@ -109,6 +109,10 @@ pub struct QueryConfig {
     pub fuzzy: bool,
     /// Every copy of a story is its own hit (else one hit per story, [`Hit::duplicates`]).
     pub all_copies: bool,
+    /// Count every match ([`Results::total`]); without it the total is known only when the
+    /// matches fit in the page asked for (else it is `None`). Counting costs a pass over the
+    /// loosest tier's postings.
+    pub count: bool,
 }
 
 /// One hit: an article or a comment.
@@ -157,10 +161,11 @@ pub struct Results {
     /// True when the hits are for `suggestion` (asked with `fuzzy`), not for the query typed.
     pub corrected: bool,
     /// Documents (articles and comments) the query matches with its filters, copies of a
-    /// story counted each: the most hits paging can reach with `--all-copies`.
-    pub total: usize,
+    /// story counted each: the most hits paging can reach with `--all-copies`. `None` when not
+    /// counted (see [`QueryConfig::count`]).
+    pub total: Option<usize>,
     /// Of `total`, how many are articles; the rest are comments.
-    pub articles: usize,
+    pub articles: Option<usize>,
 }
 
 /// Runs a query against an opened index.
@@ -265,11 +270,15 @@ fn run(
         wanted + COPY_WINDOW
     };
     let ranked = ranked_tiers(searcher, &plan, window, &f)?;
-    // Each tier holds the ones before it (every word, then near words, then any word): the
-    // last one's matches are all of the query's. Counted without scores.
-    let (total, articles) = match plan.tiers.last() {
-        Some(loosest) => searcher.search(&**loosest, &KindCount)?,
-        None => (0, 0),
+    // Fewer matches than the window: every tier was read to its end, and what was found is all.
+    // Else each tier holds the ones before it (every word, then near words, then any word):
+    // the last one's matches are all of the query's, counted without scores when asked for.
+    let exhaustive = ranked.len() < window;
+    let counted = match plan.tiers.last() {
+        Some(loosest) if config.count && !exhaustive => {
+            Some(searcher.search(&**loosest, &KindCount)?)
+        }
+        _ => None,
     };
     let mut found: Vec<(Ranked, TantivyDocument)> = Vec::with_capacity(ranked.len());
     for r in ranked {
@@ -279,6 +288,19 @@ fn run(
         };
         found.push((r, doc));
     }
+    let (total, articles) = match counted {
+        Some((t, a)) => (Some(t), Some(a)),
+        None if exhaustive => (
+            Some(found.len()),
+            Some(
+                found
+                    .iter()
+                    .filter(|(_, d)| kind_of(d, &f) == Kind::Article)
+                    .count(),
+            ),
+        ),
+        None => (None, None),
+    };
     let stories = if config.all_copies {
         found.into_iter().map(|d| (d, Vec::new())).collect()
     } else {

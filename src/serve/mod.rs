@@ -183,6 +183,7 @@ impl Params {
             author: given(&self.author),
             since: given(&self.since),
             until: given(&self.until),
+            count: true,
             ..QueryConfig::default()
         })
     }
@@ -320,9 +321,9 @@ impl Counts {
 
     fn of(r: &Results) -> Counts {
         Counts {
-            all: Some(r.total),
-            articles: Some(r.articles),
-            comments: Some(r.total - r.articles),
+            all: r.total,
+            articles: r.articles,
+            comments: r.total.zip(r.articles).map(|(t, a)| t - a),
         }
     }
 }
@@ -498,7 +499,7 @@ async fn api_search(
                 .collect();
             axum::Json(ApiResults {
                 query: &text,
-                total: results.total,
+                total: results.total.unwrap_or(0),
                 hits,
             })
             .into_response()

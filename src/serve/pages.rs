@@ -191,8 +191,9 @@ pub(super) fn search(
                 @if r.hits.is_empty() {
                     p.none { "No hits for " q { (q) } "." }
                 } @else {
+                    @let total = r.total.unwrap_or(0);
                     p.total {
-                        (r.total) @if r.total == 1 { " hit" } @else { " hits" } " · showing "
+                        (total) @if total == 1 { " hit" } @else { " hits" } " · showing "
                         (r.hits[0].rank) "–" (r.hits[r.hits.len() - 1].rank)
                     }
                     ol.hits start=(r.hits[0].rank) {
@@ -203,7 +204,7 @@ pub(super) fn search(
                         @if offset > 0 {
                             a rel="prev" href=(p.url(offset.saturating_sub(super::PAGE_SIZE), None)) { "← Previous" }
                         }
-                        @if r.hits.len() == super::PAGE_SIZE && offset + super::PAGE_SIZE < r.total {
+                        @if r.hits.len() == super::PAGE_SIZE && offset + super::PAGE_SIZE < total {
                             a rel="next" href=(p.url(offset + super::PAGE_SIZE, None)) { "Next →" }
                         }
                     }
