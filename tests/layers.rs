@@ -163,3 +163,46 @@ fn ingest_layers_import_only_the_layers_below_them() {
     assert!(seen.contains("html -> markup"), "{seen:#?}");
     assert!(seen.contains("text -> lines"), "{seen:#?}");
 }
+
+/// The stages of the library and what each may import: ingest ← index ← search, with `watch`
+/// beside search (it needs only the index) and `serve` above both. `panics` is everyone's.
+const STAGES: &[(&str, &[&str])] = &[
+    ("ingest", &["panics"]),
+    ("index", &["ingest", "panics"]),
+    ("search", &["index", "ingest", "panics"]),
+    ("watch", &["index", "ingest", "panics"]),
+    ("serve", &["search", "index", "ingest", "panics", "watch"]),
+];
+
+#[test]
+fn stages_import_only_the_stages_below_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for (stage, allowed) in STAGES {
+        let mut files = Vec::new();
+        rust_files(&src.join(stage), &mut files);
+        assert!(!files.is_empty(), "src/{stage} has no sources");
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for line in code.lines().map(str::trim_start) {
+                if line.starts_with("//") {
+                    continue;
+                }
+                for name in names_after(line, "crate::") {
+                    if name == *stage {
+                        continue;
+                    }
+                    seen.insert(format!("{stage} -> {name}"));
+                    if STAGES.iter().any(|(s, _)| *s == name) && !allowed.contains(&name.as_str()) {
+                        wrong.insert(format!("{}: imports {name}", file.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports that run upward:\n{wrong:#?}");
+    assert!(seen.contains("search -> index"), "{seen:#?}");
+    assert!(seen.contains("serve -> search"), "{seen:#?}");
+}
