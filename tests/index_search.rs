@@ -346,6 +346,84 @@ fn totals_are_counted_when_asked_for() {
 }
 
 #[test]
+fn show_takes_what_search_prints_and_a_comment_in_its_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    crate::serve::corpus(d, 0);
+    thresh(d, &["index", "corpus", "-q"]).assert_exit_code(0);
+    // A comment hit's text names `PATH#N`; show takes it as printed.
+    let run = thresh(d, &["search", "--kind", "comment", "flooded"]);
+    run.assert_exit_code(0);
+    let out = run.stdout();
+    assert!(out.contains("comment by Ann Reader"), "{out}");
+    let printed = out
+        .lines()
+        .find_map(|l| l.trim().split(' ').next().filter(|w| w.contains('#')))
+        .unwrap_or_else(|| panic!("a PATH#N line in {out}"))
+        .to_string();
+    assert_eq!(printed, "corpus/thread.html#0");
+    let run = thresh(d, &["show", &printed]);
+    run.assert_exit_code(0);
+    let shown = run.stdout();
+    assert!(shown.contains("comment 0 of 2"), "{shown}");
+    assert!(shown.contains("> --- comment 0 by Ann Reader"), "{shown}");
+    assert!(shown.contains("wombat burrows"), "{shown}");
+    let run = thresh(d, &["show", "--json", "thread.html#1"]);
+    run.assert_exit_code(0);
+    let v = &run.json_lines()[0];
+    assert_eq!(v["comment"], 1);
+    assert!(v["comments"].as_array().is_some_and(|c| !c.is_empty()));
+    let run = thresh(d, &["show", "corpus/thread.html#7"]);
+    run.assert_exit_code(2);
+    assert!(run.stderr().contains("has 2 comments"), "{}", run.stderr());
+    // An article hit's path line is what show takes too.
+    let run = thresh(d, &["search", "valley"]);
+    let path = run
+        .stdout()
+        .lines()
+        .nth(1)
+        .and_then(|l| l.trim().split(' ').next())
+        .unwrap()
+        .to_string();
+    thresh(d, &["show", &path]).assert_exit_code(0);
+}
+
+#[test]
+fn stats_lists_languages_and_sites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    crate::serve::corpus(d, 3);
+    let c = d.join("corpus");
+    for (name, site) in [
+        ("a.html", "Daily Planet"),
+        ("b.html", "Daily Planet"),
+        ("c.html", "Bugle"),
+    ] {
+        fs::write(
+            c.join(name),
+            format!(
+                "<html><head><title>{name}</title><meta property=\"og:site_name\" content=\"{site}\">\
+                 </head><body><article><p>Der Bürgermeister der Stadt hat am Montag erklärt, \
+                 dass die neue Brücke über den Fluss im nächsten Jahr gebaut werden soll, \
+                 obwohl das Geld dafür noch nicht bereitsteht.</p></article></body></html>"
+            ),
+        )
+        .unwrap();
+    }
+    thresh(d, &["index", "corpus", "-q"]).assert_exit_code(0);
+    let run = thresh(d, &["stats", "--json"]);
+    run.assert_exit_code(0);
+    let v = &run.json_lines()[0];
+    assert_eq!(v["site_counts"][0], serde_json::json!(["Daily Planet", 2]));
+    assert_eq!(v["site_counts"][1], serde_json::json!(["Bugle", 1]));
+    let langs = v["languages"].as_array().unwrap();
+    assert!(langs.contains(&serde_json::json!(["de", 3])), "{langs:?}");
+    assert!(langs.iter().any(|l| l[0] == "en"), "{langs:?}");
+    let text = thresh(d, &["stats"]).stdout();
+    assert!(text.contains("2  Daily Planet"), "{text}");
+}
+
+#[test]
 fn damaged_and_locked_indexes_say_what_to_do() {
     let dir = setup();
     let d = dir.path();
@@ -363,7 +441,13 @@ fn damaged_and_locked_indexes_say_what_to_do() {
     fs::write(d.join("index/meta.json"), "{ not json").unwrap();
     let run = thresh(d, &["search", "billboard"]);
     run.assert_exit_code(2);
-    assert!(run.stderr().contains("--rebuild"), "{}", run.stderr());
+    // The advice is a command that runs as given: the corpus and the index named.
+    assert!(
+        run.stderr()
+            .contains("`thresh index corpus --index index --rebuild`"),
+        "{}",
+        run.stderr()
+    );
     // A rebuild recovers.
     fs::remove_dir_all(d.join("index")).unwrap();
     assert_eq!(counts(&index_json(d, &["--rebuild"]))[0], 2);

@@ -20,7 +20,7 @@ pub enum Command {
     Search(SearchArgs),
     /// Run the ingest stage on files and print what would be indexed.
     Extract(ExtractArgs),
-    /// Print one indexed page (by its path relative to the corpus root).
+    /// Print one indexed page, or one comment in its thread (`PATH#N`).
     Show(ShowArgs),
     /// Print what the index holds.
     Stats(StatsArgs),
@@ -157,7 +157,8 @@ pub struct ExtractArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
-    /// The page's path relative to the corpus root (as search shows it in `page`).
+    /// The page: its path as `search` prints it, or relative to the corpus folder; `PATH#N`
+    /// shows comment N in its thread.
     pub page: String,
     #[command(flatten)]
     pub dir: IndexDir,

@@ -131,10 +131,33 @@ fn fail(err: impl std::fmt::Display) -> Result<u8> {
 
 struct Bar(Option<indicatif::ProgressBar>);
 
+/// The bar while files are counted and indexed: the phase, files done of all, a rate and the
+/// time left; before and after (walking, committing) a spinner with the phase and the time.
+const BAR_TEMPLATE: &str = "{spinner} {msg} {pos}/{len} files [{bar:30}] {per_sec}, {eta} left";
+const SPINNER_TEMPLATE: &str = "{spinner} {msg}… {elapsed}";
+
 impl index::Progress for Bar {
+    fn phase(&self, phase: index::Phase) {
+        let Some(b) = &self.0 else { return };
+        let template = if phase == index::Phase::Extract {
+            BAR_TEMPLATE
+        } else {
+            SPINNER_TEMPLATE
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            b.set_style(style.with_key(
+                "per_sec",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} files/s", s.per_sec());
+                },
+            ));
+        }
+        b.set_message(phase.name());
+    }
     fn start(&self, total: u64) {
         if let Some(b) = &self.0 {
             b.set_length(total);
+            b.reset_eta();
         }
     }
     fn advance(&self) {
@@ -147,12 +170,7 @@ impl index::Progress for Bar {
 fn run_index(config: &IndexConfig, quiet: bool) -> Result<Summary, IndexError> {
     let bar = (!quiet && io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(0);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} indexing {pos}/{len} files [{bar:30}] {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
+        b.enable_steady_tick(std::time::Duration::from_millis(120));
         b
     });
     let bar = Bar(bar);
@@ -398,28 +416,66 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
-    // The key as search shows it in `page`, or the openable path it shows in text and `path`.
-    let key = a.page.trim_start_matches("./");
+    // The key as search shows it in `page`, or the openable path it shows in text and `path`;
+    // either may end in `#N`, a comment's position, as comment hits show it (a key that
+    // itself ends so, an archive's `FILE#N`, is looked for whole first).
+    let typed = a.page.trim_start_matches("./");
     let base = format!("{}/", display_base(&opened.corpus).display());
-    let keys: Vec<&str> = [Some(key), key.strip_prefix(base.as_str())]
-        .into_iter()
-        .flatten()
-        .collect();
-    let page = match opened.first_page(&keys) {
-        Ok(found) => found,
-        Err(e) => return fail(e),
-    };
-    let Some(page) = page else {
+    let comment_at = typed.rsplit_once('#').and_then(|(page, n)| {
+        let n: usize = n.parse().ok()?;
+        Some((page, n))
+    });
+    let mut candidates: Vec<(&str, Option<usize>)> = vec![(typed, None)];
+    if let Some((page, n)) = comment_at {
+        candidates.push((page, Some(n)));
+    }
+    let mut found = None;
+    for (key, n) in candidates {
+        let keys: Vec<&str> = [Some(key), key.strip_prefix(base.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
+        match opened.first_page(&keys) {
+            Ok(Some(page)) => {
+                found = Some((page, n));
+                break;
+            }
+            Ok(None) => {}
+            Err(e) => return fail(e),
+        }
+    }
+    let Some((page, comment)) = found else {
         return fail(format!(
-            "{}: not in the index (paths are relative to the corpus folder)",
+            "{}: not in the index (give a path as `thresh search` prints it, or relative to the corpus folder)",
             terminal::line(&a.page)
         ));
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    if a.json {
-        output::json_line(&mut out, &page)?;
-    } else {
-        output::page_text(&mut out, &page)?;
+    match comment {
+        Some(n) if n >= page.comments.len() => {
+            return fail(format!(
+                "{}: the page has {} comments (numbered from 0)",
+                terminal::line(&a.page),
+                page.comments.len()
+            ));
+        }
+        Some(n) if a.json => {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({
+                    "path": page.path,
+                    "title": page.title,
+                    "url": page.url,
+                    "comment": n,
+                    "thread": output::thread_of(&page, n),
+                    "comments": &page.comments[output::thread_of(&page, n)],
+                }),
+            )?;
+            writeln!(out)?;
+        }
+        Some(n) => output::comment_in_thread(&mut out, &page, n)?,
+        None if a.json => output::json_line(&mut out, &page)?,
+        None => output::page_text(&mut out, &page)?,
     }
     out.flush()?;
     Ok(0)
@@ -443,6 +499,11 @@ fn stats_cmd(a: StatsArgs) -> Result<u8> {
         sites: manifest.sites() as u64,
         bytes: index::size_on_disk(&dir),
         updated: manifest.updated.clone(),
+        site_counts: manifest.site_counts(),
+        languages: match opened.language_counts() {
+            Ok(l) => l,
+            Err(e) => return fail(e),
+        },
     };
     let mut out = io::stdout().lock();
     if a.json {

@@ -39,22 +39,73 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
     writeln!(out, "encoding:  {}", page.encoding)?;
     writeln!(out, "\n{}\n", block(&page.body))?;
     for (i, c) in page.comments.iter().enumerate() {
-        let indent = "  ".repeat(c.depth.unwrap_or(0).min(8) as usize);
-        let edited = c
-            .edited
-            .map(|e| format!(" (edited {e})"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{indent}--- comment {} by {} · {}{}",
-            i,
-            field(&c.author),
-            stamp(&c.posted),
-            edited
-        )?;
-        for line in block(&c.text).lines() {
-            writeln!(out, "{indent}{line}")?;
-        }
+        comment_text(out, i, c, false)?;
+    }
+    Ok(())
+}
+
+/// One comment under its header, indented by its depth; `marked` puts `>` before the header.
+fn comment_text<W: Write>(
+    out: &mut W,
+    i: usize,
+    c: &thresh::ingest::Comment,
+    marked: bool,
+) -> io::Result<()> {
+    let field = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
+    let stamp =
+        |v: &Option<thresh::ingest::Stamp>| v.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+    let indent = "  ".repeat(c.depth.unwrap_or(0).min(8) as usize);
+    let edited = c
+        .edited
+        .map(|e| format!(" (edited {e})"))
+        .unwrap_or_default();
+    let mark = if marked { "> " } else { "" };
+    writeln!(
+        out,
+        "{mark}{indent}--- comment {} by {} · {}{}",
+        i,
+        field(&c.author),
+        stamp(&c.posted),
+        edited
+    )?;
+    for line in block(&c.text).lines() {
+        writeln!(out, "{indent}{line}")?;
+    }
+    Ok(())
+}
+
+/// The comments of the thread comment `n` belongs to: from the top-level comment above it to
+/// the next top-level one. Comments with no depth known stand alone.
+pub fn thread_of(page: &Page, n: usize) -> std::ops::Range<usize> {
+    let depth = |i: usize| page.comments[i].depth;
+    if depth(n).is_none() {
+        return n..n + 1;
+    }
+    let start = (0..=n)
+        .rev()
+        .find(|&i| depth(i).is_none_or(|d| d == 0))
+        .unwrap_or(n);
+    let end = (n + 1..page.comments.len())
+        .find(|&i| depth(i).is_none_or(|d| d == 0))
+        .unwrap_or(page.comments.len());
+    start..end
+}
+
+/// Comment `n` of a page in its thread, the comment marked, under the page's title and path.
+pub fn comment_in_thread<W: Write>(out: &mut W, page: &Page, n: usize) -> io::Result<()> {
+    let field = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
+    writeln!(out, "path:      {}#{n}", sanitize(&page.path))?;
+    writeln!(out, "title:     {}", field(&page.title))?;
+    writeln!(out, "url:       {}", field(&page.url))?;
+    let thread = thread_of(page, n);
+    writeln!(
+        out,
+        "comment {n} of {}, in a thread of {}\n",
+        page.comments.len(),
+        thread.len()
+    )?;
+    for i in thread {
+        comment_text(out, i, &page.comments[i], i == n)?;
     }
     Ok(())
 }
@@ -115,7 +166,14 @@ pub struct Stats {
     pub sites: u64,
     pub bytes: u64,
     pub updated: String,
+    /// Pages per site name, most first.
+    pub site_counts: Vec<(String, u64)>,
+    /// Articles per language, most first.
+    pub languages: Vec<(String, u64)>,
 }
+
+/// Sites listed in text before the rest are summed up.
+const SITES_SHOWN: usize = 20;
 
 pub fn stats_text<W: Write>(out: &mut W, s: &Stats, dir: &std::path::Path) -> io::Result<()> {
     writeln!(out, "index:    {}", terminal::path(dir))?;
@@ -124,7 +182,28 @@ pub fn stats_text<W: Write>(out: &mut W, s: &Stats, dir: &std::path::Path) -> io
     writeln!(out, "comments: {}", s.comments)?;
     writeln!(out, "sites:    {}", s.sites)?;
     writeln!(out, "size:     {}", human_bytes(s.bytes))?;
-    writeln!(out, "updated:  {}", s.updated)
+    writeln!(out, "updated:  {}", s.updated)?;
+    if !s.languages.is_empty() {
+        writeln!(out, "\nlanguages (articles):")?;
+        for (lang, n) in &s.languages {
+            writeln!(out, "  {n:>8}  {}", sanitize(lang))?;
+        }
+    }
+    if !s.site_counts.is_empty() {
+        writeln!(out, "\nsites (pages):")?;
+        for (site, n) in s.site_counts.iter().take(SITES_SHOWN) {
+            writeln!(out, "  {n:>8}  {}", sanitize(site))?;
+        }
+        if s.site_counts.len() > SITES_SHOWN {
+            let rest: u64 = s.site_counts[SITES_SHOWN..].iter().map(|(_, n)| n).sum();
+            writeln!(
+                out,
+                "  {rest:>8}  ({} more sites; --json lists all)",
+                s.site_counts.len() - SITES_SHOWN
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn human_bytes(b: u64) -> String {
@@ -224,13 +303,25 @@ pub fn hit_text<W: Write>(
             head.push_str(&format!(" · {when}"));
         }
         writeln!(out, "{head} · on \"{quoted}\"")?;
-        writeln!(out, "   {path}")?;
+        // `PATH#N`: what `thresh show` takes to print the comment in its thread.
+        let mut line = format!("   {path}#{}", hit.comment.unwrap_or(0));
+        if let Some(site) = &hit.site {
+            line.push_str(&format!(" · {}", sanitize(site)));
+        }
+        writeln!(out, "{line}")?;
     } else {
         writeln!(out, "{}. {title}   [article]", hit.rank)?;
-        match date.get(..10) {
-            Some(d) => writeln!(out, "   {path} · {d}")?,
-            None => writeln!(out, "   {path}")?,
+        let mut line = format!("   {path}");
+        if let Some(d) = date.get(..10) {
+            line.push_str(&format!(" · {d}"));
         }
+        if let Some(site) = &hit.site {
+            line.push_str(&format!(" · {}", sanitize(site)));
+        }
+        if let Some(author) = &hit.author {
+            line.push_str(&format!(" · by {}", sanitize(author)));
+        }
+        writeln!(out, "{line}")?;
     }
     writeln!(
         out,

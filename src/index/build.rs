@@ -118,10 +118,34 @@ pub struct Summary {
 
 /// Progress reports: files handled so far, of how many.
 pub trait Progress: Sync {
+    /// Called when a run moves on to another phase.
+    fn phase(&self, _phase: Phase) {}
     /// Called once the walk has found `total` files.
     fn start(&self, total: u64);
     /// Called after each file.
     fn advance(&self);
+}
+
+/// The phases of a run, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Listing the corpus's files.
+    Walk,
+    /// Reading, extracting and indexing the files that changed.
+    Extract,
+    /// Writing the commit (segments, manifest) and merging.
+    Commit,
+}
+
+impl Phase {
+    /// The phase as a progress line names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Walk => "walking",
+            Phase::Extract => "indexing",
+            Phase::Commit => "committing",
+        }
+    }
 }
 
 impl Progress for () {
@@ -402,7 +426,9 @@ pub fn build_locked(
         old.files
     };
 
+    progress.phase(Phase::Walk);
     let found = walk(&config.corpus)?;
+    progress.phase(Phase::Extract);
     progress.start(found.len() as u64);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -537,6 +563,7 @@ pub fn build_locked(
         }
         return Ok(finish(summary, &files, started));
     }
+    progress.phase(Phase::Commit);
     let manifest = Manifest {
         updated: now_rfc3339(),
         files,

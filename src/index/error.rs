@@ -66,7 +66,8 @@ pub enum IndexError {
     },
     /// The index was written by another version of thresh's index format.
     #[error(
-        "index at {dir} has format {found}, this thresh reads {expected}; run `thresh index CORPUS --index {dir}` to rebuild it"
+        "index at {dir} has format {found}, this thresh reads {expected}; run `thresh index {} --index {dir}` to rebuild it",
+        super::corpus_hint(dir)
     )]
     Format {
         /// The index directory.
@@ -78,7 +79,8 @@ pub enum IndexError {
     },
     /// The index's files are damaged.
     #[error(
-        "index at {dir} is damaged ({reason}); rebuild it with `thresh index CORPUS --index {dir} --rebuild`"
+        "index at {dir} is damaged ({reason}); rebuild it with `thresh index {} --index {dir} --rebuild`",
+        super::corpus_hint(dir)
     )]
     Damaged {
         /// The index directory.

@@ -129,6 +129,23 @@ impl Manifest {
         (pages, pages, comments)
     }
 
+    /// Indexed pages per site name, most pages first (ties by name); pages with no site name
+    /// are not counted.
+    pub fn site_counts(&self) -> Vec<(String, u64)> {
+        let mut counts: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for e in self.files.values().filter(|e| e.status == Status::Indexed) {
+            if let Some(site) = e.site.as_deref() {
+                *counts.entry(site).or_default() += 1.max(e.records.len() as u64);
+            }
+        }
+        let mut v: Vec<(String, u64)> = counts
+            .into_iter()
+            .map(|(s, n)| (s.to_string(), n))
+            .collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+
     /// Distinct site names among indexed pages.
     pub fn sites(&self) -> usize {
         let mut sites: Vec<&str> = self

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-pub use build::{Failure, IndexConfig, Progress, RunLock, Summary, build, build_locked};
+pub use build::{Failure, IndexConfig, Phase, Progress, RunLock, Summary, build, build_locked};
 pub use error::IndexError;
 pub use manifest::Manifest;
 pub use schema::Fields;
@@ -44,6 +44,31 @@ pub(crate) const MARKER: &str = "thresh-index.json";
 pub(crate) struct Marker {
     /// The corpus the index was first built from (encoded as [`keys::encode_any`]).
     pub corpus: String,
+}
+
+/// The corpus an index folder says it was built from (its marker), as a command line would
+/// name it: relative to the working directory when below it. `CORPUS` when the marker is gone.
+pub(crate) fn corpus_hint(dir: &Path) -> String {
+    let recorded = std::fs::read(dir.join(MARKER))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
+        .map(|m| recorded_path(&m.corpus));
+    let Some(path) = recorded else {
+        return "CORPUS".into();
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path
+        .strip_prefix(&cwd)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    if shown.is_empty() {
+        ".".into()
+    } else if shown.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+        format!("'{}'", shown.replace('\'', "'\\''"))
+    } else {
+        shown
+    }
 }
 
 /// A corpus path recorded by [`keys::encode_any`] (older indexes wrote it plainly).
@@ -138,6 +163,50 @@ impl Opened {
             corpus: self.corpus.clone(),
             table: self.manifest()?.templates,
         })
+    }
+
+    /// Articles per language code (`und` and the like as stored), most first.
+    ///
+    /// # Errors
+    /// [`IndexError::Damaged`] when the index cannot be read.
+    pub fn language_counts(&self) -> Result<Vec<(String, u64)>, IndexError> {
+        use tantivy::query::{BooleanQuery, Query, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Term};
+        let searcher = self.reader()?.searcher();
+        let damaged = |e: tantivy::TantivyError| self.damaged(damage_reason(&e));
+        let f = self.fields;
+        let mut langs = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(f.lang).map_err(damaged)?;
+            let mut terms = inverted
+                .terms()
+                .stream()
+                .map_err(|e| self.damaged(e.to_string()))?;
+            while terms.advance() {
+                langs.insert(String::from_utf8_lossy(terms.key()).into_owned());
+            }
+        }
+        let term = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut counts = Vec::new();
+        for lang in langs {
+            let q = BooleanQuery::intersection(vec![
+                term(f.lang, &lang),
+                term(f.kind, schema::Kind::Article.as_str()),
+            ]);
+            let n = searcher
+                .search(&q, &tantivy::collector::Count)
+                .map_err(damaged)?;
+            if n > 0 {
+                counts.push((lang, n as u64));
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(counts)
     }
 
     /// Loads the manifest of the last commit.
