@@ -325,6 +325,10 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    // Text wraps at a terminal's width; piped output keeps a snippet on one line.
+    let width = console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols).max(40));
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let base = display_base(&opened.corpus);
@@ -335,7 +339,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         if a.json {
             output::hit_json(&mut out, hit, &path, &copies)?;
         } else {
-            output::hit_text(&mut out, hit, &path, &copies, color)?;
+            output::hit_text(&mut out, hit, &path, &copies, color, width)?;
         }
     }
     if a.json && a.stats {

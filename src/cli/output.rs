@@ -275,6 +275,7 @@ pub fn hit_text<W: Write>(
     path: &std::path::Path,
     copies: &[std::path::PathBuf],
     color: bool,
+    width: Option<usize>,
 ) -> io::Result<()> {
     let title = hit
         .title
@@ -326,7 +327,7 @@ pub fn hit_text<W: Write>(
     writeln!(
         out,
         "   {}",
-        highlight(&hit.snippet, &hit.highlights, color)
+        wrap_marked(&hit.snippet, &hit.highlights, color, width, 3)
     )?;
     if !copies.is_empty() {
         let copies: Vec<String> = copies.iter().map(|p| terminal::path(p)).collect();
@@ -335,30 +336,86 @@ pub fn hit_text<W: Write>(
     Ok(())
 }
 
-/// The snippet on one line, page text sanitised, matches in bold red when `color`.
-fn highlight(snippet: &str, ranges: &[[usize; 2]], color: bool) -> String {
-    let mut out = String::with_capacity(snippet.len() + 16);
+/// The snippet's text in pieces, page text sanitised and runs of whitespace made one space,
+/// each piece marked or not.
+fn marked_pieces(snippet: &str, ranges: &[[usize; 2]]) -> Vec<(String, bool)> {
+    let mut pieces = Vec::new();
     let mut at = 0;
     let flat = |s: &str| sanitize(s).split_whitespace().collect::<Vec<_>>().join(" ");
     for &[start, end] in ranges {
         let (Some(before), Some(word)) = (snippet.get(at..start), snippet.get(start..end)) else {
             continue;
         };
-        out.push_str(&flat_keep_edges(before, &flat));
-        if color {
-            out.push_str("\x1b[1;31m");
-        }
-        out.push_str(&flat(word));
-        if color {
-            out.push_str("\x1b[0m");
-        }
+        pieces.push((flat_keep_edges(before, &flat), false));
+        pieces.push((flat(word), true));
         at = end;
     }
-    out.push_str(&flat_keep_edges(snippet.get(at..).unwrap_or(""), &flat));
+    pieces.push((
+        flat_keep_edges(snippet.get(at..).unwrap_or(""), &flat),
+        false,
+    ));
+    pieces
+}
+
+/// The snippet, matches in bold red when `color`, broken between words so that no line is
+/// wider than `width` columns (counting an `indent` the caller prints before the first line and
+/// that this puts before the others); on one line when `width` is `None`. A word wider than a
+/// line has a line of its own, whole.
+fn wrap_marked(
+    snippet: &str,
+    ranges: &[[usize; 2]],
+    color: bool,
+    width: Option<usize>,
+    indent: usize,
+) -> String {
+    use unicode_width::UnicodeWidthStr;
+    // Words as runs of non-space text, each a list of (text, marked) parts.
+    let mut words: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+    for (piece, marked) in marked_pieces(snippet, ranges) {
+        for (i, part) in piece.split(' ').enumerate() {
+            if i > 0 && !words.last().is_some_and(Vec::is_empty) {
+                words.push(Vec::new());
+            }
+            if !part.is_empty()
+                && let Some(w) = words.last_mut()
+            {
+                w.push((part.to_string(), marked));
+            }
+        }
+    }
+    let mut out = String::with_capacity(snippet.len() + 16);
+    let mut column = indent;
+    let mut first = true;
+    for word in words.iter().filter(|w| !w.is_empty()) {
+        let w: usize = word.iter().map(|(t, _)| t.width()).sum();
+        if !first {
+            match width {
+                Some(max) if column + 1 + w > max => {
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent));
+                    column = indent;
+                }
+                _ => {
+                    out.push(' ');
+                    column += 1;
+                }
+            }
+        }
+        first = false;
+        for (text, marked) in word {
+            if *marked && color {
+                out.push_str("\x1b[1;31m");
+                out.push_str(text);
+                out.push_str("\x1b[0m");
+            } else {
+                out.push_str(text);
+            }
+        }
+        column += w;
+    }
     out
 }
 
-/// Collapses whitespace inside `s` but keeps one space at an edge that had whitespace.
 fn flat_keep_edges(s: &str, flat: &dyn Fn(&str) -> String) -> String {
     let mut t = flat(s);
     if s.starts_with(char::is_whitespace) && !t.is_empty() {

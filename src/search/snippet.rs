@@ -111,12 +111,15 @@ pub fn snippet(
         .filter(|&i| sentences[i].score > 0)
         .collect();
     order.sort_by(|&a, &b| sentences[b].score.cmp(&sentences[a].score).then(a.cmp(&b)));
+    // A sentence a page repeats (a standfirst again in the body, a pull quote) is shown once.
+    let mut shown: HashSet<String> = HashSet::new();
+    order.retain(|&i| shown.insert(collapsed(&text[sentences[i].span.clone()])));
     order.truncate(fragments);
     order.sort_unstable();
     let mut chosen: Vec<(Range<usize>, Vec<Range<usize>>)> = order
         .iter()
         .map(|&i| {
-            let span = widen(&sentences, i, fragment_chars);
+            let span = widen(text, &sentences, i, fragment_chars);
             let hits = sentences
                 .iter()
                 .filter(|s| s.span.start >= span.start && s.span.end <= span.end)
@@ -160,15 +163,39 @@ struct Sentence {
 
 /// A short sentence grows with the sentences after it (then before it) while the fragment stays
 /// under half its length: a two-word sentence says little on its own.
-fn widen(sentences: &[Sentence], i: usize, fragment_chars: usize) -> Range<usize> {
+fn widen(text: &str, sentences: &[Sentence], i: usize, fragment_chars: usize) -> Range<usize> {
     let mut span = sentences[i].span.clone();
     let short = |r: &Range<usize>| r.len() < fragment_chars / 2;
+    // Two sentences run on in a fragment only within a paragraph, or across a line break when
+    // both end as sentences do: a heading or a caption line has no such end, and stays a
+    // fragment alone. A sentence the fragment already holds is not taken again.
+    let ends = |r: &Range<usize>| {
+        text[r.clone()]
+            .trim_end()
+            .ends_with(['.', '!', '?', '…', '。', '！', '？', '"', '”'])
+    };
+    let runs_on = |a: usize, b: usize, lo: usize, hi: usize| {
+        let (x, y) = (&sentences[a].span, &sentences[b].span);
+        let same_paragraph = !text[x.end..y.start].contains('\n');
+        let repeated = (lo..=hi).any(|k| {
+            let k = &sentences[k].span;
+            let n = if a < lo || a > hi { x } else { y };
+            text[k.clone()] == text[n.clone()]
+        });
+        (same_paragraph || ends(x) && ends(y)) && !repeated
+    };
     let (mut lo, mut hi) = (i, i);
     while short(&span) {
-        if hi + 1 < sentences.len() && sentences[hi + 1].span.start <= span.end + 2 {
+        if hi + 1 < sentences.len()
+            && sentences[hi + 1].span.start <= span.end + 2
+            && runs_on(hi, hi + 1, lo, hi)
+        {
             hi += 1;
             span.end = sentences[hi].span.end;
-        } else if lo > 0 && sentences[lo - 1].span.end + 2 >= span.start {
+        } else if lo > 0
+            && sentences[lo - 1].span.end + 2 >= span.start
+            && runs_on(lo - 1, lo, lo, hi)
+        {
             lo -= 1;
             span.start = sentences[lo].span.start;
         } else {
@@ -416,11 +443,20 @@ fn assemble(
             at = h.end;
         }
         push_collapsed(&mut out.text, &text[at..span.end]);
-        if k + 1 == n && span.end < text_end {
+        // The text goes on: an ellipsis says so, unless the fragment ends a sentence.
+        let ends_sentence = text[..span.end]
+            .trim_end()
+            .ends_with(['.', '!', '?', '…', '。', '！', '？']);
+        if k + 1 == n && span.end < text_end && !ends_sentence {
             out.text.push('…');
         }
     }
     out
+}
+
+/// `piece` with runs of whitespace made one space, trimmed.
+fn collapsed(piece: &str) -> String {
+    piece.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn push_collapsed(out: &mut String, piece: &str) {
@@ -476,6 +512,35 @@ mod tests {
             let s = snippet(&text, &mut analyzer, &m, 1, 80);
             assert_eq!(marked(&s), ["people"], "{space:?}");
         }
+    }
+
+    #[test]
+    fn a_heading_is_a_fragment_of_its_own_and_a_repeated_sentence_shows_once() {
+        let en = analysis::lang_index(Some("en"));
+        let mut analyzer = analysis::analyzer(en, true);
+        let m = matcher(en, &["billboard"]);
+        let text = "The band toured the country all summer long.\n\n\
+                    Singer Tops The Billboard Chart\n\n\
+                    The singer has reached a new high with his latest record.\n\n\
+                    The record entered the Billboard chart at number seven.\n\n\
+                    The record entered the Billboard chart at number seven.\n\n\
+                    More news follows below.";
+        let s = snippet(text, &mut analyzer, &m, 2, 160);
+        // The heading does not run into the sentence after it.
+        assert!(!s.text.contains("Chart The singer"), "{}", s.text);
+        assert!(
+            s.text.contains("Singer Tops The Billboard Chart"),
+            "{}",
+            s.text
+        );
+        assert_eq!(
+            s.text.matches("entered the Billboard chart").count(),
+            1,
+            "{}",
+            s.text
+        );
+        // A fragment that ends its sentence takes no ellipsis after the full stop.
+        assert!(!s.text.contains(".…"), "{}", s.text);
     }
 
     #[test]
