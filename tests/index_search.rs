@@ -389,6 +389,60 @@ fn show_takes_what_search_prints_and_a_comment_in_its_thread() {
 }
 
 #[test]
+fn sort_by_date_lists_the_newest_first_and_undated_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let c = d.join("corpus");
+    fs::create_dir_all(&c).unwrap();
+    for (name, date) in [
+        ("b.html", Some("2021-05-02")),
+        ("a.html", Some("2023-01-09")),
+        ("u.html", None),
+        ("c.html", Some("2019-11-30")),
+    ] {
+        let meta = date
+            .map(|d| {
+                format!("<meta property=\"article:published_time\" content=\"{d}T10:00:00Z\">")
+            })
+            .unwrap_or_default();
+        // The undated page holds the word most often: by relevance it would come first.
+        let extra = if date.is_none() {
+            " Heron heron heron."
+        } else {
+            ""
+        };
+        fs::write(
+            c.join(name),
+            format!(
+                "<html><head><title>Heron {name}</title>{meta}</head><body><article><p>A grey \
+                 heron stood in the shallow water of the pond all morning, waiting for fish \
+                 to come near the reeds.{extra}</p></article></body></html>"
+            ),
+        )
+        .unwrap();
+    }
+    thresh(d, &["index", "corpus", "-q"]).assert_exit_code(0);
+    let pages = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["search", "--json"];
+        all.extend_from_slice(args);
+        thresh(d, &all)
+            .json_lines()
+            .iter()
+            .map(|h| h["page"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(
+        pages(&["--sort", "date", "heron"]),
+        ["a.html", "b.html", "c.html", "u.html"]
+    );
+    assert_eq!(
+        pages(&["--sort", "date", "-n", "2", "--offset", "1", "heron"]),
+        ["b.html", "c.html"]
+    );
+    assert_eq!(pages(&["heron"])[0], "u.html");
+}
+
+#[test]
 fn stats_lists_languages_and_sites() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();

@@ -76,10 +76,40 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortBy {
+    Relevance,
+    Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+/// `--color`, on every command that prints page text.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ColorChoice {
+    /// When to use colour and terminal hyperlinks: auto (when stdout is a terminal and NO_COLOR
+    /// is not set), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+}
+
+impl ColorChoice {
+    /// Whether to colour: `auto` asks stdout and `NO_COLOR`.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -111,6 +141,9 @@ pub struct SearchArgs {
     /// Only hits dated on or before this (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Order of hits: relevance (best first), or date (newest first; undated hits last).
+    #[arg(long, value_enum, default_value_t = SortBy::Relevance, value_name = "ORDER")]
+    pub sort: SortBy,
     /// Every word required (no partial matches after the full ones).
     #[arg(long)]
     pub all: bool,
@@ -135,9 +168,8 @@ pub struct SearchArgs {
     /// is a terminal); with --json, end with one more line on stdout: `{"total": N}`.
     #[arg(long)]
     pub stats: bool,
-    /// When to colour highlights.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    #[command(flatten)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -153,6 +185,8 @@ pub struct ExtractArgs {
     /// Also cut the site templates the index in DIR learned from its corpus.
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, clap::Args)]
@@ -165,6 +199,8 @@ pub struct ShowArgs {
     /// Print the page model as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, clap::Args)]

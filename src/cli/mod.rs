@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use args::{
-    Args, Color, Command, CompletionsArgs, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ServeArgs,
+    Args, Command, CompletionsArgs, ExtractArgs, IndexArgs, IndexDir, SearchArgs, ServeArgs,
     ShowArgs, StatsArgs, WatchArgs,
 };
 use thresh::index::{self, IndexConfig, IndexError, Summary};
@@ -292,6 +292,10 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         snippets: a.snippets.map(usize::from),
         fuzzy: a.fuzzy,
         all_copies: a.all_copies,
+        sort: match a.sort {
+            args::SortBy::Relevance => search::Sort::Relevance,
+            args::SortBy::Date => search::Sort::Date,
+        },
         // The total is for a person reading stderr, or asked for: a script piping hits pays
         // for no count it does not read.
         count: a.count || a.stats || io::stderr().is_terminal(),
@@ -320,11 +324,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
     if results.hits.is_empty() && results.suggestion.is_none() {
         eprintln!("thresh: {}", why_empty(&opened, &text, &config));
     }
-    let color = match a.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = a.color.enabled();
     // Text wraps at a terminal's width; piped output keeps a snippet on one line.
     let width = console::Term::stdout()
         .size_checked()
@@ -477,9 +477,9 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
             )?;
             writeln!(out)?;
         }
-        Some(n) => output::comment_in_thread(&mut out, &page, n)?,
+        Some(n) => output::comment_in_thread(&mut out, &page, n, a.color.enabled())?,
         None if a.json => output::json_line(&mut out, &page)?,
-        None => output::page_text(&mut out, &page)?,
+        None => output::page_text(&mut out, &page, a.color.enabled())?,
     }
     out.flush()?;
     Ok(0)
@@ -553,6 +553,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
         None => None,
     };
     let config = IngestConfig::default();
+    let color = a.color.enabled();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = false;
@@ -565,7 +566,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
             let mut write = |key: &str, page: Result<ingest::Page, String>| -> Result<()> {
                 match page {
                     Ok(page) if a.json => output::json_line(&mut out, &page)?,
-                    Ok(page) => output::page_text(&mut out, &page)?,
+                    Ok(page) => output::page_text(&mut out, &page, color)?,
                     Err(msg) => {
                         failed = true;
                         eprintln!("thresh: {key}: {}", terminal::line(&msg));
@@ -611,7 +612,7 @@ fn extract(a: ExtractArgs) -> Result<u8> {
                 if a.json {
                     output::json_line(&mut out, &page)?;
                 } else {
-                    output::page_text(&mut out, &page)?;
+                    output::page_text(&mut out, &page, color)?;
                 }
             }
             Err(msg) => {

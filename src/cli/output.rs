@@ -24,12 +24,12 @@ pub fn json_error<W: Write>(out: &mut W, path: &str, error: &str) -> io::Result<
 }
 
 /// The page as a person reads it: metadata lines, the body, then each comment.
-pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
+pub fn page_text<W: Write>(out: &mut W, page: &Page, color: bool) -> io::Result<()> {
     let field = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
     let stamp =
         |v: &Option<thresh::ingest::Stamp>| v.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
     writeln!(out, "path:      {}", sanitize(&page.path))?;
-    writeln!(out, "title:     {}", field(&page.title))?;
+    writeln!(out, "title:     {}", bold(&field(&page.title), color))?;
     writeln!(out, "site:      {}", field(&page.site))?;
     writeln!(out, "url:       {}", field(&page.url))?;
     writeln!(out, "author:    {}", field(&page.author))?;
@@ -39,9 +39,36 @@ pub fn page_text<W: Write>(out: &mut W, page: &Page) -> io::Result<()> {
     writeln!(out, "encoding:  {}", page.encoding)?;
     writeln!(out, "\n{}\n", block(&page.body))?;
     for (i, c) in page.comments.iter().enumerate() {
-        comment_text(out, i, c, false)?;
+        comment_text(out, i, c, false, color)?;
     }
     Ok(())
+}
+
+/// `text` as an OSC 8 hyperlink to `target` when `enabled` (terminals that do not know the
+/// sequence show the text alone). Every byte of the target outside printable ASCII is
+/// percent-encoded, so page text can never end the sequence early.
+fn link(text: &str, target: Option<&str>, enabled: bool) -> String {
+    let Some(target) = target.filter(|_| enabled) else {
+        return text.to_string();
+    };
+    let mut t = String::with_capacity(target.len());
+    for b in target.bytes() {
+        if (0x21..0x7f).contains(&b) {
+            t.push(b as char);
+        } else {
+            t.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("\x1b]8;;{t}\x1b\\{text}\x1b]8;;\x1b\\")
+}
+
+/// `text` in bold when `color`.
+fn bold(text: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 /// One comment under its header, indented by its depth; `marked` puts `>` before the header.
@@ -50,6 +77,7 @@ fn comment_text<W: Write>(
     i: usize,
     c: &thresh::ingest::Comment,
     marked: bool,
+    color: bool,
 ) -> io::Result<()> {
     let field = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
     let stamp =
@@ -60,14 +88,14 @@ fn comment_text<W: Write>(
         .map(|e| format!(" (edited {e})"))
         .unwrap_or_default();
     let mark = if marked { "> " } else { "" };
-    writeln!(
-        out,
+    let head = format!(
         "{mark}{indent}--- comment {} by {} · {}{}",
         i,
         field(&c.author),
         stamp(&c.posted),
         edited
-    )?;
+    );
+    writeln!(out, "{}", bold(&head, color))?;
     for line in block(&c.text).lines() {
         writeln!(out, "{indent}{line}")?;
     }
@@ -92,7 +120,12 @@ pub fn thread_of(page: &Page, n: usize) -> std::ops::Range<usize> {
 }
 
 /// Comment `n` of a page in its thread, the comment marked, under the page's title and path.
-pub fn comment_in_thread<W: Write>(out: &mut W, page: &Page, n: usize) -> io::Result<()> {
+pub fn comment_in_thread<W: Write>(
+    out: &mut W,
+    page: &Page,
+    n: usize,
+    color: bool,
+) -> io::Result<()> {
     let field = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
     writeln!(out, "path:      {}#{n}", sanitize(&page.path))?;
     writeln!(out, "title:     {}", field(&page.title))?;
@@ -105,7 +138,7 @@ pub fn comment_in_thread<W: Write>(out: &mut W, page: &Page, n: usize) -> io::Re
         thread.len()
     )?;
     for i in thread {
-        comment_text(out, i, &page.comments[i], i == n)?;
+        comment_text(out, i, &page.comments[i], i == n, color && i == n)?;
     }
     Ok(())
 }
@@ -282,7 +315,21 @@ pub fn hit_text<W: Write>(
         .as_deref()
         .map(sanitize)
         .unwrap_or_else(|| terminal::path(std::path::Path::new(&hit.page)));
-    let path = terminal::path(path);
+    // With colour, a terminal hyperlink: the path opens the saved file, an article's title its
+    // original address.
+    let file_url = std::path::absolute(path)
+        .ok()
+        .map(|p| format!("file://{}", p.to_string_lossy()));
+    let path = link(&terminal::path(path), file_url.as_deref(), color);
+    let web = hit
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let title = if hit.kind == thresh::index::schema::Kind::Article {
+        link(&title, web, color)
+    } else {
+        title
+    };
     let date = sanitize(hit.date.as_deref().unwrap_or(""));
     let date = date.as_str();
     if hit.kind == thresh::index::schema::Kind::Comment {
@@ -425,4 +472,41 @@ fn flat_keep_edges(s: &str, flat: &dyn Fn(&str) -> String) -> String {
         t.push(' ');
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_wrap_between_words_within_the_width() {
+        let snippet = "The wombat count in the district rose this year, the survey found, with \
+                       twelve animals seen along the creek beside the old mill.";
+        let at = snippet.find("wombat").unwrap_or(0);
+        let ranges = [[at, at + "wombat".len()]];
+        let wrapped = wrap_marked(snippet, &ranges, false, Some(30), 3);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(lines.len() > 2, "{wrapped}");
+        for (i, line) in lines.iter().enumerate() {
+            // The first line follows the caller's indent.
+            let width = line.chars().count() + if i == 0 { 3 } else { 0 };
+            assert!(width <= 30, "{line:?}");
+        }
+        let words: Vec<&str> = wrapped.split_whitespace().collect();
+        assert_eq!(words, snippet.split_whitespace().collect::<Vec<_>>());
+        // Coloured, the mark is around the whole word; unwrapped, one line.
+        let coloured = wrap_marked(snippet, &ranges, true, None, 3);
+        assert!(coloured.contains("\x1b[1;31mwombat\x1b[0m"), "{coloured:?}");
+        assert!(!coloured.contains('\n'));
+    }
+
+    #[test]
+    fn hyperlink_targets_cannot_end_the_sequence() {
+        let l = link("t", Some("https://x.test/a b\x1b\\\x07é"), true);
+        assert_eq!(
+            l,
+            "\x1b]8;;https://x.test/a%20b%1B\\%07%C3%A9\x1b\\t\x1b]8;;\x1b\\"
+        );
+        assert_eq!(link("t", Some("https://x.test/"), false), "t");
+    }
 }

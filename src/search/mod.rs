@@ -109,10 +109,23 @@ pub struct QueryConfig {
     pub fuzzy: bool,
     /// Every copy of a story is its own hit (else one hit per story, [`Hit::duplicates`]).
     pub all_copies: bool,
+    /// The order of hits: by relevance (the tiers), or newest first.
+    pub sort: Sort,
     /// Count every match ([`Results::total`]); without it the total is known only when the
     /// matches fit in the page asked for (else it is `None`). Counting costs a pass over the
     /// loosest tier's postings.
     pub count: bool,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best first: the tiers, each by BM25F and proximity.
+    #[default]
+    Relevance,
+    /// Newest first by the hit's own date (a comment's time, an article's publication or
+    /// capture date), among every match of the query; undated hits last.
+    Date,
 }
 
 /// One hit: an article or a comment.
@@ -269,7 +282,10 @@ fn run(
     } else {
         wanted + COPY_WINDOW
     };
-    let ranked = ranked_tiers(searcher, &plan, window, &f)?;
+    let ranked = match (config.sort, plan.tiers.last()) {
+        (Sort::Date, Some(loosest)) => newest(searcher, &**loosest, window)?,
+        _ => ranked_tiers(searcher, &plan, window, &f)?,
+    };
     // Fewer matches than the window: every tier was read to its end, and what was found is all.
     // Else each tier holds the ones before it (every word, then near words, then any word):
     // the last one's matches are all of the query's, counted without scores when asked for.
@@ -494,6 +510,36 @@ fn one_per_story(
         }
     }
     out
+}
+
+/// The newest `wanted` matches of a query (its loosest tier, which holds every match), by the
+/// `date` column; a match with no date sorts after every dated one. Scores are not computed.
+fn newest(
+    searcher: &Searcher,
+    query: &dyn Query,
+    wanted: usize,
+) -> Result<Vec<Ranked>, QueryError> {
+    let by_date =
+        TopDocs::with_limit(wanted.max(1)).custom_score(|segment: &tantivy::SegmentReader| {
+            let dates = segment.fast_fields().date("date").ok();
+            move |doc: tantivy::DocId| -> u64 {
+                // Order-preserving: a signed time with its sign bit flipped; 0 is "no date".
+                dates
+                    .as_ref()
+                    .and_then(|c| c.first(doc))
+                    .map_or(0, |d| (d.into_timestamp_micros() as u64 ^ (1 << 63)).max(1))
+            }
+        });
+    Ok(searcher
+        .search(query, &by_date)?
+        .into_iter()
+        .map(|(_, addr)| Ranked {
+            addr,
+            score: 0.0,
+            page: String::new(),
+            pos: 0,
+        })
+        .collect())
 }
 
 /// The best `wanted` hits of a plan: each tier's hits after the tiers before it.

@@ -8,13 +8,15 @@
   if (!input || !results || !window.fetch || !window.DOMParser) return;
   var timer = null;
   var asked = 0;
-  input.addEventListener("input", function () {
+  function later() {
     clearTimeout(timer);
     timer = setTimeout(function () {
       var form = input.form;
       var params = new URLSearchParams();
       new FormData(form).forEach(function (value, name) {
-        if (name !== "offset" && String(value).trim() !== "") params.append(name, value);
+        var v = String(value).trim();
+        var isDefault = name === "offset" || (name === "sort" && v === "relevance");
+        if (!isDefault && v !== "") params.append(name, value);
       });
       var url = "/?" + params.toString();
       var mine = ++asked;
@@ -31,5 +33,9 @@
         })
         .catch(function () {});
     }, 200);
+  }
+  input.addEventListener("input", later);
+  input.form.querySelectorAll("select, input[type=text]").forEach(function (el) {
+    el.addEventListener(el.tagName === "SELECT" ? "change" : "input", later);
   });
 })();

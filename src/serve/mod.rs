@@ -146,6 +146,7 @@ pub struct Params {
     until: Option<String>,
     offset: Option<usize>,
     limit: Option<usize>,
+    sort: Option<String>,
 }
 
 fn given(v: &Option<String>) -> Option<String> {
@@ -170,6 +171,15 @@ impl Params {
                 BadRequest(format!("kind={k}: not a kind; use article or comment"))
             })?),
         };
+        let sort = match given(&self.sort).as_deref() {
+            None | Some("relevance") => search::Sort::Relevance,
+            Some("date") => search::Sort::Date,
+            Some(other) => {
+                return Err(BadRequest(format!(
+                    "sort={other}: not an order; use relevance or date"
+                )));
+            }
+        };
         if self.query().chars().count() > MAX_QUERY_CHARS {
             return Err(BadRequest(format!(
                 "the query is longer than {MAX_QUERY_CHARS} characters"
@@ -183,6 +193,7 @@ impl Params {
             author: given(&self.author),
             since: given(&self.since),
             until: given(&self.until),
+            sort,
             count: true,
             ..QueryConfig::default()
         })
@@ -199,6 +210,7 @@ impl Params {
             pairs.push(("kind", k));
         }
         for (name, v) in [
+            ("sort", &self.sort),
             ("site", &self.site),
             ("author", &self.author),
             ("since", &self.since),

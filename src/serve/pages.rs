@@ -100,9 +100,16 @@ fn search_form(p: &Params) -> Markup {
             input #q type="search" name="q" value=(p.query()) placeholder="Search articles and comments"
                 autofocus aria-label="Query";
             button type="submit" { "Search" }
-            details.filters open[p.site.is_some() || p.author.is_some() || p.since.is_some() || p.until.is_some()] {
+            details.filters open[[&p.site, &p.author, &p.since, &p.until, &p.sort].iter().any(|v| super::given(v).is_some())] {
                 summary { "Filters" }
                 @if let Some(k) = super::given(&p.kind) { input type="hidden" name="kind" value=(k); }
+                @let by_date = super::given(&p.sort).as_deref() == Some("date");
+                label { "Order "
+                    select name="sort" {
+                        option value="relevance" selected[!by_date] { "best first" }
+                        option value="date" selected[by_date] { "newest first" }
+                    }
+                }
                 label { "Site " input type="text" name="site" value=(v(&p.site)) placeholder="part of a name or host"; }
                 label { "Author " input type="text" name="author" value=(v(&p.author)) placeholder="whole words"; }
                 label { "Since " input type="text" name="since" value=(v(&p.since)) placeholder="YYYY-MM-DD" size="10"; }
