@@ -312,3 +312,58 @@ fn watch_applies_additions_edits_and_removals_and_holds_the_lock() {
     run.assert_exit_code(0);
     thresh(dir, &["index", "corpus", "-q"]).assert_exit_code(0);
 }
+
+#[test]
+fn serve_with_watch_answers_for_pages_added_while_it_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    corpus(dir, 1);
+    // No index yet: serve builds it from the corpus named, then watches that corpus.
+    let server = start_server(dir, &["corpus", "--watch"]);
+    let total = |q: &str| -> u64 {
+        let (status, body) = get(&format!("{}/api/search?q={q}", server.base));
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["total"].as_u64().unwrap()
+    };
+    assert_eq!(total("wombat"), 3);
+    std::fs::write(
+        dir.join("corpus/heron.txt"),
+        "Heron at the pond\n\nA grey heron stood in the pond all morning.\n",
+    )
+    .unwrap();
+    let start = Instant::now();
+    while total("heron") == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the new page is served"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The watcher holds the index: another run is refused meanwhile.
+    let run = thresh(dir, &["index", "corpus", "-q"]);
+    run.assert_exit_code(2);
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_argument_definitions() {
+    let tmp = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = thresh(tmp.path(), &["completions", shell]);
+        run.assert_exit_code(0);
+        assert!(run.stdout().contains("all-copies"), "{shell}");
+        assert!(run.stdout().contains("serve"), "{shell}");
+    }
+    thresh(tmp.path(), &["completions", "tcsh"]).assert_exit_code(2);
+    let run = thresh(tmp.path(), &["man"]);
+    run.assert_exit_code(0);
+    let page = run.stdout();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH thresh"),
+        "{page}"
+    );
+    assert!(
+        page.contains("THRESH SEARCH") && page.contains("all\\-copies"),
+        "{page}"
+    );
+}
