@@ -111,10 +111,19 @@ pub fn snippet(
         .filter(|&i| sentences[i].score > 0)
         .collect();
     order.sort_by(|&a, &b| sentences[b].score.cmp(&sentences[a].score).then(a.cmp(&b)));
-    // A sentence a page repeats (a standfirst again in the body, a pull quote) is shown once.
+    // A sentence a page repeats (a standfirst again in the body, a pull quote) is shown once:
+    // the best are taken in turn, skipping a text already taken.
     let mut shown: HashSet<String> = HashSet::new();
-    order.retain(|&i| shown.insert(collapsed(&text[sentences[i].span.clone()])));
-    order.truncate(fragments);
+    let mut picked = Vec::with_capacity(fragments);
+    for i in order {
+        if picked.len() == fragments {
+            break;
+        }
+        if shown.insert(collapsed(&text[sentences[i].span.clone()])) {
+            picked.push(i);
+        }
+    }
+    let mut order = picked;
     order.sort_unstable();
     let mut chosen: Vec<(Range<usize>, Vec<Range<usize>>)> = order
         .iter()
