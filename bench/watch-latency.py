@@ -30,7 +30,7 @@ REPO = os.path.dirname(HERE)
 def docs_pages(n, skip=0):
     root = os.path.join(
         subprocess.check_output(["rustc", "--print", "sysroot"], text=True).strip(),
-        "share/doc/rust/html/std",
+        "share/doc/rust/html",
     )
     out = []
     for dirpath, _, files in sorted(os.walk(root)):
@@ -124,9 +124,20 @@ def main():
             except (ValueError, KeyError):
                 return 0
 
-        until(lambda: count() >= want)
-        print(f"burst of {len(pages[a.base:])} pages (copied in {copied:.1f} s): all searchable "
-              f"{time.time() - t0:.1f} s after the copy began, in {len(runs) - before} runs")
+        # Done when the page count has not moved for two seconds (a few documentation pages
+        # are skipped as redirects, so the count may stay below `want`).
+        last, since = count(), time.time()
+        while time.time() - since < 2:
+            time.sleep(0.1)
+            n = count()
+            if n != last:
+                last, since = n, time.time()
+            if time.time() - t0 > 300:
+                break
+        done = since - t0
+        print(f"burst of {len(pages[a.base:])} pages (copied in {copied:.1f} s): {last - a.base} "
+              f"of them searchable {done:.1f} s after the copy began, in {len(runs) - before} "
+              f"runs (pages counted: {last} of {want} files)")
     finally:
         w.terminate()
         w.wait()
