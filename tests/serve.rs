@@ -156,6 +156,24 @@ fn serve_answers_pages_and_api_and_never_echoes_page_markup() {
         assert!(hits[0].get(field).is_some(), "{field} in {}", hits[0]);
     }
 
+    // The server spreads a search over threads; its hits are the command line's, in order.
+    for q in ["wombat", "river rain", "wombat survey creek"] {
+        let cli: Vec<serde_json::Value> = thresh(tmp.path(), &["search", "--json", q])
+            .json_lines()
+            .iter()
+            .map(|h| h["page"].clone())
+            .collect();
+        let (_, json) = get(&format!("{base}/api/search?q={}", q.replace(' ', "+")));
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let api: Vec<serde_json::Value> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["page"].clone())
+            .collect();
+        assert_eq!(api, cli, "{q}");
+    }
+
     let (status, json) = get(&format!("{base}/api/search?q=wombat&kind=comment"));
     assert_eq!(status, 200);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -299,6 +299,7 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         // The total is for a person reading stderr, or asked for: a script piping hits pays
         // for no count it does not read.
         count: a.count || a.stats || io::stderr().is_terminal(),
+        parallel: false,
     };
     let text = a.query.join(" ");
     let results = match search::search(&opened, &text, &config) {

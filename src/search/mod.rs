@@ -111,6 +111,11 @@ pub struct QueryConfig {
     pub all_copies: bool,
     /// The order of hits: by relevance (the tiers), or newest first.
     pub sort: Sort,
+    /// Spread one search over the rayon pool: the count beside the ranking, the stored
+    /// documents and snippets of the hits side by side. For a process that answers many
+    /// searches (the server), where the pool is already running; a one-query process pays more
+    /// to start the pool's threads than it gains.
+    pub parallel: bool,
     /// Count every match ([`Results::total`]); without it the total is known only when the
     /// matches fit in the page asked for (else it is `None`). Counting costs a pass over the
     /// loosest tier's postings.
@@ -282,28 +287,65 @@ fn run(
     } else {
         wanted + COPY_WINDOW
     };
-    let ranked = match (config.sort, plan.tiers.last()) {
-        (Sort::Date, Some(loosest)) => newest(searcher, &**loosest, window)?,
-        _ => ranked_tiers(searcher, &plan, window, &f)?,
+    let rank = || match (config.sort, plan.tiers.last()) {
+        (Sort::Date, Some(loosest)) => newest(searcher, &**loosest, window),
+        _ => ranked_tiers(searcher, &plan, window, &f),
     };
-    // Fewer matches than the window: every tier was read to its end, and what was found is all.
-    // Else each tier holds the ones before it (every word, then near words, then any word):
-    // the last one's matches are all of the query's, counted without scores when asked for.
-    let exhaustive = ranked.len() < window;
-    let counted = match plan.tiers.last() {
-        Some(loosest) if config.count && !exhaustive => {
-            Some(searcher.search(&**loosest, &KindCount)?)
+    // Each tier holds the ones before it (every word, then near words, then any word): the
+    // last one's matches are all of the query's, counted without scores when asked for.
+    let count = || -> Result<Option<(usize, usize)>, QueryError> {
+        match plan.tiers.last() {
+            Some(loosest) if config.count => Ok(Some(searcher.search(&**loosest, &KindCount)?)),
+            _ => Ok(None),
         }
-        _ => None,
     };
-    let mut found: Vec<(Ranked, TantivyDocument)> = Vec::with_capacity(ranked.len());
-    for r in ranked {
-        let doc = match docs.remove(&r.addr) {
-            Some(doc) => doc,
-            None => searcher.doc(r.addr)?,
+    let (ranked, counted) = if config.parallel && config.count {
+        let (ranked, counted) = rayon::join(rank, count);
+        (ranked?, counted?)
+    } else {
+        let ranked = rank()?;
+        // Fewer matches than the window: every tier was read to its end, and what was found
+        // is all; no count is needed.
+        let counted = if ranked.len() < window {
+            None
+        } else {
+            count()?
         };
-        found.push((r, doc));
-    }
+        (ranked, counted)
+    };
+    let exhaustive = ranked.len() < window;
+    let fetch = |r: Ranked| -> Result<(Ranked, TantivyDocument), QueryError> {
+        let doc = searcher.doc(r.addr)?;
+        Ok((r, doc))
+    };
+    let found: Vec<(Ranked, TantivyDocument)> = if config.parallel {
+        use rayon::prelude::*;
+        // The ones read for feedback are taken as they are; the rest are read side by side,
+        // in rank order still.
+        let slots: Vec<(Ranked, Option<TantivyDocument>)> = ranked
+            .into_iter()
+            .map(|r| {
+                let doc = docs.remove(&r.addr);
+                (r, doc)
+            })
+            .collect();
+        slots
+            .into_par_iter()
+            .map(|(r, doc)| match doc {
+                Some(doc) => Ok((r, doc)),
+                None => fetch(r),
+            })
+            .collect::<Result<Vec<_>, QueryError>>()?
+    } else {
+        let mut found = Vec::with_capacity(ranked.len());
+        for r in ranked {
+            match docs.remove(&r.addr) {
+                Some(doc) => found.push((r, doc)),
+                None => found.push(fetch(r)?),
+            }
+        }
+        found
+    };
     let (total, articles) = match counted {
         Some((t, a)) => (Some(t), Some(a)),
         None if exhaustive => (
@@ -322,32 +364,45 @@ fn run(
     } else {
         one_per_story(&f, found)
     };
-    let mut analyzers: HashMap<usize, TextAnalyzer> = HashMap::new();
-    let mut hits = Vec::new();
-    for (i, ((r, doc), duplicates)) in stories
+    let page: Vec<_> = stories
         .into_iter()
         .skip(config.offset)
         .take(config.limit)
         .enumerate()
-    {
-        let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
-        let analyzer = analyzers.entry(l).or_insert_with(|| {
-            let m = &plan.matchers[l];
-            let terms = m.terms.iter().chain(&m.prefixes).map(String::as_str);
-            analysis::finding_analyzer(l, terms)
-        });
-        let mut hit = make_hit(
-            &f,
-            &doc,
-            analyzer,
-            &plan.matchers[l],
-            config,
-            config.offset + i + 1,
-            r.score,
-        );
-        hit.duplicates = duplicates;
-        hits.push(hit);
-    }
+        .collect();
+    // One analyzer per language a hit is in, per thread: building one costs a stemmer.
+    let hit_of =
+        |analyzers: &mut HashMap<usize, TextAnalyzer>,
+         (i, ((r, doc), duplicates)): (usize, ((Ranked, TantivyDocument), Vec<String>))| {
+            let l = analysis::lang_of_code(&text_of(&doc, f.lang).unwrap_or_default());
+            let analyzer = analyzers.entry(l).or_insert_with(|| {
+                let m = &plan.matchers[l];
+                let terms = m.terms.iter().chain(&m.prefixes).map(String::as_str);
+                analysis::finding_analyzer(l, terms)
+            });
+            let mut hit = make_hit(
+                &f,
+                &doc,
+                analyzer,
+                &plan.matchers[l],
+                config,
+                config.offset + i + 1,
+                r.score,
+            );
+            hit.duplicates = duplicates;
+            hit
+        };
+    let hits: Vec<Hit> = if config.parallel {
+        use rayon::prelude::*;
+        page.into_par_iter()
+            .map_init(HashMap::new, hit_of)
+            .collect()
+    } else {
+        let mut analyzers = HashMap::new();
+        page.into_iter()
+            .map(|p| hit_of(&mut analyzers, p))
+            .collect()
+    };
     Ok(Results {
         hits,
         total,

@@ -195,6 +195,7 @@ impl Params {
             until: given(&self.until),
             sort,
             count: true,
+            parallel: true,
             ..QueryConfig::default()
         })
     }
