@@ -262,6 +262,7 @@ fn hostile_page_text_reaches_the_terminal_clean_and_json_stays_json() {
     let body = "Osprey \x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\ and a\rcarriage return, and back\x08\x08\x08spaces.";
     fs::write(c.join("evil.html"), page(title, body)).unwrap();
     thresh(d, &["index", "--quiet"]).assert_exit_code(0);
+    let own = regex::Regex::new(r"\x1b\[(1;31|1|0)m|\x1b\]8;;(file://[!-~]*?)?\x1b\\").unwrap();
     for args in [
         vec!["search", "--color", "always", "osprey"],
         vec!["show", "evil.html"],
@@ -281,7 +282,6 @@ fn hostile_page_text_reaches_the_terminal_clean_and_json_stays_json() {
         );
         // The only escape sequences left are thresh's own: highlight colours, bold, and the
         // hyperlink to the saved file (this page names no address of its own).
-        let own = regex::Regex::new(r"\x1b\[(1;31|1|0)m|\x1b\]8;;(file://[!-~]*?)?\x1b\\").unwrap();
         let stripped = own.replace_all(&text, "");
         assert!(!stripped.contains('\x1b'), "{args:?}: {stripped:?}");
         assert!(
