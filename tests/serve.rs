@@ -228,6 +228,15 @@ fn serve_answers_pages_and_api_and_never_echoes_page_markup() {
         let (status, _) = get(&format!("{base}{bad}"));
         assert!((400..500).contains(&status), "{bad}: {status}");
     }
+    // An offset past every hit, up to the largest number, is an empty page, not an error.
+    for path in ["/api/search?q=wombat&offset=", "/?q=wombat&offset="] {
+        let (status, body) = get(&format!("{base}{path}{}", u64::MAX));
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !body.contains("<mark>") && !body.contains("\"rank\""),
+            "{body}"
+        );
+    }
     let long = "a".repeat(5_000);
     let (status, _) = get(&format!("{base}/api/search?q={long}"));
     assert_eq!(status, 400);

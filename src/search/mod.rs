@@ -280,12 +280,18 @@ fn run(
             plan = builder.plan(parsed, filters, config.all, &feedback);
         }
     }
-    let wanted = config.offset + config.limit;
+    // No page of hits reaches past the documents there are: an offset or limit beyond them
+    // (`--offset 18446744073709551615`) asks for no more than all of them.
+    let held = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let wanted = config
+        .offset
+        .min(held)
+        .saturating_add(config.limit.min(held));
     // Copies of a story rank near each other: a window past the page asked for finds them.
     let window = if config.all_copies {
         wanted
     } else {
-        wanted + COPY_WINDOW
+        wanted.saturating_add(COPY_WINDOW)
     };
     let rank = || match (config.sort, plan.tiers.last()) {
         (Sort::Date, Some(loosest)) => newest(searcher, &**loosest, window),
@@ -386,7 +392,7 @@ fn run(
                 analyzer,
                 &plan.matchers[l],
                 config,
-                config.offset + i + 1,
+                config.offset.saturating_add(i + 1),
                 r.score,
             );
             hit.duplicates = duplicates;

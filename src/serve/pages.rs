@@ -211,8 +211,8 @@ pub(super) fn search(
                         @if offset > 0 {
                             a rel="prev" href=(p.url(offset.saturating_sub(super::PAGE_SIZE), None)) { "← Previous" }
                         }
-                        @if r.hits.len() == super::PAGE_SIZE && offset + super::PAGE_SIZE < total {
-                            a rel="next" href=(p.url(offset + super::PAGE_SIZE, None)) { "Next →" }
+                        @if r.hits.len() == super::PAGE_SIZE && offset.saturating_add(super::PAGE_SIZE) < total {
+                            a rel="next" href=(p.url(offset.saturating_add(super::PAGE_SIZE), None)) { "Next →" }
                         }
                     }
                 }
