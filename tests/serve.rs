@@ -197,6 +197,14 @@ fn serve_answers_pages_and_api_and_never_echoes_page_markup() {
     let (status, body) = get(&format!("{base}/file?key=hostile.html"));
     assert_eq!(status, 200);
     assert!(body.contains("wombat"));
+    let policy = |path: &str| {
+        let r = ureq::get(&format!("{base}{path}")).call().unwrap();
+        let h = r.headers().get("content-security-policy").cloned();
+        h.and_then(|v| v.to_str().ok().map(String::from))
+            .unwrap_or_default()
+    };
+    assert_eq!(policy("/file?key=hostile.html"), "sandbox");
+    assert!(policy("/?q=wombat").contains("script-src 'self'"));
     for bad in [
         "../secret.txt",
         "..%2Fsecret.txt",

@@ -366,11 +366,16 @@ async fn find_page(
     })
 }
 
+/// The `key` a request names, when it names one.
+fn key_of(params: Result<Query<KeyParam>, QueryRejection>) -> Option<String> {
+    params.ok().and_then(|Query(p)| p.key)
+}
+
 async fn page_view(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<KeyParam>, QueryRejection>,
 ) -> Response {
-    let Some(key) = params.ok().and_then(|Query(p)| p.key) else {
+    let Some(key) = key_of(params) else {
         return pages::error(StatusCode::BAD_REQUEST, "no page key given (?key=…)");
     };
     match find_page(&shared, &key).await {
@@ -387,7 +392,7 @@ async fn saved_file(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<KeyParam>, QueryRejection>,
 ) -> Response {
-    let Some(key) = params.ok().and_then(|Query(p)| p.key) else {
+    let Some(key) = key_of(params) else {
         return pages::error(StatusCode::BAD_REQUEST, "no page key given (?key=…)");
     };
     let Some(path) = corpus_path(&shared.corpus, &key) else {
@@ -412,17 +417,9 @@ async fn saved_file(
         return pages::error(StatusCode::NOT_FOUND, "the saved file cannot be read");
     };
     let kind = content_type(Path::new(&key));
-    let mut response = (StatusCode::OK, bytes).into_response();
+    let mut response = pages::guarded((StatusCode::OK, bytes).into_response(), "sandbox");
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     if kind == "application/octet-stream" {
         headers.insert(
             header::CONTENT_DISPOSITION,
@@ -530,7 +527,7 @@ async fn api_page(
     State(shared): State<Arc<Shared>>,
     params: Result<Query<KeyParam>, QueryRejection>,
 ) -> Response {
-    let Some(key) = params.ok().and_then(|Query(p)| p.key) else {
+    let Some(key) = key_of(params) else {
         return api_error(StatusCode::BAD_REQUEST, "no page key given (key=…)");
     };
     match find_page(&shared, &key).await {

@@ -19,11 +19,16 @@ const POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
                       frame-ancestors 'none'";
 
 fn respond(status: StatusCode, body: Markup) -> Response {
-    let mut r = (status, body).into_response();
+    guarded((status, body).into_response(), POLICY)
+}
+
+/// A response under a content security policy, with no type sniffing and no referrer sent
+/// onward (the address of a search names what was searched for).
+pub(super) fn guarded(mut r: Response, policy: &'static str) -> Response {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(POLICY),
+        HeaderValue::from_static(policy),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
