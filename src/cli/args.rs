@@ -282,6 +282,28 @@ pub fn unknown_search_option(args: &[String]) -> Option<clap::Error> {
     command.build();
     let search = command.find_subcommand_mut("search")?;
     let typed = bad.trim_start_matches('-').split('=').next().unwrap_or("");
+    // Names other search tools use for what thresh calls otherwise.
+    const ELSEWHERE: &[(&str, &str)] = &[
+        ("format", "--json"),
+        ("no-color", "--color never"),
+        ("no-colour", "--color never"),
+        ("colour", "--color"),
+        ("max-count", "--limit N"),
+        ("max-results", "--limit N"),
+        ("num", "--limit N"),
+        ("skip", "--offset N"),
+        ("type", "--kind article|comment"),
+        ("after", "--since DATE"),
+        ("before", "--until DATE"),
+        ("sortby", "--sort relevance|date"),
+        ("order", "--sort relevance|date"),
+    ];
+    if let Some((_, ours)) = ELSEWHERE.iter().find(|(name, _)| *name == typed) {
+        return Some(search.error(
+            clap::error::ErrorKind::UnknownArgument,
+            format!("unexpected argument '{bad}' found\n\n  tip: thresh says '{ours}'"),
+        ));
+    }
     let nearest = search
         .get_arguments()
         .filter_map(|a| a.get_long())
@@ -370,6 +392,10 @@ mod tests {
         let v = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
         let e = unknown_search_option(&v("thresh search nasa --limt 1")).unwrap();
         assert!(e.to_string().contains("'--limit'"), "{e}");
+        let e = unknown_search_option(&v("thresh search nasa --format=json")).unwrap();
+        assert!(e.to_string().contains("'--json'"), "{e}");
+        let e = unknown_search_option(&v("thresh search nasa --no-color")).unwrap();
+        assert!(e.to_string().contains("'--color never'"), "{e}");
         for fine in [
             "thresh search nasa --limit 1 --all-copies --json",
             "thresh search nasa -japanese -l",
