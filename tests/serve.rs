@@ -401,4 +401,18 @@ fn completions_and_the_manual_come_from_the_argument_definitions() {
         page.contains("THRESH SEARCH") && page.contains("all\\-copies"),
         "{page}"
     );
+    // With a folder: one page per command, as the top page's list names them.
+    let man1 = tmp.path().join("man1");
+    std::fs::create_dir(&man1).unwrap();
+    thresh(tmp.path(), &["man", man1.to_str().unwrap()]).assert_exit_code(0);
+    for name in [
+        "thresh.1",
+        "thresh-search.1",
+        "thresh-serve.1",
+        "thresh-watch.1",
+    ] {
+        let text = std::fs::read_to_string(man1.join(name)).unwrap_or_default();
+        assert!(text.contains(".TH"), "{name}");
+    }
+    thresh(tmp.path(), &["man", "/nonexistent/man1"]).assert_exit_code(2);
 }

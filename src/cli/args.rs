@@ -30,8 +30,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), for `man -l -` or a man directory.
-    Man,
+    /// Print the manual page (roff), for `man -l -`; with DIR, write a page per command there.
+    Man(ManArgs),
 }
 
 /// Where the index lives; `THRESH_INDEX` overrides the default.
@@ -243,6 +243,12 @@ pub struct WatchArgs {
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A folder to write `thresh.1` and `thresh-COMMAND.1` into (a man directory's `man1`).
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -95,7 +95,7 @@ pub fn run() -> Result<u8> {
         Command::Serve(a) => serve_cmd(a),
         Command::Watch(a) => watch_cmd(a),
         Command::Completions(a) => completions_cmd(&a),
-        Command::Man => man_cmd(),
+        Command::Man(a) => man_cmd(&a),
     }
 }
 
@@ -758,9 +758,15 @@ fn completions_cmd(a: &CompletionsArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn man_cmd() -> Result<u8> {
+fn man_cmd(a: &args::ManArgs) -> Result<u8> {
     use clap::CommandFactory;
     let command = Args::command();
+    if let Some(dir) = &a.dir {
+        if let Err(e) = clap_mangen::generate_to(command, dir) {
+            return fail(format!("{}: {e}", terminal::path(dir)));
+        }
+        return Ok(0);
+    }
     let mut out = io::stdout().lock();
     clap_mangen::Man::new(command.clone()).render(&mut out)?;
     // Each command's own options, as sections of the one page.
