@@ -416,3 +416,56 @@ fn completions_and_the_manual_come_from_the_argument_definitions() {
     }
     thresh(tmp.path(), &["man", "/nonexistent/man1"]).assert_exit_code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_says_at_once_when_it_cannot_watch_and_goes_on_serving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    corpus(dir, 1);
+    thresh(dir, &["index", "corpus", "-q"]).assert_exit_code(0);
+    // Another watcher holds the index.
+    let mut holder = Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args(["watch", "corpus", "-q"])
+        .current_dir(dir)
+        .env_remove("THRESH_INDEX")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while thresh(dir, &["index", "corpus", "-q"]).code() != 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the watcher holds the index"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args(["serve", "--watch", "--addr", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("THRESH_INDEX")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut base = None;
+    let mut refused = None;
+    while base.is_none() || refused.is_none() {
+        let line = lines.next().expect("serve goes on").unwrap();
+        if let Some(rest) = line.split("serving ").nth(1) {
+            base = rest
+                .split_whitespace()
+                .next()
+                .map(|b| b.trim_end_matches('/').to_string());
+        }
+        if line.contains("not watching") {
+            refused = Some(line);
+        }
+    }
+    assert!(refused.unwrap().contains("locked"));
+    let (status, _) = get(&format!("{}/api/search?q=wombat", base.unwrap()));
+    assert_eq!(status, 200);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = holder.kill();
+    let _ = holder.wait();
+}

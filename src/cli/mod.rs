@@ -728,22 +728,24 @@ fn serve_cmd(a: ServeArgs) -> Result<u8> {
             let config = config_for(corpus.clone());
             let shown = corpus.clone();
             watcher = Some(std::thread::spawn(move || {
-                thresh::watch::watch(&config, &mut |e| {
+                let watched = thresh::watch::watch(&config, &mut |e| {
                     if matches!(e, thresh::watch::Event::Ran(_)) {
                         reloader.reload();
                     }
                     report_watch(e, &shown, false);
-                })
+                });
+                // Said at once: the server goes on answering from the last commit.
+                if let Err(e) = &watched {
+                    eprintln!("thresh: not watching: {}", terminal::line(&e.to_string()));
+                }
+                watched
             }));
         }
     });
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    if let Some(w) = watcher
-        && let Ok(Err(e)) = w.join()
-    {
-        return fail(e);
-    }
+    let watch_failed = watcher.is_some_and(|w| !matches!(w.join(), Ok(Ok(()))));
     match result {
+        Ok(()) if watch_failed => Ok(EXIT_ERROR),
         Ok(()) => Ok(0),
         Err(e) => fail(format!("{e:#}")),
     }

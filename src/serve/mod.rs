@@ -84,6 +84,9 @@ pub fn serve(
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Searches run on the blocking pool; a burst of requests waits for a thread rather
+        // than starting hundreds, each with a search's memory.
+        .max_blocking_threads(8)
         .thread_name("thresh-serve")
         .enable_io()
         .enable_time()
