@@ -339,10 +339,16 @@ fn totals_are_counted_when_asked_for() {
         "{}",
         run.stderr()
     );
-    // Without it, nothing is counted for a script: stdout holds only hits.
+    // Without it, nothing is counted or said for a script: stdout holds only hits, also when
+    // every match fits in the page.
     let run = thresh(d, &["search", "--json", "-n", "3", "wombat"]);
     assert_eq!(run.json_lines().len(), 3);
     assert!(!run.stderr().contains("hits"), "{}", run.stderr());
+    let run = thresh(d, &["search", "--json", "wombat"]);
+    assert_eq!(run.json_lines().len(), 10);
+    assert!(!run.stderr().contains("hit"), "{}", run.stderr());
+    let run = thresh(d, &["search", "--json", "platypus OR burrows"]);
+    assert!(!run.stderr().contains("hit"), "{}", run.stderr());
 }
 
 #[test]

@@ -348,9 +348,14 @@ fn search_cmd(a: SearchArgs) -> Result<u8> {
         writeln!(out)?;
     }
     out.flush()?;
-    if let (Some(first), Some(last), Some(total)) =
-        (results.hits.first(), results.hits.last(), results.total)
-    {
+    // The total is for a person at a terminal, or asked for; a script reads stdout alone.
+    let say_total = a.stats || io::stderr().is_terminal();
+    if let (true, Some(first), Some(last), Some(total)) = (
+        say_total,
+        results.hits.first(),
+        results.hits.last(),
+        results.total,
+    ) {
         let total = total.max(last.rank);
         let hits = if total == 1 { "hit" } else { "hits" };
         eprintln!("{total} {hits} (showing {}–{})", first.rank, last.rank);
