@@ -12,25 +12,24 @@ use crate::util::thresh;
 pub const HOSTILE_TITLE: &str =
     "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\"> Wombat </title> news";
 
-/// A server process, stopped when dropped.
-pub struct Server {
-    child: Child,
-    pub base: String,
+/// A thresh process, killed when dropped.
+pub struct Running {
+    pub child: Child,
 }
 
-impl Drop for Server {
+impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// Starts `thresh serve` in `dir` with `args` on a free port and waits for its address line.
-pub fn start_server(dir: &Path, args: &[&str]) -> Server {
+/// Starts `thresh ARGS` in `dir` and reads its stderr until it has printed a line holding each
+/// of `needles` (in any order); returns those lines in the needles' order. The rest of stderr
+/// is drained, so the process never blocks on a full pipe.
+pub fn run_until(dir: &Path, args: &[&str], needles: &[&str]) -> (Running, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_thresh"))
-        .arg("serve")
         .args(args)
-        .args(["--addr", "127.0.0.1:0"])
         .current_dir(dir)
         .env_remove("THRESH_INDEX")
         .stderr(Stdio::piped())
@@ -38,23 +37,45 @@ pub fn start_server(dir: &Path, args: &[&str]) -> Server {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
+    let mut found: Vec<Option<String>> = vec![None; needles.len()];
+    while found.iter().any(Option::is_none) {
         let line = lines
             .next()
-            .expect("serve printed its address")
+            .unwrap_or_else(|| panic!("{args:?} printed {needles:?}"))
             .expect("stderr is text");
-        if let Some(rest) = line.split("serving ").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('/')
-                .to_string();
+        for (slot, needle) in found.iter_mut().zip(needles) {
+            if slot.is_none() && line.contains(needle) {
+                *slot = Some(line.clone());
+            }
         }
-    };
-    // The rest of stderr is drained, so the server never blocks on a full pipe.
+    }
     std::thread::spawn(move || for _ in lines {});
-    Server { child, base }
+    (Running { child }, found.into_iter().flatten().collect())
+}
+
+/// A server process, stopped when dropped.
+pub struct Server {
+    _process: Running,
+    pub base: String,
+}
+
+/// The address in serve's `serving http://ADDR/ …` line.
+fn served_at(line: &str) -> String {
+    let rest = line.split("serving ").nth(1).unwrap_or("");
+    let url = rest.split_whitespace().next().unwrap_or("");
+    url.trim_end_matches('/').to_string()
+}
+
+/// Starts `thresh serve` in `dir` with `args` on a free port and waits for its address line.
+pub fn start_server(dir: &Path, args: &[&str]) -> Server {
+    let mut all = vec!["serve"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--addr", "127.0.0.1:0"]);
+    let (process, lines) = run_until(dir, &all, &["serving "]);
+    Server {
+        _process: process,
+        base: served_at(&lines[0]),
+    }
 }
 
 /// GET `url`: status and body.
@@ -277,21 +298,7 @@ fn watch_applies_additions_edits_and_removals_and_holds_the_lock() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     corpus(dir, 2);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_thresh"))
-        .args(["watch", "corpus"])
-        .current_dir(dir)
-        .env_remove("THRESH_INDEX")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("watch says it watches").unwrap();
-        if line.contains("watching") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
+    let (mut watcher, _) = run_until(dir, &["watch", "corpus"], &["watching"]);
     // Generous bounds: the test proves the changes are applied, not how fast (the benchmark
     // script measures that).
     let within = Duration::from_secs(20);
@@ -337,11 +344,11 @@ fn watch_applies_additions_edits_and_removals_and_holds_the_lock() {
 
     // Ctrl-C stops it cleanly; the last commit stays searchable.
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &watcher.child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let code = child.wait().unwrap().code();
+    let code = watcher.child.wait().unwrap().code();
     assert_eq!(code, Some(0));
     let run = thresh(dir, &["search", "--json", "rain"]);
     run.assert_exit_code(0);
@@ -424,50 +431,15 @@ fn serve_says_at_once_when_it_cannot_watch_and_goes_on_serving() {
     let dir = tmp.path();
     corpus(dir, 1);
     thresh(dir, &["index", "corpus", "-q"]).assert_exit_code(0);
-    // Another watcher holds the index.
-    let mut holder = Command::new(env!("CARGO_BIN_EXE_thresh"))
-        .args(["watch", "corpus"])
-        .current_dir(dir)
-        .env_remove("THRESH_INDEX")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Once it says it watches, it holds the lock (it took it before its first run).
-    let mut said = BufReader::new(holder.stderr.take().unwrap()).lines();
-    loop {
-        let line = said.next().expect("the watcher says it watches").unwrap();
-        if line.contains("watching") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in said {});
-    let mut child = Command::new(env!("CARGO_BIN_EXE_thresh"))
-        .args(["serve", "--watch", "--addr", "127.0.0.1:0"])
-        .current_dir(dir)
-        .env_remove("THRESH_INDEX")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut base = None;
-    let mut refused = None;
-    while base.is_none() || refused.is_none() {
-        let line = lines.next().expect("serve goes on").unwrap();
-        if let Some(rest) = line.split("serving ").nth(1) {
-            base = rest
-                .split_whitespace()
-                .next()
-                .map(|b| b.trim_end_matches('/').to_string());
-        }
-        if line.contains("not watching") {
-            refused = Some(line);
-        }
-    }
-    assert!(refused.unwrap().contains("locked"));
-    let (status, _) = get(&format!("{}/api/search?q=wombat", base.unwrap()));
+    // Another watcher holds the index: once it says it watches, it holds the lock (it took it
+    // before its first run).
+    let (_holder, _) = run_until(dir, &["watch", "corpus"], &["watching"]);
+    let (_server, lines) = run_until(
+        dir,
+        &["serve", "--watch", "--addr", "127.0.0.1:0"],
+        &["serving ", "not watching"],
+    );
+    assert!(lines[1].contains("locked"), "{}", lines[1]);
+    let (status, _) = get(&format!("{}/api/search?q=wombat", served_at(&lines[0])));
     assert_eq!(status, 200);
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = holder.kill();
-    let _ = holder.wait();
 }

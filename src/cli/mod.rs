@@ -470,6 +470,7 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
             ));
         }
         Some(n) if a.json => {
+            let thread = output::thread_of(&page, n);
             serde_json::to_writer(
                 &mut out,
                 &serde_json::json!({
@@ -477,8 +478,8 @@ fn show_cmd(a: ShowArgs) -> Result<u8> {
                     "title": page.title,
                     "url": page.url,
                     "comment": n,
-                    "thread": output::thread_of(&page, n),
-                    "comments": &page.comments[output::thread_of(&page, n)],
+                    "comments": &page.comments[thread.clone()],
+                    "thread": thread,
                 }),
             )?;
             writeln!(out)?;
