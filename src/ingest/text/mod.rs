@@ -6,8 +6,12 @@
 //!
 //! The body is chosen the way jusText chooses paragraphs: each line is classed by its length
 //! and its share of function words, boilerplate lines are dropped by `lines`' rules, and short
-//! lines survive only between or just before lines of real prose. Written here because no crate
-//! does this for text that has already lost its markup.
+//! lines survive only between or just before lines of real prose. Prose lines close together make
+//! blocks, weighed by prose that ends sentences and follows other prose, so an article outweighs a
+//! teaser list of headlines over summaries. Where the dump is indented, as text browsers print
+//! nesting, the article is the column holding the most weight, and its blocks are kept across
+//! the lists and boxes between them. Written here because no crate does this for text that has
+//! already lost its markup.
 
 use crate::ingest::dates::{Stamp, When, parse_when};
 use crate::ingest::lexicon::caseless;
@@ -29,9 +33,14 @@ const SHORT_CHARS: usize = 30;
 const NEAR_STOPWORDS: f32 = 0.12;
 /// How many non-prose lines may separate two prose lines before they are separate blocks.
 const MAX_GAP_LINES: usize = 8;
-/// A block whose prose is at least this share of the best block's is kept too (articles broken
-/// by an inline gallery or ad slot); smaller blocks of prose further away are teaser lists.
+/// A block whose prose weighs at least this share of the best block's is kept too (articles
+/// broken by an inline gallery or ad slot); smaller blocks of prose further away are teaser
+/// lists. Where the dump is indented, a block in another column than the article's must weigh
+/// this share of the whole column.
 const SECONDARY_BLOCK_SHARE: f32 = 0.6;
+/// In an indented dump, a block printed at the article's column is kept from this share of the
+/// best block's weight: the same depth of nesting is the same container.
+const COLUMN_BLOCK_SHARE: f32 = 0.2;
 /// Lines of at least this many words are kept once per body.
 const REPEAT_MIN_WORDS: usize = 6;
 /// Short lines kept just above the first prose line (headings, a standfirst).
@@ -566,25 +575,89 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
         return keep;
     }
     // Blocks of prose lines separated by at most MAX_GAP_LINES non-blank, non-prose lines.
-    let mut blocks: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
-    for &g in &good {
-        let len = chars::weighted_len(lines[g].trim());
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut prev_nonblank: Option<usize> = None;
+    let mut g_iter = good.iter().peekable();
+    for i in 0..n {
+        if lines[i].trim().is_empty() {
+            continue;
+        }
+        let after = prev_nonblank.replace(i);
+        if g_iter.next_if_eq(&&i).is_none() {
+            continue;
+        }
+        let weight = prose_weight(lines, class, i, after);
         if let Some(b) = blocks.last_mut() {
-            let gap = (b.1 + 1..g)
+            let gap = (b.last + 1..i)
                 .filter(|&j| !lines[j].trim().is_empty())
                 .count();
-            let bad_gap = (b.1 + 1..g).filter(|&j| class[j] == Class::Bad).count();
+            let bad_gap = (b.last + 1..i).filter(|&j| class[j] == Class::Bad).count();
             if gap <= MAX_GAP_LINES && bad_gap <= MAX_GAP_LINES / 2 {
-                b.1 = g;
-                b.2 += len;
+                b.last = i;
+                b.add(lines[i], weight);
                 continue;
             }
         }
-        blocks.push((g, g, len));
+        let mut b = Block {
+            first: i,
+            last: i,
+            chars: 0,
+            weight: 0,
+            columns: Vec::new(),
+        };
+        b.add(lines[i], weight);
+        blocks.push(b);
     }
-    let best = blocks.iter().map(|b| b.2).max().unwrap_or(0);
-    for &(first, last, chars) in &blocks {
-        if (chars as f32) < best as f32 * SECONDARY_BLOCK_SHARE {
+    // Prose that never ends a sentence nor follows prose (headline lists, a dump cut into
+    // fragments) has nothing to weigh but its length.
+    if blocks.iter().all(|b| b.weight == 0) {
+        for b in &mut blocks {
+            b.weight = b.chars;
+            b.columns.iter_mut().for_each(|c| c.1 = c.2);
+        }
+    }
+    // The article's column: where a text browser printed the most prose. A dump without
+    // indentation to go by is one column.
+    let column = indents_vary(lines).then(|| {
+        let mut by_column: Vec<(usize, usize)> = Vec::new();
+        for b in &blocks {
+            match by_column.iter_mut().find(|(c, _)| *c == b.column()) {
+                Some((_, w)) => *w += b.weight,
+                None => by_column.push((b.column(), b.weight)),
+            }
+        }
+        by_column
+            .iter()
+            .max_by_key(|&&(c, w)| (w, std::cmp::Reverse(c)))
+            .map_or(0, |&(c, _)| c)
+    });
+    let in_column = |b: &Block| column.is_none_or(|c| b.column() == c);
+    let best = blocks
+        .iter()
+        .filter(|b| in_column(b))
+        .map(|b| b.weight)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f32;
+    let column_total = blocks
+        .iter()
+        .filter(|b| in_column(b))
+        .map(|b| b.weight)
+        .sum::<usize>() as f32;
+    for b in &blocks {
+        let (first, last) = (b.first, b.last);
+        let weight = b.weight as f32;
+        let kept = match column {
+            // Parts of the article in its column, between galleries, boxes and ad slots; a
+            // block elsewhere only when it is a large share of the article (a fact box, a
+            // second section printed at another depth).
+            Some(_) => {
+                in_column(b) && weight >= best * COLUMN_BLOCK_SHARE
+                    || weight >= column_total * SECONDARY_BLOCK_SHARE
+            }
+            None => weight >= best * SECONDARY_BLOCK_SHARE,
+        };
+        if !kept {
             continue;
         }
         for i in first..=last {
@@ -632,6 +705,75 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
     }
     keep_closing_note(lines, class, &mut keep);
     keep
+}
+
+/// A run of prose lines close together: its length and weight, and how that weight sits by
+/// indentation (indent, weight, length).
+struct Block {
+    first: usize,
+    last: usize,
+    chars: usize,
+    weight: usize,
+    columns: Vec<(usize, usize, usize)>,
+}
+
+impl Block {
+    fn add(&mut self, line: &str, weight: usize) {
+        let len = chars::weighted_len(line.trim());
+        let indent = indent(line);
+        self.chars += len;
+        self.weight += weight;
+        match self.columns.iter_mut().find(|c| c.0 == indent) {
+            Some(c) => {
+                c.1 += weight;
+                c.2 += len;
+            }
+            None => self.columns.push((indent, weight, len)),
+        }
+    }
+
+    /// The indentation most of the block's prose is printed at.
+    fn column(&self) -> usize {
+        self.columns
+            .iter()
+            .max_by_key(|&&(i, w, _)| (w, std::cmp::Reverse(i)))
+            .map_or(0, |c| c.0)
+    }
+}
+
+/// What a prose line counts for in choosing the article: its length once for ending as a
+/// sentence, once more for following another prose line. An article's paragraphs are sentences
+/// that follow one another; a teaser list's summaries are cut short, or each follows its own
+/// headline and is followed by a date.
+fn prose_weight(lines: &[&str], class: &[Class], i: usize, after: Option<usize>) -> usize {
+    let t = lines[i].trim();
+    let len = chars::weighted_len(t);
+    let sentence = ends_sentence(t);
+    let follows = after.is_some_and(|j| class[j] == Class::Good);
+    len * (usize::from(sentence) + usize::from(follows))
+}
+
+fn ends_sentence(t: &str) -> bool {
+    !t.ends_with("...") && t.ends_with(['.', '!', '?', '"', '”', '’', ')', '。', '！', '？'])
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// Whether the dump prints nesting as indentation, as text browsers do: its lines start at
+/// several columns.
+fn indents_vary(lines: &[&str]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    for l in lines {
+        if !l.trim().is_empty() {
+            seen.insert(indent(l));
+            if seen.len() >= 3 {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Keeps the sentences that end a dump after its last kept line, past the boilerplate and the
@@ -863,5 +1005,81 @@ mod tests {
         assert!(page.body.contains("Residents said"));
         assert!(!page.body.contains("Sports"));
         assert!(!page.body.contains("Privacy"));
+    }
+
+    /// A dump as a text browser prints it: an article at one depth, cut in two by a "trending"
+    /// list, and below it a longer list of teasers nested deeper, each summary under its headline
+    /// and over its age.
+    fn indented_dump(indent_article: usize, indent_teasers: usize, teasers: usize) -> String {
+        let a = " ".repeat(indent_article);
+        let t = " ".repeat(indent_teasers);
+        let mut s = String::new();
+        s.push_str("    * News\n    * Sport\n    * Weather\n\n");
+        s.push_str(&format!("{a}Harbour Plan Approved After Long Debate\n\n"));
+        for p in [
+            "The council approved the harbour plan on Tuesday after a long debate, and work will start in the spring.",
+            "Residents who opposed the plan said they would appeal the decision in the regional court next month.",
+        ] {
+            s.push_str(&format!("{a}{p}\n\n"));
+        }
+        s.push_str(&format!("{a}  Trending\n"));
+        for item in [
+            "Storm closes bridge",
+            "School wins prize",
+            "New mayor sworn in",
+            "Ferry fares rise",
+            "Library reopens",
+            "Market moves indoors",
+        ] {
+            s.push_str(&format!("{a}    * {item}\n"));
+        }
+        s.push('\n');
+        for p in [
+            "The mayor said the new quays would bring ferries back to the old town for the first time in forty years.",
+            "Fishermen asked for a share of the berths, and the council promised to hear them before the building starts.",
+            "The plan costs twelve million euros, most of it paid by the region and a smaller part by the port itself.",
+            "Engineers expect the first berths to open within two years, and the whole harbour within five.",
+            "Shops along the waterfront hope the ferries will bring visitors back in the quiet winter months.",
+        ] {
+            s.push_str(&format!("{a}{p}\n\n"));
+        }
+        for link in [
+            "About us",
+            "Contact",
+            "Advertise",
+            "Privacy",
+            "Terms",
+            "Jobs",
+        ] {
+            s.push_str(&format!("    * {link}\n"));
+        }
+        s.push_str("    © 2019 Harbour News. All rights reserved.\n\n");
+        for k in 0..teasers {
+            s.push_str(&format!("{t}Teaser headline number {k} about the region\n"));
+            s.push_str(&format!("{t}This is the opening sentence of another story on the site, number {k}, which a reader may click to read in full.\n"));
+            s.push_str(&format!("{t}  {k}H ago\n\n"));
+        }
+        s
+    }
+
+    #[test]
+    fn an_indented_dump_keeps_the_article_column_and_not_a_longer_teaser_list() {
+        // The teasers hold more text than the article, but less prose in sentences that follow
+        // one another.
+        let page = run(&indented_dump(8, 22, 6));
+        assert!(page.body.contains("The council approved"), "{}", page.body);
+        assert!(page.body.contains("twelve million euros"), "{}", page.body);
+        assert!(!page.body.contains("another story"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_flat_dump_keeps_following_paragraphs_over_teasers_under_headlines() {
+        let flat: String = indented_dump(0, 0, 4)
+            .lines()
+            .map(|l| format!("{}\n", l.trim_start()))
+            .collect();
+        let page = run(&flat);
+        assert!(page.body.contains("twelve million euros"), "{}", page.body);
+        assert!(!page.body.contains("another story"), "{}", page.body);
     }
 }
