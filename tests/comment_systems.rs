@@ -282,3 +282,42 @@ fn readers_reviews_of_a_product_are_its_comments() {
         &["pour-over", "freshly roasted", "Too light"],
     );
 }
+
+#[test]
+fn a_section_no_name_marks_is_found_by_its_heading() {
+    let page = extract_json(&fixture("comments/unnamed.html"));
+    assert_eq!(
+        comments(&page),
+        vec![
+            c(
+                "Gwen Harper",
+                "2018-06-12T21:41:00",
+                None,
+                "My grandfather worked that mill as a boy. He would have loved to see it turning again; thank you all for the work."
+            ),
+            c(
+                "D. Pryce",
+                "2018-06-13T07:02:00",
+                None,
+                "Is the mill open to visitors? We walk past it most weekends and would like to see the wheel from the inside."
+            ),
+            c(
+                "Tom O.",
+                "2018-06-13T12:15:00",
+                None,
+                "Which oak did you use for the paddles, green or seasoned? Green oak moves a lot as it dries."
+            ),
+            c(
+                "Gwen Harper",
+                "2018-06-14T08:30:00",
+                None,
+                "Tom, the carpenter said seasoned, two years under cover in his barn."
+            ),
+        ]
+    );
+    assert_body_clean(
+        &page,
+        "for the first time in fifty years.",
+        &["grandfather", "Responses", "seasoned"],
+    );
+}

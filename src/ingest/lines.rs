@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
-use super::dates::Stamp;
+use super::dates::{Stamp, When, parse_when};
 use super::lexicon::caseless;
 use super::lexicon::chars::is_alphanumeric;
 use super::lexicon::phrases::*;
@@ -38,6 +38,7 @@ pub fn is_comment_count(n: &str) -> bool {
                 | "commenti"
                 | "reacties"
                 | "thoughts"
+                | "thought"
                 | "댓글"
                 | "コメント"
         )
@@ -594,9 +595,188 @@ pub fn split_title_site(full: &str) -> (String, Option<String>) {
     (full.to_string(), None)
 }
 
+/// A comment section's heading, in the normalised form of [`normalize`]: `comments`,
+/// `kommentare`, `12 responses`, `3 responses to harbour plan approved`, `2 thoughts on …`.
+pub fn is_comment_section_title(n: &str) -> bool {
+    if COMMENT_SECTION_TITLES.contains(&n) || is_comment_count(n) {
+        return true;
+    }
+    // `N responses to "Title"`, `One thought on "Title"`.
+    let mut words = n.splitn(4, ' ');
+    let (Some(count), Some(noun), Some(link)) = (words.next(), words.next(), words.next()) else {
+        return false;
+    };
+    let count = if matches!(count, "one" | "ein" | "eine" | "un" | "une" | "uno" | "una") {
+        "1"
+    } else {
+        count
+    };
+    matches!(
+        link,
+        "to" | "on" | "zu" | "auf" | "sur" | "a" | "para" | "en" | "su"
+    ) && is_comment_count(&format!("{count} {noun}"))
+}
+
+/// A line that heads a comment: who wrote it and when. Forms: `name 8th-Mar-2018 12:00 pm (UTC)`,
+/// `name said…`, `name on March 8, 2018 at 3:04 pm said:`, `name · 3 hours ago`, `name | date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentHeader {
+    /// The commenter's name as printed.
+    pub author: String,
+    /// When the comment was posted, when the header says.
+    pub when: Option<When>,
+}
+
+/// Reads a comment header from a line of text.
+pub fn comment_header(line: &str) -> Option<CommentHeader> {
+    let line = line.trim();
+    if line.len() > 120 || line.is_empty() || edit_marker(line).is_some() {
+        return None;
+    }
+    // `name said…`, `name says:`, `name wrote:` (optionally with a date between).
+    for verb in SAID_VERBS {
+        let Some((p, end)) = caseless::rfind(line, verb) else {
+            continue;
+        };
+        // The verb is a word of its own, after the name.
+        if p == 0 || !line[..p].ends_with(' ') {
+            continue;
+        }
+        let tail = line[end..].trim();
+        if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
+            let head = line[..p].trim();
+            let (author, when) = match head.find(" on ") {
+                Some(q) => (&head[..q], parse_when(&head[q + 4..], true)),
+                None => (head, None),
+            };
+            if is_author_name(author) {
+                return Some(CommentHeader {
+                    author: author.to_string(),
+                    when,
+                });
+            }
+        }
+    }
+    // `name | date`, `name · date`, `name - date`, `name, date`.
+    for sep in [" | ", " · ", " • ", " - ", " – ", ", "] {
+        if let Some(p) = line.find(sep) {
+            let (author, rest) = (&line[..p], &line[p + sep.len()..]);
+            if is_author_name(author)
+                && let Some(when) = header_time(rest)
+            {
+                return Some(CommentHeader {
+                    author: author.trim().to_string(),
+                    when: Some(when),
+                });
+            }
+        }
+    }
+    // `name date`: the name is one to three words, the rest a whole date.
+    let mut cut = 0;
+    for _ in 0..3 {
+        let next = line[cut..].find(' ').map(|p| cut + p)?;
+        let (author, rest) = (&line[..next], &line[next + 1..]);
+        // An initial after a name belongs to it (`Tom O. June 13, …`).
+        let initial_follows = rest.split(' ').next().is_some_and(|w| {
+            let mut c = w.chars();
+            matches!((c.next(), c.next(), c.next()), (Some(a), Some('.'), None) if a.is_uppercase())
+        });
+        if !initial_follows
+            && is_author_name(author)
+            && let Some(when) = header_time(rest)
+        {
+            return Some(CommentHeader {
+                author: author.to_string(),
+                when: Some(when),
+            });
+        }
+        cut = next + 1;
+    }
+    None
+}
+
+/// A date with a time of day, or a relative time: what comment systems print next to a name.
+/// A bare date without a time is too often a dateline of the article itself.
+fn header_time(text: &str) -> Option<When> {
+    match parse_when(text, true)? {
+        When::At(s) if s.time().is_some() => Some(When::At(s)),
+        When::Ago(d) => Some(When::Ago(d)),
+        When::At(_) => None,
+    }
+}
+
+/// Could this be a commenter's name: short, no sentence punctuation, not a filler word.
+fn is_author_name(s: &str) -> bool {
+    let s = s.trim();
+    let words = s.split_whitespace().count();
+    if s.is_empty() || s.chars().count() > 40 || words > 4 {
+        return false;
+    }
+    // A name may end with an initial (`Mira K.`); any other full stop ends a sentence.
+    let initial = s
+        .strip_suffix('.')
+        .and_then(|r| r.rsplit(' ').next())
+        .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase));
+    if s.ends_with(['!', '?', ':', ';'])
+        || s.ends_with('.') && !initial
+        || s.contains(['"', '“', '”'])
+    {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    const NOT_NAMES: &[&str] = &[
+        "posted",
+        "published",
+        "updated",
+        "edited",
+        "by",
+        "on",
+        "at",
+        "date",
+        "reply",
+        "the",
+        "this page was loaded",
+        "last modified",
+        "written",
+    ];
+    if NOT_NAMES.contains(&lower.as_str())
+        || lower.starts_with("posted")
+        || lower.starts_with("by ")
+    {
+        return false;
+    }
+    s.chars().any(char::is_alphanumeric)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comment_section_titles() {
+        for t in [
+            "Comments",
+            "12 Kommentare",
+            "4 Responses to “Rebuilding the Old Mill Wheel”",
+            "One thought on \"Mill\"",
+        ] {
+            assert!(is_comment_section_title(&normalize(t)), "{t}");
+        }
+        for t in [
+            "Recent comments",
+            "Responses to the plan were mixed",
+            "4 ways to help",
+        ] {
+            assert!(!is_comment_section_title(&normalize(t)), "{t}");
+        }
+    }
+
+    #[test]
+    fn comment_headers_keep_a_name_that_ends_with_an_initial() {
+        let h = comment_header("Tom O. June 13, 2018 at 12:15 pm").unwrap();
+        assert_eq!(h.author, "Tom O.");
+        assert!(comment_header("It ended. June 13, 2018 at 12:15 pm").is_none());
+    }
 
     #[test]
     fn reading_times_are_furniture() {

@@ -121,8 +121,149 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
             }
             found.sections.push(post);
         }
+        return found;
+    }
+    // A section no name marks, found by its heading.
+    if let Some((heading, items)) = titled_section(dom, dead) {
+        let set: HashSet<NodeId> = items.iter().copied().collect();
+        for &item in &items {
+            if let Some(c) = read_comment(dom, dead, &[item], None, &set, captured) {
+                found.comments.push(with_header_read(c, captured));
+            }
+            found.sections.push(item);
+        }
+        found.sections.push(heading);
     }
     found
+}
+
+/// A comment section no name marks: a heading that titles one (`Comments`, `3 Responses to …`,
+/// `Kommentare`), then a run of blocks of one family (tag and class) after it, most of which
+/// open with their author and time. Templates written by hand, and exports of old forums and
+/// blogs, name nothing. Returns the heading (or the wrapper holding only it) and the blocks.
+fn titled_section(dom: &Dom, dead: &[bool]) -> Option<(NodeId, Vec<NodeId>)> {
+    let mut iter = dom.descendants(DOCUMENT);
+    while let Some(id) = iter.next() {
+        if dead[id] {
+            iter.skip_children_of(id);
+            continue;
+        }
+        if !matches!(dom.tag(id), "h2" | "h3" | "h4" | "h5" | "h6") {
+            continue;
+        }
+        iter.skip_children_of(id);
+        if !lines::is_comment_section_title(&lines::normalize(&dom.text(id))) {
+            continue;
+        }
+        let mut anchor = id;
+        for _ in 0..TITLE_WRAPPER_LEVELS {
+            match dom.nodes[anchor].parent {
+                Some(p)
+                    if dom.is_element(p)
+                        && !matches!(dom.tag(p), "body" | "html")
+                        && live_elements(dom, dead, p).count() == 1 =>
+                {
+                    anchor = p
+                }
+                _ => break,
+            }
+        }
+        let after: Vec<NodeId> = {
+            let mut v = Vec::new();
+            let mut at = dom.next_element(anchor);
+            while let Some(k) = at {
+                if !dead[k] {
+                    v.push(k);
+                }
+                at = dom.next_element(k);
+            }
+            v
+        };
+        // The comments are the blocks after the heading, or the children of the list that
+        // follows it.
+        let list: Vec<NodeId> = after
+            .first()
+            .map(|&l| live_elements(dom, dead, l).collect())
+            .unwrap_or_default();
+        for run in [after, list] {
+            if let Some(items) = headed_family(dom, dead, &run) {
+                return Some((anchor, items));
+            }
+        }
+    }
+    None
+}
+
+/// How far up a comment section's heading may be wrapped alone (`div.title > h3`).
+const TITLE_WRAPPER_LEVELS: usize = 2;
+
+fn live_elements<'a>(
+    dom: &'a Dom,
+    dead: &'a [bool],
+    id: NodeId,
+) -> impl Iterator<Item = NodeId> + 'a {
+    dom.children(id)
+        .filter(move |&k| !dead[k] && dom.is_element(k))
+}
+
+/// The largest family among `run` with at least two members, at least half of them opening with
+/// a comment's author and time.
+fn headed_family(dom: &Dom, dead: &[bool], run: &[NodeId]) -> Option<Vec<NodeId>> {
+    let mut families: HashMap<FamilyKey, Vec<NodeId>> = HashMap::new();
+    for &k in run {
+        if is_block_candidate(dom, k) && !has(dom.names(k), names::COMMENT_FORM) {
+            families.entry(family_key(dom, k)).or_default().push(k);
+        }
+    }
+    families
+        .into_values()
+        .filter(|members| {
+            let headed = members
+                .iter()
+                .filter(|&&m| {
+                    has_comment_meta(dom, dead, m)
+                        || opening_header(&block_text(dom, dead, m, &[])).is_some()
+                })
+                .count();
+            members.len() >= 2 && headed >= 2 && headed * 2 >= members.len()
+        })
+        .max_by_key(|members| (members.len(), std::cmp::Reverse(members[0])))
+}
+
+/// The comment header a comment's text opens with, on its first line or split over its first
+/// two (a name, then the time under it), and how many lines it takes.
+fn opening_header(text: &str) -> Option<(lines::CommentHeader, usize)> {
+    let mut first = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let one = first.next()?;
+    if let Some(h) = lines::comment_header(one) {
+        return Some((h, 1));
+    }
+    let two = first.next()?;
+    lines::comment_header(&format!("{one} {two}")).map(|h| (h, 2))
+}
+
+/// A comment whose markup names no author or time but whose text opens with them: the header
+/// becomes the author and time, and leaves the text.
+fn with_header_read(mut c: Comment, captured: Option<Stamp>) -> Comment {
+    if c.author.is_some() || c.posted.is_some() {
+        return c;
+    }
+    let Some((header, taken)) = opening_header(&c.text) else {
+        return c;
+    };
+    c.author = Some(header.author);
+    c.posted = header.when.and_then(|w| match w {
+        When::At(s) => Some(s),
+        When::Ago(d) => captured.and_then(|t| t.minus(d)),
+    });
+    let rest: Vec<&str> = c
+        .text
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .skip(taken)
+        .collect();
+    c.text = rest.join("\n").trim().to_string();
+    c
 }
 
 /// The comments of the best-ranked family whose comments mostly have words or an author; a
@@ -1048,5 +1189,54 @@ mod tests {
           <li class="recentcomments"><span class="comment-author-link"><a href="/">Bob</a></span> bei <a href="/b/#comment-4">Ein anderer</a></li>
           </ul></section></aside>"##;
         assert!(comments_of(html).is_empty(), "{:#?}", comments_of(html));
+    }
+
+    fn unnamed_page(items: &str) -> String {
+        format!(
+            "<html><body><div class=\"wrap\"><h1>Harbour plan approved</h1>\
+             <p>The council approved the harbour plan on Tuesday after a long debate.</p>\
+             <h3>3 Responses</h3>{items}</div></body></html>"
+        )
+    }
+
+    #[test]
+    fn blocks_after_a_comment_heading_that_open_with_author_and_time_are_comments() {
+        let items: String = [
+            ("Anna Berg", "March 3, 2019 at 10:14 am", "Best news in years."),
+            ("Tom Reyes", "March 3, 2019 at 11:02 am", "Spend it on schools."),
+            ("Mira K.", "2 days ago", "Will ferries run in winter?"),
+        ]
+        .iter()
+        .map(|(a, t, x)| {
+            format!("<div class=\"item\"><div class=\"meta\"><b>{a}</b> <span>{t}</span></div><p>{x}</p></div>")
+        })
+        .collect();
+        let found = comments_of(&unnamed_page(&items));
+        let read: Vec<(Option<&str>, &str)> = found
+            .iter()
+            .map(|c| (c.author.as_deref(), c.text.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("Anna Berg"), "Best news in years."),
+                (Some("Tom Reyes"), "Spend it on schools."),
+                (Some("Mira K."), "Will ferries run in winter?"),
+            ]
+        );
+        assert_eq!(found[0].posted.unwrap().to_string(), "2019-03-03T10:14:00");
+    }
+
+    #[test]
+    fn blocks_after_a_comment_heading_without_authors_and_times_are_not_comments() {
+        let items = "<div class=\"item\"><p>More about the harbour: the plan in full.</p></div>\
+                     <div class=\"item\"><p>Our reporters on the council, March 3, 2019.</p></div>";
+        assert!(comments_of(&unnamed_page(items)).is_empty());
+        let one = "<div class=\"item\"><b>Anna Berg</b> March 3, 2019 at 10:14 am<p>Hi.</p></div>\
+                   <div class=\"item\"><p>Sign in to comment.</p></div>";
+        assert!(
+            comments_of(&unnamed_page(one)).is_empty(),
+            "one headed block is no thread"
+        );
     }
 }

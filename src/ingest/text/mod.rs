@@ -16,8 +16,8 @@
 use crate::ingest::dates::{Stamp, When, parse_when};
 use crate::ingest::lexicon::caseless;
 use crate::ingest::lexicon::chars;
-use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS, SAID_VERBS};
-use crate::ingest::lines::{self, edit_marker};
+use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use crate::ingest::lines::{self, CommentHeader, edit_marker};
 use crate::ingest::page::{Comment, Page};
 use crate::ingest::people::byline;
 
@@ -158,7 +158,7 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
     // Comments follow the article: headers above its first line of prose are a byline and a
     // dateline (often printed twice by the page), not a thread.
     let first_prose = (0..lines.len()).find(|&i| classify(lines[i]) == Class::Good)?;
-    let headers: Vec<(usize, Header)> = (first_prose + 1..lines.len())
+    let headers: Vec<(usize, CommentHeader)> = (first_prose + 1..lines.len())
         .filter_map(|i| comment_header(lines, i).map(|h| (i, h)))
         .collect();
     // Two different headers make a thread: one pass against the first (a list of the distinct
@@ -179,122 +179,14 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
     }
 }
 
-/// A comment header: who wrote it and when. Forms: `name 8th-Mar-2018 12:00 pm (UTC)`,
-/// `name said…`, `name on March 8, 2018 at 3:04 pm said:`, `name · 3 hours ago`, `name | date`.
-#[derive(Debug, Clone, PartialEq)]
-struct Header {
-    author: String,
-    when: Option<When>,
-}
-
-fn comment_header(lines: &[&str], i: usize) -> Option<Header> {
+/// A comment header on a dump's line: [`lines::comment_header`], unless the line is the
+/// dump's capture footer.
+fn comment_header(lines: &[&str], i: usize) -> Option<CommentHeader> {
     let line = lines[i].trim();
-    if line.len() > 120
-        || line.is_empty()
-        || edit_marker(line).is_some()
-        || capture_footer(line).is_some()
-    {
+    if capture_footer(line).is_some() {
         return None;
     }
-    // `name said…`, `name says:`, `name wrote:` (optionally with a date between).
-    for verb in SAID_VERBS {
-        let Some((p, end)) = caseless::rfind(line, verb) else {
-            continue;
-        };
-        // The verb is a word of its own, after the name.
-        if p == 0 || !line[..p].ends_with(' ') {
-            continue;
-        }
-        let tail = line[end..].trim();
-        if tail.is_empty() || matches!(tail, "…" | "..." | ":" | "...:" | ",") {
-            let head = line[..p].trim();
-            let (author, when) = match head.find(" on ") {
-                Some(q) => (&head[..q], parse_when(&head[q + 4..], true)),
-                None => (head, None),
-            };
-            if is_author_name(author) {
-                return Some(Header {
-                    author: author.to_string(),
-                    when,
-                });
-            }
-        }
-    }
-    // `name | date`, `name · date`, `name - date`, `name, date`.
-    for sep in [" | ", " · ", " • ", " - ", " – ", ", "] {
-        if let Some(p) = line.find(sep) {
-            let (author, rest) = (&line[..p], &line[p + sep.len()..]);
-            if is_author_name(author)
-                && let Some(when) = header_time(rest)
-            {
-                return Some(Header {
-                    author: author.trim().to_string(),
-                    when: Some(when),
-                });
-            }
-        }
-    }
-    // `name date`: the name is one to three words, the rest a whole date.
-    let mut cut = 0;
-    for _ in 0..3 {
-        let next = line[cut..].find(' ').map(|p| cut + p)?;
-        let (author, rest) = (&line[..next], &line[next + 1..]);
-        if is_author_name(author)
-            && let Some(when) = header_time(rest)
-        {
-            return Some(Header {
-                author: author.to_string(),
-                when: Some(when),
-            });
-        }
-        cut = next + 1;
-    }
-    None
-}
-
-/// A date with a time of day, or a relative time: what comment systems print next to a name.
-/// A bare date without a time is too often a dateline of the article itself.
-fn header_time(text: &str) -> Option<When> {
-    match parse_when(text, true)? {
-        When::At(s) if s.time().is_some() => Some(When::At(s)),
-        When::Ago(d) => Some(When::Ago(d)),
-        When::At(_) => None,
-    }
-}
-
-/// Could this be a commenter's name: short, no sentence punctuation, not a filler word.
-fn is_author_name(s: &str) -> bool {
-    let s = s.trim();
-    let words = s.split_whitespace().count();
-    if s.is_empty() || s.chars().count() > 40 || words > 4 {
-        return false;
-    }
-    if s.ends_with(['.', '!', '?', ':', ';']) || s.contains(['"', '“', '”']) {
-        return false;
-    }
-    let lower = s.to_lowercase();
-    const NOT_NAMES: &[&str] = &[
-        "posted",
-        "published",
-        "updated",
-        "edited",
-        "by",
-        "on",
-        "at",
-        "date",
-        "reply",
-        "the",
-        "this page was loaded",
-        "last modified",
-        "written",
-    ];
-    if NOT_NAMES.contains(&lower.as_str())
-        || lower.starts_with("posted")
-        || lower.starts_with("by ")
-    {
-        return false;
-    }
-    s.chars().any(char::is_alphanumeric)
+    lines::comment_header(line)
 }
 
 /// Action links that LiveJournal-style threads print under each comment.
