@@ -16,7 +16,7 @@
 use crate::ingest::dates::{Stamp, When, parse_when};
 use crate::ingest::lexicon::caseless;
 use crate::ingest::lexicon::chars;
-use crate::ingest::lexicon::phrases::{COMMENT_SECTION_TITLES, COMMENT_STUBS};
+use crate::ingest::lexicon::phrases::COMMENT_STUBS;
 use crate::ingest::lines::{self, CommentHeader, edit_marker};
 use crate::ingest::page::{Comment, Page};
 use crate::ingest::people::byline;
@@ -168,7 +168,7 @@ fn find_comment_section(lines: &[&str]) -> Option<usize> {
         .is_some_and(|(_, first)| headers.iter().any(|(_, h)| h != first));
     let title = (first_prose + 1..lines.len()).find(|&i| {
         let n = lines::normalize(lines[i]);
-        COMMENT_SECTION_TITLES.contains(&n.as_str()) || lines::is_comment_count(&n)
+        lines::is_comment_section_title(&n)
     });
     match (title, headers.first()) {
         // A section title followed by at least one header: the section starts at the title.
@@ -805,6 +805,16 @@ mod tests {
             "2018-12-13T11:17:00Z"
         );
         assert_eq!(page.comments[1].text, "Second.");
+    }
+
+    #[test]
+    fn a_responses_to_title_heading_starts_the_comments() {
+        let page = run(
+            "A Title For The Post Here\n\nThe body of the post is a long enough line of prose to count as the article text.\n\n2 Responses to \u{201c}A Title For The Post Here\u{201d}\n\nAnna Berg March 3, 2019 at 10:14 am\nLovely post.\n\nTom O. March 3, 2019 at 11:02 am\nAgreed.\n",
+        );
+        assert!(!page.body.contains("Responses"), "{}", page.body);
+        let authors: Vec<_> = page.comments.iter().map(|c| c.author.as_deref()).collect();
+        assert_eq!(authors, [Some("Anna Berg"), Some("Tom O.")]);
     }
 
     #[test]
