@@ -576,6 +576,10 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
         {
             keep[k] = true;
         }
+        // Only an indented dump tells which lines share the block's container.
+        if column.is_some() {
+            keep_list_below(lines, class, b, &mut keep);
+        }
     }
     // A caption printed twice, or any line repeated right after itself, is kept once; so is a
     // longer line (a caption, a pull quote) repeated further down.
@@ -598,6 +602,46 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
     keep_closing_note(lines, class, &mut keep);
     keep
 }
+
+/// A list printed as lines of one paragraph right below a block, at its column, under at most
+/// a heading: a schedule, a track list, an ingredient list the article ends with. Short lines
+/// elsewhere are kept only between prose; a list has none, but the indentation says it is
+/// printed in the article's container.
+fn keep_list_below(lines: &[&str], class: &[Class], b: &Block, keep: &mut [bool]) {
+    let n = lines.len();
+    let column = b.column();
+    let mut k = b.last + 1;
+    while k < n && lines[k].trim().is_empty() {
+        k += 1;
+    }
+    let listable = |i: usize| {
+        !lines[i].trim().is_empty()
+            && class[i] != Class::Bad
+            && bullet(lines[i]).is_none()
+            && indent(lines[i]) == column
+    };
+    // An optional heading, apart from the list.
+    let mut heading = None;
+    if k < n && listable(k) && k + 1 < n && lines[k + 1].trim().is_empty() {
+        heading = Some(k);
+        k += 1;
+        while k < n && lines[k].trim().is_empty() {
+            k += 1;
+        }
+    }
+    let start = k;
+    while k < n && listable(k) {
+        k += 1;
+    }
+    if k - start >= LIST_MIN_LINES && (k == n || lines[k].trim().is_empty()) {
+        for i in heading.into_iter().chain(start..k) {
+            keep[i] = true;
+        }
+    }
+}
+
+/// Fewest lines that make a list below a block.
+const LIST_MIN_LINES: usize = 3;
 
 /// A run of prose lines close together: its length and weight, and how that weight sits by
 /// indentation (indent, weight, length).
@@ -972,6 +1016,43 @@ mod tests {
         assert!(page.body.contains("The council approved"), "{}", page.body);
         assert!(page.body.contains("twelve million euros"), "{}", page.body);
         assert!(!page.body.contains("another story"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_list_under_the_article_at_its_column_is_kept_and_one_nested_deeper_is_not() {
+        let dump = |list_indent: usize| {
+            let a = " ".repeat(8);
+            let l = " ".repeat(list_indent);
+            let mut s = String::from(
+                "    * Music\n    * Tours\n\n      Band Announces Reunion Tour\n\n          By Ann Smith\n\n",
+            );
+            for p in [
+                "The band will reunite with its former singer for a tour across the country next summer.",
+                "Tickets go on sale on Friday, and the band said it would add dates if the first shows sell out.",
+            ] {
+                s.push_str(&format!("{a}{p}\n\n"));
+            }
+            s.push_str(&format!("{l}Tour Dates\n\n"));
+            for d in [
+                "June 9 – Tampa, FL",
+                "June 10 – Atlanta, GA",
+                "June 14 – Nashville, TN",
+                "June 17 – Raleigh, NC",
+            ] {
+                s.push_str(&format!("{l}{d}\n"));
+            }
+            s.push_str("\n    * Privacy\n    * Terms\n");
+            s
+        };
+        let page = run(&dump(8));
+        assert!(
+            page.body.contains("June 9 – Tampa, FL\nJune 10"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Tour Dates"), "{}", page.body);
+        let page = run(&dump(14));
+        assert!(!page.body.contains("Tampa"), "{}", page.body);
     }
 
     #[test]
