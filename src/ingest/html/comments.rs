@@ -256,11 +256,18 @@ fn with_header_read(mut c: Comment, captured: Option<Stamp>) -> Comment {
         When::At(s) => Some(s),
         When::Ago(d) => captured.and_then(|t| t.minus(d)),
     });
+    // Past the header's lines (and any blank between them).
+    let mut seen = 0;
     let rest: Vec<&str> = c
         .text
         .lines()
-        .skip_while(|l| l.trim().is_empty())
-        .skip(taken)
+        .skip_while(|l| {
+            if seen == taken {
+                return false;
+            }
+            seen += usize::from(!l.trim().is_empty());
+            true
+        })
         .collect();
     c.text = rest.join("\n").trim().to_string();
     c

@@ -953,6 +953,13 @@ mod tests {
         assert!(!page.body.contains("Privacy"));
     }
 
+    /// Appends each line at the indentation, followed by `end` (a newline, or a blank line).
+    fn push_lines(s: &mut String, indent: &str, lines: &[&str], end: &str) {
+        for l in lines {
+            s.push_str(&format!("{indent}{l}{end}"));
+        }
+    }
+
     /// A dump as a text browser prints it: an article at one depth, cut in two by a "trending"
     /// list, and below it a longer list of teasers nested deeper, each summary under its headline
     /// and over its age.
@@ -962,43 +969,55 @@ mod tests {
         let mut s = String::new();
         s.push_str("    * News\n    * Sport\n    * Weather\n\n");
         s.push_str(&format!("{a}Harbour Plan Approved After Long Debate\n\n"));
-        for p in [
-            "The council approved the harbour plan on Tuesday after a long debate, and work will start in the spring.",
-            "Residents who opposed the plan said they would appeal the decision in the regional court next month.",
-        ] {
-            s.push_str(&format!("{a}{p}\n\n"));
-        }
+        push_lines(
+            &mut s,
+            &a,
+            &[
+                "The council approved the harbour plan on Tuesday after a long debate, and work will start in the spring.",
+                "Residents who opposed the plan said they would appeal the decision in the regional court next month.",
+            ],
+            "\n\n",
+        );
         s.push_str(&format!("{a}  Trending\n"));
-        for item in [
-            "Storm closes bridge",
-            "School wins prize",
-            "New mayor sworn in",
-            "Ferry fares rise",
-            "Library reopens",
-            "Market moves indoors",
-        ] {
-            s.push_str(&format!("{a}    * {item}\n"));
-        }
+        push_lines(
+            &mut s,
+            &format!("{a}    * "),
+            &[
+                "Storm closes bridge",
+                "School wins prize",
+                "New mayor sworn in",
+                "Ferry fares rise",
+                "Library reopens",
+                "Market moves indoors",
+            ],
+            "\n",
+        );
         s.push('\n');
-        for p in [
-            "The mayor said the new quays would bring ferries back to the old town for the first time in forty years.",
-            "Fishermen asked for a share of the berths, and the council promised to hear them before the building starts.",
-            "The plan costs twelve million euros, most of it paid by the region and a smaller part by the port itself.",
-            "Engineers expect the first berths to open within two years, and the whole harbour within five.",
-            "Shops along the waterfront hope the ferries will bring visitors back in the quiet winter months.",
-        ] {
-            s.push_str(&format!("{a}{p}\n\n"));
-        }
-        for link in [
-            "About us",
-            "Contact",
-            "Advertise",
-            "Privacy",
-            "Terms",
-            "Jobs",
-        ] {
-            s.push_str(&format!("    * {link}\n"));
-        }
+        push_lines(
+            &mut s,
+            &a,
+            &[
+                "The mayor said the new quays would bring ferries back to the old town for the first time in forty years.",
+                "Fishermen asked for a share of the berths, and the council promised to hear them before the building starts.",
+                "The plan costs twelve million euros, most of it paid by the region and a smaller part by the port itself.",
+                "Engineers expect the first berths to open within two years, and the whole harbour within five.",
+                "Shops along the waterfront hope the ferries will bring visitors back in the quiet winter months.",
+            ],
+            "\n\n",
+        );
+        push_lines(
+            &mut s,
+            "    * ",
+            &[
+                "About us",
+                "Contact",
+                "Advertise",
+                "Privacy",
+                "Terms",
+                "Jobs",
+            ],
+            "\n",
+        );
         s.push_str("    © 2019 Harbour News. All rights reserved.\n\n");
         for k in 0..teasers {
             s.push_str(&format!("{t}Teaser headline number {k} about the region\n"));
@@ -1026,21 +1045,27 @@ mod tests {
             let mut s = String::from(
                 "    * Music\n    * Tours\n\n      Band Announces Reunion Tour\n\n          By Ann Smith\n\n",
             );
-            for p in [
-                "The band will reunite with its former singer for a tour across the country next summer.",
-                "Tickets go on sale on Friday, and the band said it would add dates if the first shows sell out.",
-            ] {
-                s.push_str(&format!("{a}{p}\n\n"));
-            }
+            push_lines(
+                &mut s,
+                &a,
+                &[
+                    "The band will reunite with its former singer for a tour across the country next summer.",
+                    "Tickets go on sale on Friday, and the band said it would add dates if the first shows sell out.",
+                ],
+                "\n\n",
+            );
             s.push_str(&format!("{l}Tour Dates\n\n"));
-            for d in [
-                "June 9 – Tampa, FL",
-                "June 10 – Atlanta, GA",
-                "June 14 – Nashville, TN",
-                "June 17 – Raleigh, NC",
-            ] {
-                s.push_str(&format!("{l}{d}\n"));
-            }
+            push_lines(
+                &mut s,
+                &l,
+                &[
+                    "June 9 – Tampa, FL",
+                    "June 10 – Atlanta, GA",
+                    "June 14 – Nashville, TN",
+                    "June 17 – Raleigh, NC",
+                ],
+                "\n",
+            );
             s.push_str("\n    * Privacy\n    * Terms\n");
             s
         };
