@@ -21,6 +21,14 @@ const SHORT_NOTICE_MAX_BYTES: usize = 120;
 /// `Comments (3)`, `3 Kommentare`.
 pub fn is_comment_count(n: &str) -> bool {
     let mut words = n.split(' ');
+    match (words.next(), words.next(), words.next()) {
+        (Some(a), Some(b), None) => is_count(a, b) || is_count(b, a),
+        _ => false,
+    }
+}
+
+/// A number, then a word that counts comments (`12 comments`).
+fn is_count(number: &str, noun: &str) -> bool {
     let count_word = |w: &str| {
         matches!(
             w,
@@ -43,11 +51,7 @@ pub fn is_comment_count(n: &str) -> bool {
                 | "コメント"
         )
     };
-    let is_num = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    match (words.next(), words.next(), words.next()) {
-        (Some(a), Some(b), None) => is_num(a) && count_word(b) || count_word(a) && is_num(b),
-        _ => false,
-    }
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && count_word(noun)
 }
 
 /// Lower-cases and keeps letters, digits and single spaces: the form lines are compared in.
@@ -614,7 +618,7 @@ pub fn is_comment_section_title(n: &str) -> bool {
     matches!(
         link,
         "to" | "on" | "zu" | "auf" | "sur" | "a" | "para" | "en" | "su"
-    ) && is_comment_count(&format!("{count} {noun}"))
+    ) && is_count(count, noun)
 }
 
 /// A line that heads a comment: who wrote it and when. Forms: `name 8th-Mar-2018 12:00 pm (UTC)`,
@@ -677,11 +681,7 @@ pub fn comment_header(line: &str) -> Option<CommentHeader> {
         let next = line[cut..].find(' ').map(|p| cut + p)?;
         let (author, rest) = (&line[..next], &line[next + 1..]);
         // An initial after a name belongs to it (`Tom O. June 13, …`).
-        let initial_follows = rest.split(' ').next().is_some_and(|w| {
-            let mut c = w.chars();
-            matches!((c.next(), c.next(), c.next()), (Some(a), Some('.'), None) if a.is_uppercase())
-        });
-        if !initial_follows
+        if !rest.split(' ').next().is_some_and(is_initial)
             && is_author_name(author)
             && let Some(when) = header_time(rest)
         {
@@ -705,6 +705,12 @@ fn header_time(text: &str) -> Option<When> {
     }
 }
 
+/// An initial: one capital letter and a full stop (`K.`).
+fn is_initial(w: &str) -> bool {
+    let mut c = w.chars();
+    matches!((c.next(), c.next(), c.next()), (Some(a), Some('.'), None) if a.is_uppercase())
+}
+
 /// Could this be a commenter's name: short, no sentence punctuation, not a filler word.
 fn is_author_name(s: &str) -> bool {
     let s = s.trim();
@@ -713,10 +719,7 @@ fn is_author_name(s: &str) -> bool {
         return false;
     }
     // A name may end with an initial (`Mira K.`); any other full stop ends a sentence.
-    let initial = s
-        .strip_suffix('.')
-        .and_then(|r| r.rsplit(' ').next())
-        .is_some_and(|w| w.chars().count() == 1 && w.chars().all(char::is_uppercase));
+    let initial = s.rsplit(' ').next().is_some_and(is_initial);
     if s.ends_with(['!', '?', ':', ';'])
         || s.ends_with('.') && !initial
         || s.contains(['"', '“', '”'])

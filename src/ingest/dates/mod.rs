@@ -156,6 +156,17 @@ pub enum When {
     Ago(Duration),
 }
 
+impl When {
+    /// The point in time: an absolute date as it is, a relative one counted back from the
+    /// capture (none without a capture time).
+    pub fn stamp(self, captured: Option<Stamp>) -> Option<Stamp> {
+        match self {
+            When::At(s) => Some(s),
+            When::Ago(d) => captured.and_then(|c| c.minus(d)),
+        }
+    }
+}
+
 /// Parses a date, a relative time ("2 days ago"), or nothing. With `whole`, every word of
 /// `text` must belong to the date or be filler; otherwise the first date found wins.
 pub fn parse_when(text: &str, whole: bool) -> Option<When> {

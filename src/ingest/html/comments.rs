@@ -168,17 +168,10 @@ fn titled_section(dom: &Dom, dead: &[bool]) -> Option<(NodeId, Vec<NodeId>)> {
                 _ => break,
             }
         }
-        let after: Vec<NodeId> = {
-            let mut v = Vec::new();
-            let mut at = dom.next_element(anchor);
-            while let Some(k) = at {
-                if !dead[k] {
-                    v.push(k);
-                }
-                at = dom.next_element(k);
-            }
-            v
-        };
+        let after: Vec<NodeId> =
+            std::iter::successors(dom.next_element(anchor), |&k| dom.next_element(k))
+                .filter(|&k| !dead[k])
+                .collect();
         // The comments are the blocks after the heading, or the children of the list that
         // follows it.
         let list: Vec<NodeId> = after
@@ -252,10 +245,7 @@ fn with_header_read(mut c: Comment, captured: Option<Stamp>) -> Comment {
         return c;
     };
     c.author = Some(header.author);
-    c.posted = header.when.and_then(|w| match w {
-        When::At(s) => Some(s),
-        When::Ago(d) => captured.and_then(|t| t.minus(d)),
-    });
+    c.posted = header.when.and_then(|w| w.stamp(captured));
     // Past the header's lines (and any blank between them).
     let mut seen = 0;
     let rest: Vec<&str> = c
@@ -561,10 +551,8 @@ fn is_block_candidate(dom: &Dom, id: NodeId) -> bool {
 /// How many of a parent's live element children are of each family.
 fn child_families(dom: &Dom, dead: &[bool], parent: NodeId) -> HashMap<FamilyKey, usize> {
     let mut counts = HashMap::new();
-    for k in dom.children(parent) {
-        if !dead[k] && dom.is_element(k) {
-            *counts.entry(family_key(dom, k)).or_insert(0) += 1;
-        }
+    for k in live_elements(dom, dead, parent) {
+        *counts.entry(family_key(dom, k)).or_insert(0) += 1;
     }
     counts
 }
@@ -818,10 +806,7 @@ fn read_comment(
                 let text = dom.text(id);
                 let when = from_attr.map(When::At).or_else(|| parse_when(&text, false));
                 if let Some(w) = when {
-                    posted = match w {
-                        When::At(s) => Some(s),
-                        When::Ago(d) => captured.and_then(|c| c.minus(d)),
-                    };
+                    posted = w.stamp(captured);
                     time_node = Some(id);
                     let leaf = !dom
                         .children(id)

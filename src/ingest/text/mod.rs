@@ -13,7 +13,7 @@
 //! the lists and boxes between them. Written here because no crate does this for text that has
 //! already lost its markup.
 
-use crate::ingest::dates::{Stamp, When, parse_when};
+use crate::ingest::dates::{Stamp, parse_when};
 use crate::ingest::lexicon::caseless;
 use crate::ingest::lexicon::chars;
 use crate::ingest::lexicon::phrases::COMMENT_STUBS;
@@ -233,11 +233,7 @@ fn read_comments(lines: &[&str], captured: Option<Stamp>) -> Vec<Comment> {
         let line = lines[i];
         if let Some(h) = comment_header(lines, i) {
             flush(&mut comments, &mut text);
-            let posted = match h.when {
-                Some(When::At(s)) => Some(s),
-                Some(When::Ago(d)) => captured.and_then(|c| c.minus(d)),
-                None => None,
-            };
+            let posted = h.when.and_then(|w| w.stamp(captured));
             comments.push(Comment {
                 author: Some(h.author),
                 posted,
@@ -457,9 +453,8 @@ fn read_article(lines: &[&str], page: &mut Page) {
 /// headings just above them.
 fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
     let n = lines.len();
-    let good: Vec<usize> = (0..n).filter(|&i| class[i] == Class::Good).collect();
     let mut keep = vec![false; n];
-    if good.is_empty() {
+    if !class.contains(&Class::Good) {
         // No prose at all (a short note, a list): keep what is not boilerplate.
         for i in 0..n {
             keep[i] = class[i] != Class::Bad && !lines[i].trim().is_empty();
@@ -469,13 +464,12 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
     // Blocks of prose lines separated by at most MAX_GAP_LINES non-blank, non-prose lines.
     let mut blocks: Vec<Block> = Vec::new();
     let mut prev_nonblank: Option<usize> = None;
-    let mut g_iter = good.iter().peekable();
     for i in 0..n {
         if lines[i].trim().is_empty() {
             continue;
         }
         let after = prev_nonblank.replace(i);
-        if g_iter.next_if_eq(&&i).is_none() {
+        if class[i] != Class::Good {
             continue;
         }
         let weight = prose_weight(lines, class, i, after);
@@ -508,14 +502,15 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
             b.columns.iter_mut().for_each(|c| c.1 = c.2);
         }
     }
+    let block_columns: Vec<usize> = blocks.iter().map(Block::column).collect();
     // The article's column: where a text browser printed the most prose. A dump without
     // indentation to go by is one column.
     let column = indents_vary(lines).then(|| {
         let mut by_column: Vec<(usize, usize)> = Vec::new();
-        for b in &blocks {
-            match by_column.iter_mut().find(|(c, _)| *c == b.column()) {
+        for (b, &c) in blocks.iter().zip(&block_columns) {
+            match by_column.iter_mut().find(|(k, _)| *k == c) {
                 Some((_, w)) => *w += b.weight,
-                None => by_column.push((b.column(), b.weight)),
+                None => by_column.push((c, b.weight)),
             }
         }
         by_column
@@ -523,20 +518,16 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
             .max_by_key(|&&(c, w)| (w, std::cmp::Reverse(c)))
             .map_or(0, |&(c, _)| c)
     });
-    let in_column = |b: &Block| column.is_none_or(|c| b.column() == c);
-    let best = blocks
+    let in_column: Vec<bool> = block_columns
         .iter()
-        .filter(|b| in_column(b))
-        .map(|b| b.weight)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f32;
-    let column_total = blocks
-        .iter()
-        .filter(|b| in_column(b))
-        .map(|b| b.weight)
-        .sum::<usize>() as f32;
-    for b in &blocks {
+        .map(|&c| column.is_none_or(|k| k == c))
+        .collect();
+    let (mut best, mut column_total) = (1.0f32, 0.0f32);
+    for (b, _) in blocks.iter().zip(&in_column).filter(|(_, inside)| **inside) {
+        best = best.max(b.weight as f32);
+        column_total += b.weight as f32;
+    }
+    for ((b, &inside), &at) in blocks.iter().zip(&in_column).zip(&block_columns) {
         let (first, last) = (b.first, b.last);
         let weight = b.weight as f32;
         let kept = match column {
@@ -544,7 +535,7 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
             // block elsewhere only when it is a large share of the article (a fact box, a
             // second section printed at another depth).
             Some(_) => {
-                in_column(b) && weight >= best * COLUMN_BLOCK_SHARE
+                inside && weight >= best * COLUMN_BLOCK_SHARE
                     || weight >= column_total * SECONDARY_BLOCK_SHARE
             }
             None => weight >= best * SECONDARY_BLOCK_SHARE,
@@ -578,7 +569,7 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
         }
         // Only an indented dump tells which lines share the block's container.
         if column.is_some() {
-            keep_list_below(lines, class, b, &mut keep);
+            keep_list_below(lines, class, last, at, &mut keep);
         }
     }
     // A caption printed twice, or any line repeated right after itself, is kept once; so is a
@@ -607,10 +598,9 @@ fn choose_body(lines: &[&str], class: &[Class]) -> Vec<bool> {
 /// a heading: a schedule, a track list, an ingredient list the article ends with. Short lines
 /// elsewhere are kept only between prose; a list has none, but the indentation says it is
 /// printed in the article's container.
-fn keep_list_below(lines: &[&str], class: &[Class], b: &Block, keep: &mut [bool]) {
+fn keep_list_below(lines: &[&str], class: &[Class], last: usize, column: usize, keep: &mut [bool]) {
     let n = lines.len();
-    let column = b.column();
-    let mut k = b.last + 1;
+    let mut k = last + 1;
     while k < n && lines[k].trim().is_empty() {
         k += 1;
     }
