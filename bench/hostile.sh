@@ -38,6 +38,12 @@ lines = ["A title for this dump", "", "Some article body text that goes on for l
 for i in range(100_000):
     lines += [f"user{i} · {i % 50 + 1} hours ago", f"comment number {i} says something"]
 put("100k-comments-text", "dump.txt", "\n".join(lines))
+put("20k-comment-headings", "headings.html", "<html><body><p>An article about the harbour, long enough to be a page body.</p>" + "<h2>Comments</h2><div></div>" * 20_000 + "</body></html>")
+dump = ["  A title for this dump", "    by someone", ""]
+for i in range(24_000):
+    dump.append(f"The council approved harbour plan number {i} on Tuesday after a long debate, and the work starts soon.")
+    dump += [f"short line {i} {j}" for j in range(9)]
+put("24k-blocks-no-blank-lines", "blocks.txt", "\n".join(dump))
 put("NUL-bytes", "nul.html", b"<p>text\x00with\x00nuls</p>" * 1000)
 put("UTF-16-without-BOM", "utf16.html", "<html><body><p>Sixteen bits a character, and no byte-order mark to say so.</p></body></html>".encode("utf-16-le"))
 put("invalid-bytes-under-UTF-8", "bad.html", b"<meta charset=utf-8><p>valid \xff\xfe\xc3 then more valid text in a paragraph.</p>" * 200)

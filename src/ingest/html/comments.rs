@@ -142,6 +142,7 @@ pub fn extract(dom: &Dom, dead: &[bool], captured: Option<Stamp>) -> Found {
 /// open with their author and time. Templates written by hand, and exports of old forums and
 /// blogs, name nothing. Returns the heading (or the wrapper holding only it) and the blocks.
 fn titled_section(dom: &Dom, dead: &[bool]) -> Option<(NodeId, Vec<NodeId>)> {
+    let mut tried = 0;
     let mut iter = dom.descendants(DOCUMENT);
     while let Some(id) = iter.next() {
         if dead[id] {
@@ -154,6 +155,12 @@ fn titled_section(dom: &Dom, dead: &[bool]) -> Option<(NodeId, Vec<NodeId>)> {
         iter.skip_children_of(id);
         if !lines::is_comment_section_title(&lines::normalize(&dom.text(id))) {
             continue;
+        }
+        // Each heading looks at everything after it: a page of thousands of such headings must
+        // not cost the square of its size.
+        tried += 1;
+        if tried > MAX_TITLED_HEADINGS {
+            return None;
         }
         let mut anchor = id;
         for _ in 0..TITLE_WRAPPER_LEVELS {
@@ -189,6 +196,10 @@ fn titled_section(dom: &Dom, dead: &[bool]) -> Option<(NodeId, Vec<NodeId>)> {
 
 /// How far up a comment section's heading may be wrapped alone (`div.title > h3`).
 const TITLE_WRAPPER_LEVELS: usize = 2;
+
+/// How many comment-titled headings are tried (a page names its comment section once or
+/// twice: a count above the thread, a "Leave a reply" below it).
+const MAX_TITLED_HEADINGS: usize = 4;
 
 fn live_elements<'a>(
     dom: &'a Dom,

@@ -604,9 +604,10 @@ fn keep_list_below(lines: &[&str], class: &[Class], last: usize, column: usize, 
     while k < n && lines[k].trim().is_empty() {
         k += 1;
     }
+    // Prose ends the list (it is a block's own), so each scan stops before the next block.
     let listable = |i: usize| {
         !lines[i].trim().is_empty()
-            && class[i] != Class::Bad
+            && !matches!(class[i], Class::Bad | Class::Good)
             && bullet(lines[i]).is_none()
             && indent(lines[i]) == column
     };
