@@ -20,7 +20,7 @@ use crate::ingest::template::{self, Template};
 pub const INDEX_FORMAT: u32 = 3;
 
 /// Version of the ingest stage's output. When extraction changes, every page is re-extracted.
-pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x12");
+pub const EXTRACTOR_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+x13");
 
 /// What happened to a file the last time it was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,6 +51,19 @@ pub(super) const HEADLINE_PART_MIN_CHARS: u32 = 200;
 /// … and the container of both parts holds at most this many times their text.
 pub(super) const HEADLINE_PARTS_SHARE: f32 = 1.3;
 
+/// When the headline's part and the best block share no small container, the part by the
+/// headline is the article on its own if it holds at least this share of the page summary's
+/// words …
+pub(super) const SUMMARY_HELD_SHARE: f32 = 0.6;
+
+/// … and the best block at most this share (a feed, a gallery or a notice box beside the
+/// article says little of what the summary says).
+pub(super) const SUMMARY_MISSED_SHARE: f32 = 0.3;
+
+/// Summary words shorter than this (characters) are passed over: articles, pronouns and
+/// particles are in every block.
+pub(super) const SUMMARY_WORD_MIN_CHARS: usize = 4;
+
 /// Titles and headings shorter than this (bytes, normalised) anchor nothing.
 pub(super) const MIN_HEADLINE_BYTES: usize = 8;
 
@@ -73,6 +86,33 @@ pub(super) const STANDFIRST_KEY_CHARS: usize = 60;
 /// up to three.
 pub(super) fn paragraph_score(len: u32, commas: u32) -> f32 {
     1.0 + commas as f32 + (len as f32 / 100.0).min(3.0)
+}
+
+/// The distinct longer words of the first page summary that has enough of them to anchor a
+/// block, normalised as [`lines::normalize`] does.
+pub(super) fn summary_words(descriptions: &[String]) -> Option<Vec<String>> {
+    descriptions.iter().find_map(|d| {
+        let mut words: Vec<String> = lines::normalize(d)
+            .split(' ')
+            .filter(|w| w.chars().count() >= SUMMARY_WORD_MIN_CHARS)
+            .map(str::to_string)
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        (words.len() >= STANDFIRST_MIN_WORDS).then_some(words)
+    })
+}
+
+/// The share of `summary` (sorted, distinct words) that `text` holds.
+pub(super) fn summary_share(summary: &[String], text: &str) -> f32 {
+    let text = lines::normalize(text);
+    let mut held = vec![false; summary.len()];
+    for word in text.split(' ') {
+        if let Ok(i) = summary.binary_search_by(|s| s.as_str().cmp(word)) {
+            held[i] = true;
+        }
+    }
+    held.iter().filter(|&&h| h).count() as f32 / summary.len().max(1) as f32
 }
 
 /// True when the element is one part of a template: the tag and the whole class list of a split
@@ -109,7 +149,7 @@ impl Cleaner<'_> {
     /// length and comma count; containers start from their tag and name; link-heavy containers
     /// lose in proportion. Returns the chosen nodes: the best container and the siblings that
     /// belong with it.
-    pub(super) fn choose_main(&self, title: Option<&str>) -> Vec<NodeId> {
+    pub(super) fn choose_main(&self, title: Option<&str>, descriptions: &[String]) -> Vec<NodeId> {
         let dom = self.dom;
         let n = dom.nodes.len();
         let mut score: Vec<f32> = vec![0.0; n];
@@ -161,7 +201,9 @@ impl Cleaner<'_> {
         };
         // An article cut into a part by its headline and a larger part further down, in
         // wrappers of their own: both, through the container that holds them and little else.
-        if let Some(whole) = self.headline_part(title, &candidates, &score, top, top_score) {
+        if let Some(whole) =
+            self.headline_part(title, descriptions, &candidates, &score, top, top_score)
+        {
             top = whole;
         }
         // An article split into several blocks, each in its own wrapper: when other candidates
@@ -307,12 +349,18 @@ impl Cleaner<'_> {
 
     /// When the best block starts far below the page's headline, and another candidate that
     /// scores a fair share of it follows the headline, the article is cut in two: its opening
-    /// by the headline and its larger part further down, each in its own wrapper. Returns their nearest common
-    /// container when that holds little besides them (not a page layout with sidebars and
-    /// feeds between) and is not a link list.
+    /// by the headline and its larger part further down, each in its own wrapper. Returns their
+    /// nearest common container when that holds little besides them (not a page layout with
+    /// sidebars and feeds between) and is not a link list.
+    ///
+    /// When their container is a whole page layout, the two blocks are not one article, and
+    /// the page's own summary tells which is: the part by the headline when it says most of
+    /// what the summary says and the best block does not (a sidebar feed, a photo gallery or a
+    /// contact box that outscores a short article).
     pub(super) fn headline_part(
         &self,
         title: Option<&str>,
+        descriptions: &[String],
         candidates: &[NodeId],
         score: &[f32],
         top: NodeId,
@@ -352,11 +400,18 @@ impl Cleaner<'_> {
             .chain(dom.ancestors(opening))
             .find(|&a| a == top || dom.ancestors(top).any(|b| b == a))?;
         let parts = (self.text_len[opening] + self.text_len[top]) as f32;
-        (dom.is_element(common)
+        if dom.is_element(common)
             && !matches!(dom.tag(common), "body" | "html")
             && self.text_len[common] as f32 <= parts * HEADLINE_PARTS_SHARE
-            && self.link_density(common) < 0.3)
-            .then_some(common)
+            && self.link_density(common) < 0.3
+        {
+            return Some(common);
+        }
+        let summary = summary_words(descriptions)?;
+        (self.link_density(opening) < 0.3
+            && summary_share(&summary, &dom.text(opening)) >= SUMMARY_HELD_SHARE
+            && summary_share(&summary, &dom.text(top)) <= SUMMARY_MISSED_SHARE)
+            .then_some(opening)
     }
 
     /// The parts of a split article and what stands between them in their parent: the headings

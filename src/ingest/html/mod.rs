@@ -130,7 +130,7 @@ pub fn extract(text: &str, config: &IngestConfig, page: &mut Page) -> Result<(),
     for &root in &found.sections {
         outside_comments[root] = true;
     }
-    let mut main = c.choose_main(page.title.as_deref());
+    let mut main = c.choose_main(page.title.as_deref(), &descriptions);
     c.add_lead(&mut main);
     c.prune_inside(&main);
     if page.author.is_none() {
@@ -822,6 +822,55 @@ mod tests {
         assert!(page.body.contains("Opening 1: the ferry"), "{}", page.body);
         assert!(page.body.contains("Rest 8: the old hull"), "{}", page.body);
         assert!(!page.body.contains("Other news"), "{}", page.body);
+    }
+
+    #[test]
+    fn a_short_article_by_its_headline_wins_over_a_longer_gallery_when_the_summary_says_so() {
+        // A column of photo captions, before the headline in the markup, outscores the short
+        // article below it; the page layout holds both, with a long menu between.
+        let captions: String = (1..=14)
+            .map(|i| {
+                format!(
+                    "<div class=\"g-item\"><p>Photo {i}: dancers in painted masks, drummers, \
+                     stilt walkers and a brass band crowd the square, seen from the balcony of \
+                     the old post office, in the late afternoon light.</p></div>"
+                )
+            })
+            .collect();
+        let menu: String = (1..=100)
+            .map(|i| format!("<li><a href=\"/s/{i}\">Section {i}</a></li>"))
+            .collect();
+        let article = r#"<div class="c-a"><h1>Carnival parade moves to the river</h1>
+            <div class="c-b"><div class="c-c">
+            <p>The carnival parade will leave the market square this year and follow the river embankment instead, the festival committee said on Friday.</p>
+            <p>The square is being repaved, and the works will not be finished before the spring, so the floats would have no room to turn.</p>
+            <p>The route along the embankment is longer, and the committee expects more spectators, as the river walk has wide pavements on both sides.</p>
+            </div></div></div>"#;
+        let page_with = |summary: &str| {
+            run(&format!(
+                r#"<html><head><title>Carnival parade moves to the river</title>
+                <meta property="og:description" content="{summary}"></head><body>
+                <div class="l"><div class="l-1"><div class="g">{captions}</div></div>
+                <div class="l-2"><ul>{menu}</ul></div><div class="l-3">{article}</div></div>
+                </body></html>"#
+            ))
+        };
+        let page = page_with(
+            "The carnival parade leaves the market square and follows the river embankment, \
+             as the square is being repaved.",
+        );
+        assert!(page.body.contains("festival committee"), "{}", page.body);
+        assert!(page.body.contains("wide pavements"), "{}", page.body);
+        assert!(!page.body.contains("Photo 3"), "{}", page.body);
+        // A summary that speaks of the gallery, or of the site, moves nothing: the best block
+        // stays the article.
+        for summary in [
+            "Photos of dancers in painted masks, drummers and stilt walkers crowding the square.",
+            "News, pictures and listings for the towns along the river, every day.",
+        ] {
+            let page = page_with(summary);
+            assert!(page.body.contains("Photo 3"), "{}", page.body);
+        }
     }
 
     #[test]
