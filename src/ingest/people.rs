@@ -5,7 +5,7 @@
 //! service after it, a timestamp run into it, and shouting capitals. Finding the value is left
 //! to `meta`, `html`, `comments` and `text`.
 
-use super::dates::{When, parse_when};
+use super::dates::{BYLINE_JOINERS, Stamp, When, parse_when, rfind_ascii_caseless};
 use super::lexicon::caseless;
 
 /// Words that introduce a byline rather than belong to the name (lower case, with the space or
@@ -154,6 +154,17 @@ pub fn tidy(raw: &str, byline: bool) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
+/// The byline of a dateline that opens with its date: `by Ann` in `Posted on June 12, 2018 by
+/// Ann`; `None` when no date stands before a byline's joiner.
+fn after_dateline(text: &str) -> Option<&str> {
+    let (start, _) = BYLINE_JOINERS
+        .iter()
+        .filter_map(|j| rfind_ascii_caseless(text, j))
+        .max_by_key(|&(start, _)| start)?;
+    Stamp::dateline(&text[..start])?;
+    Some(text[start..].trim_start())
+}
+
 /// `text` after the word that introduces it as a byline (`By `, `Von `, `Written by `, …), or
 /// `None` when it opens with none.
 pub(crate) fn without_marker(text: &str) -> Option<&str> {
@@ -277,9 +288,12 @@ fn capitalised(name: &str) -> String {
 
 /// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
 pub(crate) fn byline(t: &str) -> Option<String> {
+    // A dateline that names its author after the date (`Posted on June 12, 2018 by Ann`).
+    let t = after_dateline(t).unwrap_or(t);
     let marker = without_marker(t);
     let marked = marker.is_some();
-    let rest = marker.unwrap_or(t);
+    // A date after the name (`By Ann Lee on June 12, 2018`) is no part of it.
+    let rest = without_timestamp(marker.unwrap_or(t));
     let name_part = rest.split([',', '|', '·']).next()?.trim();
     let name_part = name_part.split(" and ").next()?.trim();
     let words: Vec<&str> = name_part.split_whitespace().collect();
@@ -334,6 +348,22 @@ mod tests {
             ("Anna Gabrielle Cerezo", Some("Anna Gabrielle Cerezo")),
         ] {
             assert_eq!(tidy(raw, true).as_deref(), name, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_byline_loses_the_date_before_or_after_it() {
+        for (raw, name) in [
+            ("By Ann Lee on June 12, 2018", Some("Ann Lee")),
+            ("By ANN LEE | June 12, 2018 10:14", Some("ANN LEE")),
+            ("Posted on June 12, 2018 by Ann Lee", Some("Ann Lee")),
+            (
+                "Veröffentlicht am 16.08.2019 von Anna Weber",
+                Some("Anna Weber"),
+            ),
+            ("Posted on June 12, 2018", None),
+        ] {
+            assert_eq!(byline(raw).as_deref(), name, "{raw}");
         }
     }
 

@@ -103,6 +103,33 @@ impl Stamp {
         }
     }
 
+    /// Reads a dateline: a date with its filler words ([`Stamp::parse`]), optionally followed
+    /// by its byline (`Posted on June 12, 2018 by Ann`) or preceded by one (`Posted by Ann on
+    /// June 12, 2018`). A heading that only names a date (`Report on June 12, 2018`) is none.
+    pub fn dateline(text: &str) -> Option<Stamp> {
+        if let Some(stamp) = Stamp::parse(text) {
+            return Some(stamp);
+        }
+        let found = |joiners: &[&str], hay: &str| {
+            joiners
+                .iter()
+                .filter_map(|j| rfind_ascii_caseless(hay, j))
+                .max_by_key(|&(start, _)| start)
+        };
+        // The date, then the byline: the date is what stands before the byline's joiner.
+        if let Some((start, _)) = found(BYLINE_JOINERS, text)
+            && let Some(stamp) = Stamp::parse(&text[..start])
+        {
+            return Some(stamp);
+        }
+        // A byline, then the date: the date follows the last date joiner, and a byline joiner
+        // stands before that.
+        let (start, end) = found(DATE_JOINERS, text)?;
+        let before = format!(" {}", &text[..start]);
+        found(BYLINE_JOINERS, &before)?;
+        Stamp::parse(&text[end..])
+    }
+
     /// Finds the first date in free text, ignoring words around it.
     pub fn find(text: &str) -> Option<Stamp> {
         match parse_when(text, false)? {
@@ -165,6 +192,24 @@ impl When {
             When::Ago(d) => captured.and_then(|c| c.minus(d)),
         }
     }
+}
+
+/// Words that join a dateline to its byline, spaces around (`Posted on June 12, 2018 by Ann`).
+pub const BYLINE_JOINERS: &[&str] = &[" by ", " von ", " par ", " por ", " door ", " di "];
+
+/// Words that join a byline to its date, spaces around (`Posted by Ann on June 12, 2018`,
+/// `von Ann am 12.06.2018`).
+const DATE_JOINERS: &[&str] = &[" on ", " am ", " le ", " el ", " il ", " op "];
+
+/// The byte range of the last occurrence of `needle` (ASCII, lower case) in `hay`, ignoring
+/// ASCII case. An ASCII needle never matches inside a multi-byte character, so the range always
+/// falls on character boundaries.
+pub fn rfind_ascii_caseless(hay: &str, needle: &str) -> Option<(usize, usize)> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..=h.len().checked_sub(n.len())?)
+        .rev()
+        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+        .map(|i| (i, i + n.len()))
 }
 
 /// Parses a date, a relative time ("2 days ago"), or nothing. With `whole`, every word of
@@ -445,6 +490,7 @@ fn is_filler(w: &str) -> bool {
         "on",
         "posted",
         "published",
+        "written",
         "updated",
         "last",
         "modified",
@@ -910,6 +956,43 @@ mod tests {
         assert_eq!(Stamp::parse("The Billboard 200 chart"), None);
         assert_eq!(Stamp::parse("March 2018"), None);
         assert!(Stamp::find("It was posted on March 8, 2018 by admin").is_some());
+    }
+
+    #[test]
+    fn datelines_are_read_with_their_bylines_and_headings_are_not() {
+        let day = |t: &str| Stamp::dateline(t).map(|s| s.to_string());
+        assert_eq!(
+            day("Written on 12 June 2018").as_deref(),
+            Some("2018-06-12")
+        );
+        assert_eq!(
+            day("Posted on June 12, 2018 by Ann Lee").as_deref(),
+            Some("2018-06-12")
+        );
+        assert_eq!(
+            day("Posted by Ann Lee on June 12, 2018").as_deref(),
+            Some("2018-06-12")
+        );
+        assert_eq!(
+            day("Veröffentlicht am 16.08.2019 von Anna Weber").as_deref(),
+            Some("2019-08-16")
+        );
+        assert_eq!(
+            day("von Anna Weber am 16.08.2019").as_deref(),
+            Some("2019-08-16")
+        );
+        // A date in a heading or a sentence is no dateline.
+        assert_eq!(day("Report on June 12, 2018"), None);
+        assert_eq!(day("The vote on June 12, 2018 was close"), None);
+        assert_eq!(day("Photos by Ann Lee"), None);
+        assert_eq!(day("Posted by Ann Lee"), None);
+        // Offsets stay on character boundaries whatever the text holds around the joiner.
+        assert_eq!(
+            day("12.06.2018 VON İİİ Ärger").as_deref(),
+            Some("2018-06-12")
+        );
+        assert_eq!(rfind_ascii_caseless("ä by İ BY x", " by "), Some((8, 12)));
+        assert_eq!(rfind_ascii_caseless("by", " by "), None);
     }
 
     #[test]

@@ -126,11 +126,14 @@ pub(super) fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<cra
                     return None;
                 };
                 let lead = lead.trim_start();
-                // Every label starts with `p` or `v`: one byte turns away nearly every element.
-                if !matches!(lead.as_bytes().first(), Some(b'p' | b'P' | b'v' | b'V'))
-                    || !PUBLISHED_LABELS
-                        .iter()
-                        .any(|l| crate::ingest::lexicon::caseless::starts_with(lead, l))
+                // Every label starts with `p`, `v` or `w`: one byte turns away nearly every
+                // element.
+                if !matches!(
+                    lead.as_bytes().first(),
+                    Some(b'p' | b'P' | b'v' | b'V' | b'w' | b'W')
+                ) || !PUBLISHED_LABELS
+                    .iter()
+                    .any(|l| crate::ingest::lexicon::caseless::starts_with(lead, l))
                 {
                     return None;
                 }
@@ -141,7 +144,7 @@ pub(super) fn find_published(dom: &Dom, outside_comments: &[bool]) -> Option<cra
                 let rest = PUBLISHED_LABELS
                     .iter()
                     .find_map(|l| crate::ingest::lexicon::caseless::strip_prefix(&t, l))?;
-                crate::ingest::Stamp::parse(rest.trim_start_matches([':', ' ']))
+                crate::ingest::Stamp::dateline(rest.trim_start_matches([':', ' ']))
             })
         })
 }
@@ -158,6 +161,8 @@ pub(super) const PUBLISHED_LABELS: &[&str] = &[
     "published:",
     "posted ",
     "posted:",
+    "written ",
+    "written:",
     "veröffentlicht ",
     "veröffentlicht:",
     "publié le ",

@@ -613,6 +613,10 @@ mod tests {
         );
         let p = page("Veröffentlicht: 25.10.2007 15:19");
         assert_eq!(p.published.unwrap().to_string(), "2007-10-25T15:19:00");
+        let p = page("Written on 12 June 2018");
+        assert_eq!(p.published.unwrap().to_string(), "2018-06-12");
+        let p = page("Posted on <b>June 12, 2018</b> by <a href=/ann>Ann Lee</a>");
+        assert_eq!(p.published.unwrap().to_string(), "2018-06-12");
         // A sentence that mentions a date is no dateline.
         let p = page("Published in October 2018 by the agency, the report was read widely.");
         assert!(p.published.is_none());

@@ -607,6 +607,7 @@ pub const META_LABELS: &[&str] = &[
     "published on",
     "published",
     "posted on",
+    "written on",
     "zuletzt aktualisiert",
     "aktualisiert am",
     "aktualisiert",

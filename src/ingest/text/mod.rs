@@ -419,6 +419,14 @@ fn read_article(lines: &[&str], page: &mut Page) {
                 page.published = Stamp::parse(l);
             }
             class[i] = Class::Bad;
+        } else if page.published.is_none()
+            && i < lines.len() / 2 + 1
+            && l.trim().len() < 80
+            && let Some(stamp) = Stamp::dateline(l)
+        {
+            // A dateline that carries its byline: the date is the page's, and the line is
+            // left to the byline reader.
+            page.published = Some(stamp);
         }
     }
 
@@ -927,6 +935,25 @@ mod tests {
             byline("The series premiered last October, to acclaim."),
             None
         );
+    }
+
+    #[test]
+    fn a_dateline_with_its_byline_gives_the_date_and_the_author() {
+        let prose = "The council voted on Tuesday to close the old bridge to cars, after \
+            engineers found cracks in two of its piers, and buses will take the ring road.";
+        for line in [
+            "Posted on June 12, 2018 by Ann Lee",
+            "Posted by Ann Lee on June 12, 2018",
+        ] {
+            let page = run(&format!("Bridge closes to cars\n\n{line}\n\n{prose}\n"));
+            assert_eq!(
+                page.published.map(|s| s.to_string()).as_deref(),
+                Some("2018-06-12"),
+                "{line}"
+            );
+            assert_eq!(page.author.as_deref(), Some("Ann Lee"), "{line}");
+            assert!(page.body.starts_with("The council voted"), "{}", page.body);
+        }
     }
 
     #[test]
