@@ -44,6 +44,8 @@ for i in range(24_000):
     dump.append(f"The council approved harbour plan number {i} on Tuesday after a long debate, and the work starts soon.")
     dump += [f"short line {i} {j}" for j in range(9)]
 put("24k-blocks-no-blank-lines", "blocks.txt", "\n".join(dump))
+put("200k-bylines-without-dates", "bylines.txt", "A title\n\n" + "Posted by Ann Lee on the pier by the old mill on Sunday\n" * 200_000)
+put("50k-summary-words-gallery", "gallery.html", '<html><head><title>A headline for the page</title><meta name="description" content="' + "summary words here again " * 2_000 + '"></head><body><div>' + '<div class="g"><p>Photo: dancers, drummers, stilt walkers and a band crowd the square, in the late light.</p></div>' * 50_000 + '</div><div><ul>' + '<li><a href="/s">Section</a></li>' * 5_000 + '</ul></div><div><h1>A headline for the page</h1><div><p>' + "A short article holding summary words, here and again. " * 20 + '</p></div></div></body></html>')
 put("NUL-bytes", "nul.html", b"<p>text\x00with\x00nuls</p>" * 1000)
 put("UTF-16-without-BOM", "utf16.html", "<html><body><p>Sixteen bits a character, and no byte-order mark to say so.</p></body></html>".encode("utf-16-le"))
 put("invalid-bytes-under-UTF-8", "bad.html", b"<meta charset=utf-8><p>valid \xff\xfe\xc3 then more valid text in a paragraph.</p>" * 200)
