@@ -431,7 +431,7 @@ fn is_meta_label(lower: &str) -> bool {
     let rest = rest.trim_end_matches(['.', ' ']);
     rest.is_empty()
         || (rest.starts_with("http") && !rest.contains(' '))
-        || super::dates::Stamp::parse(rest).is_some()
+        || super::dates::Stamp::dateline(rest).is_some()
 }
 
 /// Longest trailing credit, in characters, that is cut from a line.
@@ -827,6 +827,10 @@ mod tests {
             "Updated rules for the league come into force"
         ));
         assert!(!is_boilerplate_line("Published research shows otherwise"));
+        assert!(is_boilerplate_line("Posted on June 12, 2018 by Ann Lee"));
+        assert!(!is_boilerplate_line(
+            "Published on June 12, 2018 by the council, whose report found the bridge unsafe"
+        ));
     }
 
     #[test]

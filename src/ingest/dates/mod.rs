@@ -116,8 +116,10 @@ impl Stamp {
                 .filter_map(|j| rfind_ascii_caseless(hay, j))
                 .max_by_key(|&(start, _)| start)
         };
-        // The date, then the byline: the date is what stands before the byline's joiner.
-        if let Some((start, _)) = found(BYLINE_JOINERS, text)
+        // The date, then the byline: the date is what stands before the byline's joiner, and
+        // a name or two follow it, not a sentence.
+        if let Some((start, end)) = found(BYLINE_JOINERS, text)
+            && text[end..].split_whitespace().count() <= DATELINE_BYLINE_MAX_WORDS
             && let Some(stamp) = Stamp::parse(&text[..start])
         {
             return Some(stamp);
@@ -196,6 +198,9 @@ impl When {
 
 /// Words that join a dateline to its byline, spaces around (`Posted on June 12, 2018 by Ann`).
 pub const BYLINE_JOINERS: &[&str] = &[" by ", " von ", " par ", " por ", " door ", " di "];
+
+/// Most words of the byline after a dateline's date (`by Ann Lee and Bo Chen`).
+const DATELINE_BYLINE_MAX_WORDS: usize = 6;
 
 /// Words that join a byline to its date, spaces around (`Posted by Ann on June 12, 2018`,
 /// `von Ann am 12.06.2018`).
@@ -986,6 +991,12 @@ mod tests {
         assert_eq!(day("The vote on June 12, 2018 was close"), None);
         assert_eq!(day("Photos by Ann Lee"), None);
         assert_eq!(day("Posted by Ann Lee"), None);
+        assert_eq!(
+            day(
+                "Published on June 12, 2018 by the council, whose report found that the bridge was unsafe"
+            ),
+            None
+        );
         // Offsets stay on character boundaries whatever the text holds around the joiner.
         assert_eq!(
             day("12.06.2018 VON İİİ Ärger").as_deref(),

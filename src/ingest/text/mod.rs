@@ -409,6 +409,7 @@ fn read_article(lines: &[&str], page: &mut Page) {
 
     // Classify every line; titles repeated later and date lines are not body.
     let mut class: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+    let mut dateline_author = None;
     for (i, l) in lines.iter().enumerate() {
         let n = lines::normalize(l);
         if used[i] || (!n.is_empty() && title_forms.contains(&n)) {
@@ -419,14 +420,18 @@ fn read_article(lines: &[&str], page: &mut Page) {
                 page.published = Stamp::parse(l);
             }
             class[i] = Class::Bad;
-        } else if page.published.is_none()
+        } else if (page.published.is_none() || page.author.is_none())
             && i < lines.len() / 2 + 1
             && l.trim().len() < 80
             && let Some(stamp) = Stamp::dateline(l)
         {
-            // A dateline that carries its byline: the date is the page's, and the line is
-            // left to the byline reader.
-            page.published = Some(stamp);
+            // A dateline that carries its byline: the date is the page's, and its name is the
+            // author when no byline stands under the title (the line itself is furniture,
+            // which the line classes already say).
+            page.published.get_or_insert(stamp);
+            if dateline_author.is_none() {
+                dateline_author = byline(l.trim());
+            }
         }
     }
 
@@ -451,6 +456,10 @@ fn read_article(lines: &[&str], page: &mut Page) {
             }
             break;
         }
+    }
+
+    if page.author.is_none() {
+        page.author = dateline_author;
     }
 
     let keep = choose_body(lines, &class);
