@@ -103,7 +103,8 @@ fn push_unglued<'a>(line: &'a str, out: &mut Vec<&'a str>) {
             && {
                 // The word before the stop is a lower-case word, not an abbreviation (`Dr.`).
                 let before = &line[..i - 1];
-                let word = &before[before.rfind(char::is_whitespace).map_or(0, |w| w + 1)..];
+                // (The last whitespace may be wider than a byte: a no-break space.)
+                let word = before.rsplit(char::is_whitespace).next().unwrap_or(before);
                 word.chars().count() >= 2 && word.chars().all(char::is_lowercase)
             };
         if glued {
