@@ -5,7 +5,7 @@
 //! service after it, a timestamp run into it, and shouting capitals. Finding the value is left
 //! to `meta`, `html`, `comments` and `text`.
 
-use super::dates::{BYLINE_JOINERS, Stamp, When, parse_when, rfind_ascii_caseless};
+use super::dates::{BYLINE_JOINERS, Stamp, When, last_of, parse_when};
 use super::lexicon::caseless;
 
 /// Words that introduce a byline rather than belong to the name (lower case, with the space or
@@ -157,10 +157,7 @@ pub fn tidy(raw: &str, byline: bool) -> Option<String> {
 /// The byline of a dateline that opens with its date: `by Ann` in `Posted on June 12, 2018 by
 /// Ann`; `None` when no date stands before a byline's joiner.
 fn after_dateline(text: &str) -> Option<&str> {
-    let (start, _) = BYLINE_JOINERS
-        .iter()
-        .filter_map(|j| rfind_ascii_caseless(text, j))
-        .max_by_key(|&(start, _)| start)?;
+    let (start, _) = last_of(BYLINE_JOINERS, text)?;
     Stamp::dateline(&text[..start])?;
     Some(text[start..].trim_start())
 }

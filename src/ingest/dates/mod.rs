@@ -110,15 +110,9 @@ impl Stamp {
         if let Some(stamp) = Stamp::parse(text) {
             return Some(stamp);
         }
-        let found = |joiners: &[&str], hay: &str| {
-            joiners
-                .iter()
-                .filter_map(|j| rfind_ascii_caseless(hay, j))
-                .max_by_key(|&(start, _)| start)
-        };
         // The date, then the byline: the date is what stands before the byline's joiner, and
         // a name or two follow it, not a sentence.
-        if let Some((start, end)) = found(BYLINE_JOINERS, text)
+        if let Some((start, end)) = last_of(BYLINE_JOINERS, text)
             && text[end..].split_whitespace().count() <= DATELINE_BYLINE_MAX_WORDS
             && let Some(stamp) = Stamp::parse(&text[..start])
         {
@@ -126,9 +120,9 @@ impl Stamp {
         }
         // A byline, then the date: the date follows the last date joiner, and a byline joiner
         // stands before that.
-        let (start, end) = found(DATE_JOINERS, text)?;
+        let (start, end) = last_of(DATE_JOINERS, text)?;
         let before = format!(" {}", &text[..start]);
-        found(BYLINE_JOINERS, &before)?;
+        last_of(BYLINE_JOINERS, &before)?;
         Stamp::parse(&text[end..])
     }
 
@@ -206,10 +200,18 @@ const DATELINE_BYLINE_MAX_WORDS: usize = 6;
 /// `von Ann am 12.06.2018`).
 const DATE_JOINERS: &[&str] = &[" on ", " am ", " le ", " el ", " il ", " op "];
 
+/// The byte range of the last of `joiners` (ASCII, lower case) in `hay`, ignoring ASCII case.
+pub fn last_of(joiners: &[&str], hay: &str) -> Option<(usize, usize)> {
+    joiners
+        .iter()
+        .filter_map(|j| rfind_ascii_caseless(hay, j))
+        .max_by_key(|&(start, _)| start)
+}
+
 /// The byte range of the last occurrence of `needle` (ASCII, lower case) in `hay`, ignoring
 /// ASCII case. An ASCII needle never matches inside a multi-byte character, so the range always
 /// falls on character boundaries.
-pub fn rfind_ascii_caseless(hay: &str, needle: &str) -> Option<(usize, usize)> {
+fn rfind_ascii_caseless(hay: &str, needle: &str) -> Option<(usize, usize)> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (0..=h.len().checked_sub(n.len())?)
         .rev()
