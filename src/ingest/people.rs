@@ -5,7 +5,7 @@
 //! service after it, a timestamp run into it, and shouting capitals. Finding the value is left
 //! to `meta`, `html`, `comments` and `text`.
 
-use super::dates::{BYLINE_JOINERS, Stamp, When, last_of, parse_when};
+use super::dates::{Stamp, When, parse_when};
 use super::lexicon::caseless;
 
 /// Words that introduce a byline rather than belong to the name (lower case, with the space or
@@ -154,14 +154,6 @@ pub fn tidy(raw: &str, byline: bool) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
-/// The byline of a dateline that opens with its date: `by Ann` in `Posted on June 12, 2018 by
-/// Ann`; `None` when no date stands before a byline's joiner.
-fn after_dateline(text: &str) -> Option<&str> {
-    let (start, _) = last_of(BYLINE_JOINERS, text)?;
-    Stamp::dateline(&text[..start])?;
-    Some(text[start..].trim_start())
-}
-
 /// `text` after the word that introduces it as a byline (`By `, `Von `, `Written by `, …), or
 /// `None` when it opens with none.
 pub(crate) fn without_marker(text: &str) -> Option<&str> {
@@ -285,8 +277,8 @@ fn capitalised(name: &str) -> String {
 
 /// `By Jane Doe`, `Jane Doe,`, `Jane Doe, Staff Writer`, `Von Max Muster`: the author's name.
 pub(crate) fn byline(t: &str) -> Option<String> {
-    // A dateline that names its author after the date (`Posted on June 12, 2018 by Ann`).
-    let t = after_dateline(t).unwrap_or(t);
+    // A dateline that names its author (`Posted on June 12, 2018 by Ann`).
+    let t = Stamp::with_byline(t).map_or(t, |(_, name)| name);
     let marker = without_marker(t);
     let marked = marker.is_some();
     // A date after the name (`By Ann Lee on June 12, 2018`) is no part of it.

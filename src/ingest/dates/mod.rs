@@ -103,27 +103,30 @@ impl Stamp {
         }
     }
 
-    /// Reads a dateline: a date with its filler words ([`Stamp::parse`]), optionally followed
-    /// by its byline (`Posted on June 12, 2018 by Ann`) or preceded by one (`Posted by Ann on
-    /// June 12, 2018`). A heading that only names a date (`Report on June 12, 2018`) is none.
+    /// Reads a dateline: a date with its filler words ([`Stamp::parse`]), or one that carries
+    /// its byline ([`Stamp::with_byline`]).
     pub fn dateline(text: &str) -> Option<Stamp> {
-        if let Some(stamp) = Stamp::parse(text) {
-            return Some(stamp);
-        }
+        Stamp::parse(text).or_else(|| Stamp::with_byline(text).map(|(stamp, _)| stamp))
+    }
+
+    /// Reads a date with its byline after it (`Posted on June 12, 2018 by Ann`) or before it
+    /// (`Posted by Ann on June 12, 2018`); returns the date and the byline's part of `text`. A
+    /// heading that only names a date (`Report on June 12, 2018`) is none.
+    pub fn with_byline(text: &str) -> Option<(Stamp, &str)> {
         // The date, then the byline: the date is what stands before the byline's joiner, and
         // a name or two follow it, not a sentence.
         if let Some((start, end)) = last_of(BYLINE_JOINERS, text)
             && text[end..].split_whitespace().count() <= DATELINE_BYLINE_MAX_WORDS
             && let Some(stamp) = Stamp::parse(&text[..start])
         {
-            return Some(stamp);
+            return Some((stamp, text[start..].trim_start()));
         }
         // A byline, then the date: the date follows the last date joiner, and a byline joiner
         // stands before that.
         let (start, end) = last_of(DATE_JOINERS, text)?;
-        let before = format!(" {}", &text[..start]);
-        last_of(BYLINE_JOINERS, &before)?;
-        Stamp::parse(&text[end..])
+        let byline = &text[..start];
+        last_of(BYLINE_JOINERS, byline)?;
+        Some((Stamp::parse(&text[end..])?, byline))
     }
 
     /// Finds the first date in free text, ignoring words around it.
@@ -191,7 +194,7 @@ impl When {
 }
 
 /// Words that join a dateline to its byline, spaces around (`Posted on June 12, 2018 by Ann`).
-pub const BYLINE_JOINERS: &[&str] = &[" by ", " von ", " par ", " por ", " door ", " di "];
+const BYLINE_JOINERS: &[&str] = &[" by ", " von ", " par ", " por ", " door ", " di "];
 
 /// Most words of the byline after a dateline's date (`by Ann Lee and Bo Chen`).
 const DATELINE_BYLINE_MAX_WORDS: usize = 6;
@@ -201,7 +204,7 @@ const DATELINE_BYLINE_MAX_WORDS: usize = 6;
 const DATE_JOINERS: &[&str] = &[" on ", " am ", " le ", " el ", " il ", " op "];
 
 /// The byte range of the last of `joiners` (ASCII, lower case) in `hay`, ignoring ASCII case.
-pub fn last_of(joiners: &[&str], hay: &str) -> Option<(usize, usize)> {
+fn last_of(joiners: &[&str], hay: &str) -> Option<(usize, usize)> {
     joiners
         .iter()
         .filter_map(|j| rfind_ascii_caseless(hay, j))
@@ -209,14 +212,26 @@ pub fn last_of(joiners: &[&str], hay: &str) -> Option<(usize, usize)> {
 }
 
 /// The byte range of the last occurrence of `needle` (ASCII, lower case) in `hay`, ignoring
-/// ASCII case. An ASCII needle never matches inside a multi-byte character, so the range always
+/// ASCII case; a leading space of `needle` also matches the start of `hay` (`by Ann` holds
+/// ` by `). An ASCII needle never matches inside a multi-byte character, so the range always
 /// falls on character boundaries.
 fn rfind_ascii_caseless(hay: &str, needle: &str) -> Option<(usize, usize)> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..=h.len().checked_sub(n.len())?)
-        .rev()
-        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-        .map(|i| (i, i + n.len()))
+    let inside = h
+        .len()
+        .checked_sub(n.len())
+        .and_then(|last| {
+            (0..=last)
+                .rev()
+                .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+        })
+        .map(|i| (i, i + n.len()));
+    inside.or_else(|| {
+        let word = n.strip_prefix(b" ")?;
+        h.get(..word.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(word))
+            .then_some((0, word.len()))
+    })
 }
 
 /// Parses a date, a relative time ("2 days ago"), or nothing. With `whole`, every word of
@@ -1006,6 +1021,8 @@ mod tests {
         );
         assert_eq!(rfind_ascii_caseless("ä by İ BY x", " by "), Some((8, 12)));
         assert_eq!(rfind_ascii_caseless("by", " by "), None);
+        assert_eq!(rfind_ascii_caseless("By Ann", " by "), Some((0, 3)));
+        assert_eq!(rfind_ascii_caseless("İ", " by "), None);
     }
 
     #[test]

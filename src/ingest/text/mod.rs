@@ -424,14 +424,14 @@ fn read_article(lines: &[&str], page: &mut Page) {
         } else if (page.published.is_none() || page.author.is_none())
             && i < lines.len() / 2 + 1
             && l.trim().len() < 80
-            && let Some(stamp) = Stamp::dateline(l)
+            && let Some((stamp, name)) = Stamp::with_byline(l.trim())
         {
             // A dateline that carries its byline: the date is the page's, and its name is the
             // author when no byline stands under the title (the line itself is furniture,
             // which the line classes already say).
             page.published.get_or_insert(stamp);
             if dateline_author.is_none() {
-                dateline_author = byline(l.trim());
+                dateline_author = byline(name);
             }
         }
     }
